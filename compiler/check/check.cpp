@@ -1,0 +1,316 @@
+// The check entry point: target version, namespaces, top-level declarations,
+// the block walker every construct uses, and cross-object rules.
+#include "compiler/check/checker.h"
+
+#include <map>
+#include <set>
+
+#include "compiler/k8s/names.h"
+
+namespace rig {
+
+model::Program check(llvm::ArrayRef<const ast::File *> files, const SourceManager &sm, Diagnostics &diags,
+                     const CheckOptions &opts) {
+  return sema::Checker(sm, diags, opts).run(files);
+}
+
+namespace sema {
+
+using llvm::dyn_cast;
+
+static std::optional<model::WorkloadKind> workloadKind(llvm::StringRef kw) {
+  if (kw == "pod") return model::WorkloadKind::Pod;
+  if (kw == "deployment") return model::WorkloadKind::Deployment;
+  if (kw == "statefulset") return model::WorkloadKind::StatefulSet;
+  if (kw == "daemonset") return model::WorkloadKind::DaemonSet;
+  if (kw == "job") return model::WorkloadKind::Job;
+  if (kw == "cronjob") return model::WorkloadKind::CronJob;
+  return std::nullopt;
+}
+
+void Checker::checkTargetDecl(const ast::Declaration &d, bool &sawTarget) {
+  // target kubernetes "1.31"
+  if (d.words.size() != 1 || d.words[0].size() != 2 || d.words[0][0].text != "kubernetes" ||
+      d.words[0][1].kind != ast::Word::Kind::String || d.body || d.value) {
+    diags_.report(DiagKind::SyntaxError, d.range, "expected `target kubernetes \"X.Y\"`");
+    return;
+  }
+  const ast::Word &w = d.words[0][1];
+  std::optional<k8s::Version> v = k8s::parseVersion(w.text);
+  if (!v || !k8s::isSupported(*v)) {
+    diags_.report(DiagKind::UnsupportedVersion, w.range, w.text, k8s::kOldestVersion.str(), k8s::kNewestVersion.str());
+    return;
+  }
+  if (fileTarget_ && !(*fileTarget_ == *v)) {
+    diags_.report(DiagKind::SyntaxError, w.range, fmt::format("conflicting targets: {} here, {} elsewhere", v->str(), fileTarget_->str()))
+        .label(fileTargetRange_, "the other target");
+    return;
+  }
+  if (sawTarget) {
+    diags_.report(DiagKind::DuplicateDeclaration, d.range, "target", "kubernetes");
+    return;
+  }
+  sawTarget = true;
+  fileTarget_ = v;
+  fileTargetRange_ = w.range;
+}
+
+model::Program Checker::run(llvm::ArrayRef<const ast::File *> files) {
+  // The target comes first: every rule below depends on it.
+  for (const ast::File *f : files) {
+    bool sawTarget = false;
+    for (const ast::ItemPtr &it : f->items)
+      if (auto *d = dyn_cast<ast::Declaration>(it.get()); d && d->keyword.name == "target") checkTargetDecl(*d, sawTarget);
+  }
+  if (opts_.target) {
+    program_.target = *opts_.target;
+    if (fileTarget_ && !(*fileTarget_ == *opts_.target))
+      diags_.report(DiagKind::ConflictingTarget, fileTargetRange_, fileTarget_->str(), opts_.target->str(), opts_.target->str());
+  } else if (fileTarget_) {
+    program_.target = *fileTarget_;
+  }
+
+  for (const ast::File *f : files) {
+    std::optional<std::string> ns;
+    bool sawNamespace = false;
+    scope_.clear();
+    const BlockSpec &spec = blockSpec(BlockKind::File);
+    size_t declared = 0;
+    for (const ast::ItemPtr &it : f->items) {
+      if (auto *d = dyn_cast<ast::Declaration>(it.get())) {
+        const std::string &kw = d->keyword.name;
+        if (kw == "target") { ++declared; continue; }
+        if (kw == "namespace") {
+          ++declared;
+          if (sawNamespace) {
+            diags_.report(DiagKind::DuplicateDeclaration, d->range, "namespace", d->nameWord() ? d->nameWord()->text : "");
+            continue;
+          }
+          sawNamespace = true;
+          if (auto name = declName(*d, "namespace")) {
+            rejectExtraWords(*d, 1, "the namespace name");
+            ns = name->first;
+          }
+          continue;
+        }
+        if (auto kind = workloadKind(kw)) {
+          ++declared;
+          checkWorkload(*d, *kind, ns.value_or(""));
+          continue;
+        }
+        Diagnostic &diag = diags_.report(DiagKind::UnknownDeclaration, d->keyword.range, kw, "at the top level");
+        std::string close = closestMatch(kw, allNames(spec));
+        if (!close.empty()) diag.note(fmt::format("did you mean `{}`?", close)).fix(d->keyword.range, close);
+        continue;
+      }
+      if (auto *a = dyn_cast<ast::Attribute>(it.get())) {
+        // `namespace = "shop"` reads naturally too.
+        if (a->dottedName() == "namespace" && !sawNamespace) {
+          sawNamespace = true;
+          ++declared;
+          if (auto s = ex_.string(eval(*a->value), "the namespace")) {
+            auto errs = k8s::validateDns1123Label(*s);
+            if (!errs.empty()) diags_.report(DiagKind::InvalidName, a->value->range, "namespace", *s, errs.front());
+            else ns = *s;
+          }
+          continue;
+        }
+        Diagnostic &diag = diags_.report(DiagKind::UnknownField, a->path.front().range, a->dottedName(), "the file");
+        std::string close = closestMatch(a->dottedName(), allNames(spec));
+        if (!close.empty()) diag.note(fmt::format("did you mean `{}`?", close));
+        continue;
+      }
+      if (auto *l = dyn_cast<ast::LetDecl>(it.get())) {
+        ++declared;
+        if (scope_.count(l->name.name)) diags_.report(DiagKind::DuplicateDeclaration, l->name.range, "let binding", l->name.name);
+        else scope_[l->name.name] = eval(*l->value);
+        continue;
+      }
+      switch (it->kind) {
+      case ast::ItemKind::Import: diags_.report(DiagKind::UnsupportedConstruct, it->range, "`import`"); break;
+      case ast::ItemKind::Template: diags_.report(DiagKind::UnsupportedConstruct, it->range, "`template`"); break;
+      case ast::ItemKind::For: diags_.report(DiagKind::UnsupportedConstruct, it->range, "`for`"); break;
+      case ast::ItemKind::If: diags_.report(DiagKind::UnsupportedConstruct, it->range, "`if`"); break;
+      default:
+        diags_.report(DiagKind::MisplacedDeclaration, it->range, "a failure rule", "at the top level; it belongs in a `job`");
+      }
+      ++declared;
+    }
+    if (declared == 0 && f->items.empty() && !diags_.hasErrors())
+      diags_.report(DiagKind::EmptyFile, SourceRange{f->id, 0, 0}, sm_.name(f->id).str());
+  }
+  checkUniqueObjects();
+  return std::move(program_);
+}
+
+void Checker::checkUniqueObjects() {
+  std::map<std::tuple<std::string, std::string, std::string>, const model::Workload *> seen;
+  for (const model::Workload &w : program_.workloads) {
+    auto key = std::make_tuple(workloadKindName(w.kind).str(), w.ns, w.name);
+    auto [it, inserted] = seen.emplace(key, &w);
+    if (!inserted)
+      diags_.report(DiagKind::DuplicateObjectName, w.nameRange, workloadKindName(w.kind).str(), w.name, w.ns.empty() ? "default" : w.ns)
+          .label(it->second->nameRange, "first declared here");
+  }
+}
+
+void Checker::walkBlock(const ast::Body &body, BlockKind kind, llvm::StringRef where, const BlockHandlers &h) {
+  const BlockSpec &spec = blockSpec(kind);
+  std::map<std::string, SourceRange> seenAttrs;
+  for (const ast::ItemPtr &it : body.items) {
+    if (auto *a = dyn_cast<ast::Attribute>(it.get())) {
+      std::string name = a->dottedName();
+      if (!findAttribute(spec, name)) {
+        Diagnostic &d = diags_.report(DiagKind::UnknownField, a->path.front().range, name, where.str());
+        std::string close = closestMatch(name, allNames(spec));
+        if (!close.empty()) {
+          d.note(fmt::format("did you mean `{}`?", close));
+          SourceRange keyRange = SourceRange::join(a->path.front().range, a->path.back().range);
+          d.fix(keyRange, close);
+        }
+        continue;
+      }
+      auto [prev, inserted] = seenAttrs.emplace(name, a->path.front().range);
+      if (!inserted) {
+        diags_.report(DiagKind::DuplicateField, a->path.front().range, name).label(prev->second, "first set here");
+        continue;
+      }
+      if (h.attribute) h.attribute(*a, eval(*a->value));
+      continue;
+    }
+    if (auto *d = dyn_cast<ast::Declaration>(it.get())) {
+      if (!findChild(spec, d->keyword.name)) {
+        Diagnostic &diag = diags_.report(DiagKind::UnknownDeclaration, d->keyword.range, d->keyword.name, "in " + where.str());
+        std::string close = closestMatch(d->keyword.name, allNames(spec));
+        if (!close.empty()) diag.note(fmt::format("did you mean `{}`?", close)).fix(d->keyword.range, close);
+        continue;
+      }
+      if (h.declaration) h.declaration(*d);
+      continue;
+    }
+    if (h.other && h.other(*it)) continue;
+    llvm::StringRef what = it->kind == ast::ItemKind::FailureRule ? "a failure rule"
+                           : it->kind == ast::ItemKind::Import ? "`import`"
+                           : it->kind == ast::ItemKind::Let    ? "`let`"
+                                                               : "this construct";
+    diags_.report(DiagKind::MisplacedDeclaration, it->range, what.str(), "in " + where.str());
+  }
+}
+
+std::optional<model::StringMap> Checker::stringMap(const ast::Item &item, llvm::StringRef what) {
+  model::StringMap out;
+  bool ok = true;
+  auto add = [&](const std::string &key, SourceRange keyRange, const Value &v) {
+    std::string text;
+    if (v.kind == Value::Kind::String) text = v.text;
+    else if (v.kind == Value::Kind::Int || v.kind == Value::Kind::Number) text = v.text;
+    else if (v.kind == Value::Kind::Bool) text = v.boolean ? "true" : "false";
+    else {
+      if (!v.isError()) diags_.report(DiagKind::TypeMismatch, v.range, fmt::format("a string in {}", what.str()), describe(v));
+      ok = false;
+      return;
+    }
+    if (!out.emplace(key, text).second) {
+      diags_.report(DiagKind::DuplicateField, keyRange, key);
+      ok = false;
+    }
+  };
+  if (auto *d = dyn_cast<ast::Declaration>(&item)) {
+    if (!d->body || !d->words.empty() || d->value) {
+      diags_.report(DiagKind::SyntaxError, d->range, fmt::format("expected `{} {{ key = \"value\" }}`", d->keyword.name));
+      return std::nullopt;
+    }
+    for (const ast::ItemPtr &it : d->body->items) {
+      auto *a = dyn_cast<ast::Attribute>(it.get());
+      if (!a) {
+        diags_.report(DiagKind::MisplacedDeclaration, it->range, "this", fmt::format("in {}; write `key = \"value\"`", what.str()));
+        ok = false;
+        continue;
+      }
+      add(a->dottedName(), SourceRange::join(a->path.front().range, a->path.back().range), eval(*a->value));
+    }
+  } else if (auto *a = dyn_cast<ast::Attribute>(&item)) {
+    Value v = eval(*a->value);
+    if (v.kind != Value::Kind::Map) {
+      if (!v.isError()) diags_.report(DiagKind::TypeMismatch, v.range, fmt::format("a map for {}", what.str()), describe(v));
+      return std::nullopt;
+    }
+    for (const Value::Entry &e : v.entries) add(e.key, e.keyRange, *e.value);
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+std::optional<std::pair<std::string, SourceRange>> Checker::declName(const ast::Declaration &d, llvm::StringRef what) {
+  const ast::Word *w = d.nameWord();
+  if (!w || w->index) {
+    diags_.report(DiagKind::MissingName, d.keyword.range, what.str());
+    return std::nullopt;
+  }
+  // Identifiers map to Kubernetes names by `_` -> `-`; a string is taken as is.
+  std::string name = w->kind == ast::Word::Kind::String ? w->text : k8s::identifierToK8sName(w->text);
+  return std::make_pair(name, w->range);
+}
+
+void Checker::rejectExtraWords(const ast::Declaration &d, size_t allowed, llvm::StringRef what) {
+  size_t seen = 0;
+  for (const ast::WordGroup &g : d.words)
+    for (const ast::Word &w : g)
+      if (++seen > allowed) {
+        diags_.report(DiagKind::UnexpectedWords, w.range, w.text, what.str());
+        return;
+      }
+}
+
+bool Checker::requireFeature(k8s::Feature f, SourceRange where) {
+  if (k8s::available(f, target())) return true;
+  k8s::FeatureInfo info = k8s::feature(f, target());
+  diags_.report(DiagKind::FeatureUnavailable, where, info.description.str(), info.since.str(), target().str());
+  return false;
+}
+
+std::optional<model::AppArmorRef> Checker::appArmorRef(const Value &v) {
+  model::AppArmorRef ref;
+  ref.range = v.range;
+  if (v.kind == Value::Kind::Symbol && v.text == "runtime_default") return ref;
+  if (v.kind == Value::Kind::Symbol && v.text == "unconfined") {
+    ref.kind = model::AppArmorRef::Kind::Unconfined;
+    return ref;
+  }
+  if (v.kind == Value::Kind::Call && v.text == "localhost") {
+    if (v.items.size() != 1 || !v.entries.empty()) {
+      diags_.report(DiagKind::WrongArgumentCount, v.range, "localhost", "one argument (the profile name)", v.items.size() + v.entries.size());
+      return std::nullopt;
+    }
+    auto name = ex_.string(v.items[0], "the AppArmor profile name");
+    if (!name) return std::nullopt;
+    if (name->empty() || llvm::StringRef(*name).trim() != *name) {
+      diags_.report(DiagKind::InvalidName, v.items[0].range, "AppArmor profile", *name, "must be non-empty and not padded with spaces");
+      return std::nullopt;
+    }
+    ref.kind = model::AppArmorRef::Kind::Localhost;
+    ref.profile = *name;
+    return ref;
+  }
+  if (v.kind == Value::Kind::Symbol) {
+    // A bare name must be a profile declared in rig; none is declared yet.
+    Diagnostic &d = diags_.report(DiagKind::UndefinedName, v.range, v.text, "as an AppArmor profile");
+    std::string close = closestMatch(v.text, llvm::ArrayRef<llvm::StringRef>{"runtime_default", "unconfined"});
+    if (!close.empty()) d.note(fmt::format("did you mean `{}`?", close)).fix(v.range, close);
+    else d.note(fmt::format("to use a profile already loaded on the nodes, write `localhost(\"{}\")`", v.text));
+  } else if (!v.isError()) {
+    diags_.report(DiagKind::TypeMismatch, v.range,
+                  "`runtime_default`, `unconfined` or `localhost(\"profile\")` for `apparmor`", describe(v));
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Checker::seccompProfile(const Value &v) {
+  static const llvm::StringRef allowed[] = {"runtime_default", "unconfined"};
+  auto s = ex_.oneOf(v, "`seccomp`", allowed);
+  if (!s) return std::nullopt;
+  return *s == "runtime_default" ? std::string("RuntimeDefault") : std::string("Unconfined");
+}
+
+} // namespace sema
+} // namespace rig

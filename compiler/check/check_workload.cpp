@@ -1,0 +1,328 @@
+// Workloads: pod, deployment, statefulset, daemonset, job, cronjob. Their
+// own fields, labels and annotations, pod-level settings, and the dispatch
+// to containers and volumes.
+#include "compiler/check/checker.h"
+#include "compiler/k8s/names.h"
+
+namespace rig::sema {
+
+using llvm::dyn_cast;
+
+namespace {
+
+void validateLabels(Diagnostics &diags, const model::StringMap &labels, SourceRange where, llvm::StringRef what) {
+  for (const auto &[k, v] : labels) {
+    for (const std::string &e : k8s::validateQualifiedName(k)) {
+      diags.report(DiagKind::InvalidLabel, where, fmt::format("{} key", what.str()), k, e);
+      break;
+    }
+    if (what == "label")
+      for (const std::string &e : k8s::validateLabelValue(v)) {
+        diags.report(DiagKind::InvalidLabel, where, "label value", v, e);
+        break;
+      }
+  }
+}
+
+} // namespace
+
+void Checker::checkWorkload(const ast::Declaration &d, model::WorkloadKind kind, const std::string &ns) {
+  model::Workload w;
+  w.kind = kind;
+  w.ns = ns;
+  w.range = d.range;
+  llvm::StringRef kw = model::workloadKeyword(kind);
+  auto name = declName(d, kw);
+  if (!name) return;
+  w.name = name->first;
+  w.sourceName = d.nameWord()->text;
+  w.nameRange = name->second;
+  rejectExtraWords(d, 1, fmt::format("the {} name", kw.str()));
+  if (!d.after.empty()) diags_.report(DiagKind::UnexpectedWords, d.after.front().range, "after", "a workload; `after` orders sidecars");
+  if (d.value) diags_.report(DiagKind::UnsupportedConstruct, d.value->range, "instantiating a workload from a value");
+
+  // Object names: DNS-1123 subdomains; the name is also the `app` label
+  // value, which must fit a label (63 characters). CronJob names leave room
+  // for the 11-character suffix of the jobs it creates.
+  {
+    std::vector<std::string> errs = k8s::validateDns1123Subdomain(w.name);
+    if (errs.empty() && w.name.size() > 63) errs.push_back("must be no more than 63 characters, because it is also the `app` label");
+    if (errs.empty() && kind == model::WorkloadKind::CronJob && w.name.size() > 52)
+      errs.push_back("must be no more than 52 characters for a CronJob");
+    if (!errs.empty()) {
+      Diagnostic &diag = diags_.report(DiagKind::InvalidName, w.nameRange, kw.str(), w.name, errs.front());
+      std::string fixed = k8s::suggestDns1123(w.name);
+      if (!fixed.empty() && fixed != w.name) {
+        diag.note(fmt::format("did you mean `{}`?", fixed));
+        bool isString = d.nameWord()->kind == ast::Word::Kind::String;
+        std::string spelled = fixed;
+        if (!isString) std::replace(spelled.begin(), spelled.end(), '-', '_'); // identifiers say `_` for `-`
+        diag.fix(w.nameRange, isString ? "\"" + fixed + "\"" : spelled);
+      }
+    }
+  }
+  w.labels["app"] = w.name;
+  if (kind == model::WorkloadKind::Job || kind == model::WorkloadKind::CronJob) w.pod.restartPolicy = "Never";
+
+  if (!d.body) {
+    diags_.report(DiagKind::NoContainers, w.nameRange, kw.str(), w.name);
+    return;
+  }
+
+  std::vector<const ast::Declaration *> containers, volumes;
+  const ast::Item *labelsItem = nullptr;
+  BlockHandlers h;
+  h.attribute = [&](const ast::Attribute &a, const Value &v) {
+    std::string f = a.dottedName();
+    if (!attributeAllowedOn(kw, f)) {
+      diags_.report(DiagKind::MisplacedDeclaration, a.path.front().range, "`" + f + "`", fmt::format("on a {}", kw.str()));
+      return;
+    }
+    if (f == "replicas") {
+      if (v.kind == Value::Kind::Int && v.integer < 0) diags_.report(DiagKind::InvalidReplicas, v.range, v.integer);
+      else if (auto n = ex_.integer(v, "`replicas`", 0, INT32_MAX)) w.replicas = n;
+    } else if (f == "labels") {
+      labelsItem = &a;
+    } else if (f == "annotations") {
+      if (auto m = stringMap(a, "annotations")) w.annotations = *m;
+    } else if (f == "pod_annotations") {
+      if (auto m = stringMap(a, "pod annotations")) w.podAnnotations = *m;
+    } else if (f == "node_selector") {
+      if (auto m = stringMap(a, "the node selector")) w.pod.nodeSelector = *m;
+    } else if (f == "termination_grace_period") {
+      w.pod.terminationGracePeriodSeconds = ex_.durationSeconds(v, "`termination_grace_period`");
+    } else if (f == "restart_policy") {
+      static const llvm::StringRef allowed[] = {"Always", "OnFailure", "Never"};
+      if (auto p = ex_.oneOf(v, "restart policy", allowed)) {
+        bool isJob = kind == model::WorkloadKind::Job || kind == model::WorkloadKind::CronJob;
+        if (isJob && *p == "Always")
+          diags_.report(DiagKind::RestartPolicyWorkload, v.range, *p, kw.str(), "a job's pods must end: use `Never` or `OnFailure`");
+        else if (!isJob && kind != model::WorkloadKind::Pod && *p != "Always")
+          diags_.report(DiagKind::RestartPolicyWorkload, v.range, *p, kw.str(), "its pods always restart; only `Always` is accepted");
+        else
+          w.pod.restartPolicy = *p;
+      }
+    } else if (f == "service_account") {
+      if (auto s = ex_.string(v, "`service_account`")) {
+        auto errs = k8s::validateDns1123Subdomain(*s);
+        if (!errs.empty()) diags_.report(DiagKind::InvalidName, v.range, "service account", *s, errs.front());
+        else w.pod.serviceAccountName = *s;
+      }
+    } else if (f == "service_name") {
+      if (auto s = ex_.string(v, "`service_name`")) {
+        auto errs = k8s::validateDns1123Label(*s);
+        if (!errs.empty()) diags_.report(DiagKind::InvalidName, v.range, "service", *s, errs.front());
+        else w.serviceName = *s;
+      }
+    } else if (f == "host_network") {
+      w.pod.hostNetwork = ex_.boolean(v, "`host_network`");
+    } else if (f == "apparmor") {
+      w.pod.security.appArmor = appArmorRef(v);
+    } else if (f == "seccomp") {
+      if (auto s = seccompProfile(v)) w.pod.security.seccomp = *s;
+    } else if (f == "completions") {
+      w.job.completions = ex_.integer(v, "`completions`", 0, INT32_MAX);
+    } else if (f == "parallelism") {
+      w.job.parallelism = ex_.integer(v, "`parallelism`", 0, INT32_MAX);
+    } else if (f == "backoff_limit") {
+      w.job.backoffLimit = ex_.integer(v, "`backoff_limit`", 0, INT32_MAX);
+    } else if (f == "active_deadline") {
+      if (auto s = ex_.durationSeconds(v, "`active_deadline`")) {
+        if (*s <= 0) diags_.report(DiagKind::ValueTooSmall, v.range, "`active_deadline`", "1s", v.text);
+        else w.job.activeDeadlineSeconds = s;
+      }
+    } else if (f == "ttl_after_finished") {
+      w.job.ttlSecondsAfterFinished = ex_.durationSeconds(v, "`ttl_after_finished`");
+    } else if (f == "schedule") {
+      if (auto s = ex_.string(v, "`schedule`")) w.cron.schedule = *s;
+    } else if (f == "time_zone") {
+      if (auto s = ex_.string(v, "`time_zone`")) w.cron.timeZone = *s;
+    } else if (f == "concurrency_policy") {
+      static const llvm::StringRef allowed[] = {"Allow", "Forbid", "Replace"};
+      if (auto s = ex_.oneOf(v, "concurrency policy", allowed)) w.cron.concurrencyPolicy = *s;
+    } else if (f == "suspend") {
+      w.cron.suspend = ex_.boolean(v, "`suspend`");
+    } else if (f == "successful_jobs_history") {
+      w.cron.successfulJobsHistoryLimit = ex_.integer(v, "`successful_jobs_history`", 0, INT32_MAX);
+    } else if (f == "failed_jobs_history") {
+      w.cron.failedJobsHistoryLimit = ex_.integer(v, "`failed_jobs_history`", 0, INT32_MAX);
+    } else if (f == "starting_deadline") {
+      w.cron.startingDeadlineSeconds = ex_.durationSeconds(v, "`starting_deadline`");
+    }
+  };
+  h.declaration = [&](const ast::Declaration &c) {
+    const std::string &ck = c.keyword.name;
+    if (ck == "container" || ck == "sidecar" || ck == "init") containers.push_back(&c);
+    else if (ck == "volume") volumes.push_back(&c);
+    else if (ck == "labels") labelsItem = &c;
+    else if (ck == "annotations") {
+      if (auto m = stringMap(c, "annotations")) w.annotations = *m;
+    } else if (ck == "pod_annotations") {
+      if (auto m = stringMap(c, "pod annotations")) w.podAnnotations = *m;
+    } else if (ck == "node_selector") {
+      if (auto m = stringMap(c, "the node selector")) w.pod.nodeSelector = *m;
+    } else if (ck == "security") {
+      if (!c.body || !c.words.empty()) {
+        diags_.report(DiagKind::SyntaxError, c.range, "expected `security { … }`");
+        return;
+      }
+      BlockHandlers sh;
+      sh.attribute = [&](const ast::Attribute &a, const Value &v) {
+        std::string f = a.dottedName();
+        if (f == "run_as_user") w.pod.security.runAsUser = ex_.integer(v, "`run_as_user`", 0, INT32_MAX);
+        else if (f == "run_as_group") w.pod.security.runAsGroup = ex_.integer(v, "`run_as_group`", 0, INT32_MAX);
+        else if (f == "fs_group") w.pod.security.fsGroup = ex_.integer(v, "`fs_group`", 0, INT32_MAX);
+        else if (f == "run_as_non_root") w.pod.security.runAsNonRoot = ex_.boolean(v, "`run_as_non_root`");
+      };
+      walkBlock(*c.body, BlockKind::PodSecurity, "the pod security context", sh);
+      if (w.pod.security.runAsNonRoot.value_or(false) && w.pod.security.runAsUser.value_or(-1) == 0)
+        diags_.report(DiagKind::ConflictingSecurity, c.range);
+    }
+  };
+  h.other = [&](const ast::Item &it) {
+    if (it.kind == ast::ItemKind::FailureRule && (kind == model::WorkloadKind::Job || kind == model::WorkloadKind::CronJob)) {
+      diags_.report(DiagKind::UnsupportedConstruct, it.range, "a failure rule (`podFailurePolicy`)");
+      return true;
+    }
+    return false;
+  };
+  walkBlock(*d.body, BlockKind::Workload, fmt::format("a {}", kw.str()), h);
+
+  if (labelsItem) {
+    if (auto m = stringMap(*labelsItem, "labels")) {
+      for (auto &[k, v] : *m) {
+        if (k == "app" && v != w.name) {
+          diags_.report(DiagKind::ReservedLabel, labelsItem->range, w.name, v);
+          continue;
+        }
+        w.labels[k] = v;
+      }
+    }
+  }
+  validateLabels(diags_, w.labels, labelsItem ? labelsItem->range : w.nameRange, "label");
+  validateLabels(diags_, w.annotations, w.nameRange, "annotation");
+  validateLabels(diags_, w.podAnnotations, w.nameRange, "annotation");
+  size_t annotationBytes = 0;
+  for (const auto &[k, v] : w.annotations) annotationBytes += k.size() + v.size();
+  if (annotationBytes > k8s::kMaxAnnotationsTotalBytes)
+    diags_.report(DiagKind::AnnotationsTooLarge, w.nameRange, w.name, annotationBytes);
+
+  for (const ast::Declaration *v : volumes) {
+    model::Volume vol;
+    checkVolume(*v, vol);
+    if (!vol.name.empty()) w.pod.volumes.push_back(std::move(vol));
+  }
+  for (const ast::Declaration *c : containers) {
+    model::ContainerRole role = c->keyword.name == "sidecar" ? model::ContainerRole::Sidecar
+                                : c->keyword.name == "init"  ? model::ContainerRole::Init
+                                                             : model::ContainerRole::Main;
+    model::Container con;
+    checkContainer(*c, role, con);
+    if (con.name.empty()) continue;
+    (role == model::ContainerRole::Main ? w.pod.containers : w.pod.initContainers).push_back(std::move(con));
+  }
+  if (w.pod.containers.empty()) {
+    Diagnostic &diag = diags_.report(DiagKind::NoContainers, w.nameRange, kw.str(), w.name);
+    if (!w.pod.initContainers.empty()) diag.note("sidecars and init containers run beside or before a main container; declare one with `container`");
+  }
+  checkPodRules(w);
+  program_.workloads.push_back(std::move(w));
+}
+
+void Checker::checkVolume(const ast::Declaration &d, model::Volume &vol) {
+  auto name = declName(d, "volume");
+  if (!name) return;
+  rejectExtraWords(d, 1, "the volume name");
+  if (d.body) diags_.report(DiagKind::UnexpectedBody, d.body->range, "a volume");
+  vol.range = d.range;
+  if (!d.value) {
+    diags_.report(DiagKind::MissingField, d.range, fmt::format("volume `{}`", name->first),
+                  "= empty_dir() | config_map(\"name\") | secret(\"name\") | claim(\"name\") | host_path(\"/path\")");
+    return;
+  }
+  vol.name = name->first;
+  vol.range = name->second;
+  Value v = eval(*d.value);
+  static const llvm::StringRef kinds[] = {"empty_dir", "config_map", "secret", "claim", "host_path"};
+  if (v.kind != Value::Kind::Call) {
+    if (!v.isError())
+      diags_.report(DiagKind::TypeMismatch, v.range, "a volume source such as `empty_dir()` or `config_map(\"name\")`", describe(v));
+    return;
+  }
+  auto argCount = [&](size_t want, llvm::StringRef what) {
+    if (v.items.size() == want) return true;
+    diags_.report(DiagKind::WrongArgumentCount, v.range, v.text, what.str(), v.items.size());
+    return false;
+  };
+  auto checkNamed = [&](llvm::ArrayRef<llvm::StringRef> allowed) {
+    for (const Value::Entry &e : v.entries)
+      if (std::find(allowed.begin(), allowed.end(), e.key) == allowed.end()) {
+        Diagnostic &diag = diags_.report(DiagKind::UnknownArgument, e.keyRange, e.key, v.text);
+        std::string close = closestMatch(e.key, allowed);
+        if (!close.empty()) diag.note(fmt::format("did you mean `{}`?", close)).fix(e.keyRange, close);
+      }
+  };
+  bool ok = true;
+  if (v.text == "empty_dir") {
+    vol.kind = model::Volume::Kind::EmptyDir;
+    ok = argCount(0, "only named arguments (`medium`, `size_limit`)");
+    checkNamed({"medium", "size_limit"});
+    if (const Value *m = v.named("medium")) {
+      static const llvm::StringRef media[] = {"Memory", "memory", "disk"};
+      if (auto s = ex_.oneOf(*m, "empty_dir medium", media)) vol.medium = *s == "disk" ? "" : "Memory";
+    }
+    if (const Value *s = v.named("size_limit")) vol.sizeLimit = ex_.quantity(*s, "size_limit");
+  } else if (v.text == "config_map" || v.text == "secret" || v.text == "claim") {
+    vol.kind = v.text == "config_map" ? model::Volume::Kind::ConfigMap
+               : v.text == "secret"   ? model::Volume::Kind::Secret
+                                      : model::Volume::Kind::Claim;
+    ok = argCount(1, "one argument (the object's name)");
+    if (v.text == "claim") checkNamed({"readonly"});
+    else checkNamed({"optional", "default_mode"});
+    if (ok) {
+      if (auto s = ex_.string(v.items[0], fmt::format("the {} name", v.text))) {
+        auto errs = k8s::validateDns1123Subdomain(*s);
+        if (!errs.empty()) diags_.report(DiagKind::InvalidName, v.items[0].range, v.text, *s, errs.front());
+        vol.source = *s;
+      } else {
+        ok = false;
+      }
+    }
+    if (const Value *r = v.named("readonly")) vol.readOnly = ex_.boolean(*r, "`readonly`");
+    if (const Value *o = v.named("optional")) vol.optional = ex_.boolean(*o, "`optional`");
+    if (const Value *m = v.named("default_mode")) vol.defaultMode = ex_.integer(*m, "`default_mode`", 0, 0777);
+  } else if (v.text == "host_path") {
+    vol.kind = model::Volume::Kind::HostPath;
+    ok = argCount(1, "one argument (the path on the node)");
+    checkNamed({"type"});
+    if (ok) {
+      if (auto s = ex_.string(v.items[0], "the host path")) {
+        if (!llvm::StringRef(*s).startswith("/"))
+          diags_.report(DiagKind::InvalidMountPath, v.items[0].range, *s);
+        vol.source = *s;
+      }
+    }
+    if (const Value *t = v.named("type")) {
+      if (auto s = ex_.string(*t, "the host path type")) {
+        if (!k8s::validateHostPathType(*s)) {
+          static const llvm::StringRef types[] = {"DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice"};
+          ex_.oneOf(*t, "host path type", types);
+        } else {
+          vol.hostPathType = *s;
+        }
+      }
+    }
+  } else {
+    Diagnostic &diag = diags_.report(DiagKind::UnknownFunction, v.range, v.text, "for a volume");
+    std::string close = closestMatch(v.text, kinds);
+    if (!close.empty()) diag.note(fmt::format("did you mean `{}`?", close));
+    return;
+  }
+  // Keep the name even when the source was invalid (already reported), so
+  // mounts of this volume do not cascade into "undeclared volume" errors.
+  (void)ok;
+  vol.name = name->first;
+  vol.range = name->second;
+}
+
+} // namespace rig::sema

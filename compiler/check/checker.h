@@ -1,0 +1,76 @@
+// Internal to the check phase: the state one check run shares across the
+// per-construct files (check_workload.cpp, check_container.cpp, …).
+#pragma once
+
+#include <functional>
+
+#include "compiler/check/check.h"
+#include "compiler/check/schema.h"
+#include "compiler/check/values.h"
+
+namespace rig::sema {
+
+// Callbacks for the items of one block. The walker has already rejected
+// unknown names (with did-you-mean) and repeated attributes.
+struct BlockHandlers {
+  std::function<void(const ast::Attribute &, const Value &)> attribute;
+  std::function<void(const ast::Declaration &)> declaration;
+  // Items other than attributes and declarations (failure rules, lets, …);
+  // return false to have the walker report them as misplaced.
+  std::function<bool(const ast::Item &)> other;
+};
+
+// The pod's QoS class by the kubelet's rules.
+model::QosClass computeQos(const model::PodSpec &pod);
+
+class Checker {
+public:
+  Checker(const SourceManager &sm, Diagnostics &diags, const CheckOptions &opts)
+      : sm_(sm), diags_(diags), opts_(opts), ex_(diags) {}
+
+  model::Program run(llvm::ArrayRef<const ast::File *> files);
+
+  // ---- shared helpers
+  Value eval(const ast::Expr &e) { return Evaluator(diags_, scope_).eval(e); }
+  Extractor &ex() { return ex_; }
+  Diagnostics &diags() { return diags_; }
+  k8s::Version target() const { return program_.target; }
+  void walkBlock(const ast::Body &body, BlockKind kind, llvm::StringRef where, const BlockHandlers &h);
+  // `labels { k = "v" }` or `labels = { k: "v" }` into a string map.
+  std::optional<model::StringMap> stringMap(const ast::Item &item, llvm::StringRef what);
+  // The Kubernetes name a declaration gives, from its first word.
+  std::optional<std::pair<std::string, SourceRange>> declName(const ast::Declaration &d, llvm::StringRef what);
+  // Reports words after the name that the construct does not take.
+  void rejectExtraWords(const ast::Declaration &d, size_t allowed, llvm::StringRef what);
+  // Reports a feature the target version does not have; returns false then.
+  bool requireFeature(k8s::Feature f, SourceRange where);
+  std::optional<model::AppArmorRef> appArmorRef(const Value &v);
+  std::optional<std::string> seccompProfile(const Value &v);
+
+  // ---- per construct (one file each)
+  void checkWorkload(const ast::Declaration &d, model::WorkloadKind kind, const std::string &ns);
+  void checkContainer(const ast::Declaration &d, model::ContainerRole role, model::Container &c);
+  void checkVolume(const ast::Declaration &d, model::Volume &v);
+  void checkMount(const ast::Declaration &d, model::Container &c);
+  void checkSecurity(const ast::Declaration &d, model::SecurityContext &sec);
+  model::EnvVar envVar(const std::string &name, SourceRange nameRange, const Value &v);
+  // Kubernetes' pod validation and what it computes: names, duplicates,
+  // volumes, ports, start order, resources and the QoS class.
+  void checkPodRules(model::Workload &w);
+
+private:
+  void checkFileHeader(const ast::File &file, std::optional<std::string> &ns, bool &sawTarget);
+  void checkTargetDecl(const ast::Declaration &d, bool &sawTarget);
+  void checkUniqueObjects();
+
+  const SourceManager &sm_;
+  Diagnostics &diags_;
+  const CheckOptions &opts_;
+  Extractor ex_;
+  Scope scope_;
+  model::Program program_;
+  std::optional<k8s::Version> fileTarget_;
+  SourceRange fileTargetRange_;
+};
+
+} // namespace rig::sema

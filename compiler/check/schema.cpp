@@ -1,0 +1,206 @@
+#include "compiler/check/schema.h"
+
+#include <algorithm>
+
+namespace rig::sema {
+
+namespace {
+
+std::vector<BlockSpec> makeSpecs() {
+  std::vector<BlockSpec> specs;
+  specs.push_back({BlockKind::File, "file",
+                   {},
+                   {
+                       {"target", "kubernetes \"X.Y\"", "", "the Kubernetes version to emit for (default 1.31)"},
+                       {"namespace", "string", "metadata.namespace", "the namespace of every object in this file"},
+                       {"pod", "workload", "Pod", "a bare Pod"},
+                       {"deployment", "workload", "apps/v1 Deployment", "a replicated, rolling-updated workload"},
+                       {"statefulset", "workload", "apps/v1 StatefulSet", "pods with stable identity and storage"},
+                       {"daemonset", "workload", "apps/v1 DaemonSet", "one pod on every node"},
+                       {"job", "workload", "batch/v1 Job", "pods that run to completion"},
+                       {"cronjob", "workload", "batch/v1 CronJob", "a Job on a schedule"},
+                   }});
+  specs.push_back({BlockKind::Workload, "workload",
+                   {
+                       {"replicas", "int", "spec.replicas", "how many pods (deployment, statefulset)"},
+                       {"labels", "map", "metadata.labels", "labels on the object and its pods; `app` is derived from the name"},
+                       {"annotations", "map", "metadata.annotations", "annotations on the object"},
+                       {"pod_annotations", "map", "spec.template.metadata.annotations", "annotations on the pods"},
+                       {"termination_grace_period", "duration", "spec.terminationGracePeriodSeconds", "time between SIGTERM and SIGKILL, shared by all containers"},
+                       {"restart_policy", "Always | OnFailure | Never", "spec.restartPolicy", "pod restart policy (pods and jobs)"},
+                       {"service_account", "string", "spec.serviceAccountName", "the service account the pods run as"},
+                       {"service_name", "string", "spec.serviceName", "the governing headless service (statefulset)"},
+                       {"node_selector", "map", "spec.nodeSelector", "node labels the pods must run on"},
+                       {"host_network", "bool", "spec.hostNetwork", "use the node's network namespace"},
+                       {"apparmor", "runtime_default | unconfined | localhost(\"name\")", "spec.securityContext.appArmorProfile", "the pod's AppArmor profile"},
+                       {"seccomp", "runtime_default | unconfined", "spec.securityContext.seccompProfile", "the pod's seccomp profile"},
+                       {"completions", "int", "spec.completions", "successful pods needed (job)"},
+                       {"parallelism", "int", "spec.parallelism", "pods running at once (job)"},
+                       {"backoff_limit", "int", "spec.backoffLimit", "retries before the job fails (job)"},
+                       {"active_deadline", "duration", "spec.activeDeadlineSeconds", "time limit for the whole job"},
+                       {"ttl_after_finished", "duration", "spec.ttlSecondsAfterFinished", "delete the job this long after it finishes"},
+                       {"schedule", "cron", "spec.schedule", "when the cronjob runs"},
+                       {"time_zone", "string", "spec.timeZone", "the schedule's time zone"},
+                       {"concurrency_policy", "Allow | Forbid | Replace", "spec.concurrencyPolicy", "what to do when runs overlap"},
+                       {"suspend", "bool", "spec.suspend", "stop scheduling new runs"},
+                       {"successful_jobs_history", "int", "spec.successfulJobsHistoryLimit", "finished jobs to keep"},
+                       {"failed_jobs_history", "int", "spec.failedJobsHistoryLimit", "failed jobs to keep"},
+                       {"starting_deadline", "duration", "spec.startingDeadlineSeconds", "how late a missed run may still start"},
+                   },
+                   {
+                       {"container", "container", "spec.containers[]", "a main container"},
+                       {"sidecar", "container", "spec.initContainers[] (restartPolicy: Always)", "a native sidecar: starts before the main containers, in order, and runs beside them"},
+                       {"init", "container", "spec.initContainers[]", "an init container: runs to completion before the next one starts"},
+                       {"volume", "volume", "spec.volumes[]", "a volume: empty_dir(), config_map(\"name\"), secret(\"name\"), claim(\"name\"), host_path(\"/path\")"},
+                       {"labels", "map", "metadata.labels", "labels on the object and its pods"},
+                       {"annotations", "map", "metadata.annotations", "annotations on the object"},
+                       {"pod_annotations", "map", "spec.template.metadata.annotations", "annotations on the pods"},
+                       {"node_selector", "map", "spec.nodeSelector", "node labels the pods must run on"},
+                       {"security", "block", "spec.securityContext", "the pod security context"},
+                   }});
+  specs.push_back({BlockKind::Container, "container",
+                   {
+                       {"image", "string", "image", "the container image"},
+                       {"image_pull_policy", "Always | IfNotPresent | Never", "imagePullPolicy", "when the kubelet pulls the image"},
+                       {"command", "list", "command", "the entrypoint (replaces the image's ENTRYPOINT)"},
+                       {"args", "list", "args", "arguments (replace the image's CMD)"},
+                       {"working_dir", "string", "workingDir", "the working directory"},
+                       {"port", "int", "ports[].containerPort", "an unnamed port"},
+                       {"apparmor", "runtime_default | unconfined | localhost(\"name\")", "securityContext.appArmorProfile", "the container's AppArmor profile"},
+                       {"seccomp", "runtime_default | unconfined", "securityContext.seccompProfile", "the container's seccomp profile"},
+                       {"env", "map", "env[]", "environment variables"},
+                   },
+                   {
+                       {"env", "env", "env[]", "an environment variable: a string, secret(\"obj\", \"key\"), config_map(\"obj\", \"key\"), field(\"metadata.name\") or resource(\"limits.cpu\")"},
+                       {"port", "port", "ports[]", "a named port: `port http = 8080`"},
+                       {"requests", "resources", "resources.requests", "resources the scheduler reserves"},
+                       {"limits", "resources", "resources.limits", "the most the container may use"},
+                       {"mount", "mount", "volumeMounts[]", "`mount VOLUME at \"/path\" [readonly]`"},
+                       {"liveness", "probe", "livenessProbe", "restart the container when this fails"},
+                       {"readiness", "probe", "readinessProbe", "take the pod out of service when this fails"},
+                       {"startup", "probe", "startupProbe", "hold other probes (and the next sidecar) until this succeeds"},
+                       {"post_start", "hook", "lifecycle.postStart", "runs right after the container starts"},
+                       {"pre_stop", "hook", "lifecycle.preStop", "runs before the container is stopped"},
+                       {"security", "block", "securityContext", "the container security context"},
+                   }});
+  specs.push_back({BlockKind::Probe, "probe",
+                   {
+                       {"exec", "list", "exec.command", "a command; exit 0 is success"},
+                       {"initial_delay", "duration", "initialDelaySeconds", "wait before the first probe"},
+                       {"period", "duration", "periodSeconds", "time between probes"},
+                       {"timeout", "duration", "timeoutSeconds", "how long one probe may take"},
+                       {"success_threshold", "int", "successThreshold", "successes in a row to count as passing"},
+                       {"failure_threshold", "int", "failureThreshold", "failures in a row to count as failing"},
+                       {"termination_grace_period", "duration", "terminationGracePeriodSeconds", "grace period when this probe kills the container"},
+                   },
+                   {
+                       {"http_get", "action", "httpGet", "`http_get \"/path\" port 8080 [scheme HTTPS]`"},
+                       {"tcp_socket", "action", "tcpSocket", "`tcp_socket port 8080`"},
+                       {"grpc", "action", "grpc", "`grpc port 9090 [service \"name\"]`"},
+                   }});
+  specs.push_back({BlockKind::LifecycleHook, "hook",
+                   {
+                       {"exec", "list", "exec.command", "a command to run in the container"},
+                       {"sleep", "duration", "sleep.seconds", "pause (Kubernetes 1.30+)"},
+                   },
+                   {
+                       {"http_get", "action", "httpGet", "`http_get \"/path\" port 8080`"},
+                       {"tcp_socket", "action", "tcpSocket", "`tcp_socket port 8080` (deprecated for hooks)"},
+                   }});
+  specs.push_back({BlockKind::Security, "security",
+                   {
+                       {"run_as_user", "int", "runAsUser", "the UID the process runs as"},
+                       {"run_as_group", "int", "runAsGroup", "the GID the process runs as"},
+                       {"run_as_non_root", "bool", "runAsNonRoot", "refuse to start as UID 0"},
+                       {"read_only_root_filesystem", "bool", "readOnlyRootFilesystem", "mount the root filesystem read-only"},
+                       {"allow_privilege_escalation", "bool", "allowPrivilegeEscalation", "allow setuid binaries to gain privileges"},
+                       {"privileged", "bool", "privileged", "run with all host privileges"},
+                   },
+                   {
+                       {"capabilities", "block", "capabilities", "`capabilities { add = [NET_BIND_SERVICE], drop = [ALL] }`"},
+                   }});
+  specs.push_back({BlockKind::Capabilities, "capabilities",
+                   {
+                       {"add", "list", "capabilities.add", "capabilities to add"},
+                       {"drop", "list", "capabilities.drop", "capabilities to drop (`ALL` for every one)"},
+                   },
+                   {}});
+  specs.push_back({BlockKind::PodSecurity, "pod security",
+                   {
+                       {"run_as_user", "int", "runAsUser", "the default UID of every container"},
+                       {"run_as_group", "int", "runAsGroup", "the default GID of every container"},
+                       {"run_as_non_root", "bool", "runAsNonRoot", "refuse to start containers as UID 0"},
+                       {"fs_group", "int", "fsGroup", "group that owns mounted volumes"},
+                   },
+                   {}});
+  specs.push_back({BlockKind::StringMap, "map", {}, {}});
+  specs.push_back({BlockKind::ResourceMap, "resources",
+                   {
+                       {"cpu", "quantity", "cpu", "CPU, in cores (`2`) or millicores (`500m`)"},
+                       {"memory", "quantity", "memory", "memory in bytes (`512Mi`, `2Gi`)"},
+                       {"ephemeral_storage", "quantity", "ephemeral-storage", "local scratch space"},
+                   },
+                   {}});
+  specs.push_back({BlockKind::PortOptions, "port",
+                   {
+                       {"protocol", "TCP | UDP | SCTP", "protocol", "the port's protocol (default TCP)"},
+                       {"host_port", "int", "hostPort", "expose on the node's IP (avoid: limits scheduling)"},
+                   },
+                   {}});
+  specs.push_back({BlockKind::MountOptions, "mount",
+                   {
+                       {"sub_path", "string", "subPath", "mount one path inside the volume"},
+                   },
+                   {}});
+  specs.push_back({BlockKind::EnvBlock, "env", {}, {}});
+  return specs;
+}
+
+} // namespace
+
+const BlockSpec &blockSpec(BlockKind kind) {
+  static const std::vector<BlockSpec> specs = makeSpecs();
+  for (const BlockSpec &s : specs)
+    if (s.kind == kind) return s;
+  return specs.front();
+}
+
+const FieldSpec *findAttribute(const BlockSpec &spec, llvm::StringRef name) {
+  for (const FieldSpec &f : spec.attributes)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+const FieldSpec *findChild(const BlockSpec &spec, llvm::StringRef keyword) {
+  for (const FieldSpec &f : spec.children)
+    if (f.name == keyword) return &f;
+  return nullptr;
+}
+
+std::vector<llvm::StringRef> allNames(const BlockSpec &spec) {
+  std::vector<llvm::StringRef> names;
+  for (const FieldSpec &f : spec.attributes) names.push_back(f.name);
+  for (const FieldSpec &f : spec.children) names.push_back(f.name);
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+llvm::ArrayRef<llvm::StringRef> workloadKeywords() {
+  static const llvm::StringRef kw[] = {"pod", "deployment", "statefulset", "daemonset", "job", "cronjob"};
+  return kw;
+}
+
+bool attributeAllowedOn(llvm::StringRef workload, llvm::StringRef attr) {
+  static const llvm::StringRef jobOnly[] = {"completions", "parallelism", "backoff_limit", "active_deadline", "ttl_after_finished"};
+  static const llvm::StringRef cronOnly[] = {"schedule", "time_zone", "concurrency_policy", "suspend",
+                                            "successful_jobs_history", "failed_jobs_history", "starting_deadline"};
+  auto in = [&](llvm::ArrayRef<llvm::StringRef> list) { return std::find(list.begin(), list.end(), attr) != list.end(); };
+  if (attr == "replicas") return workload == "deployment" || workload == "statefulset";
+  if (attr == "service_name") return workload == "statefulset";
+  if (in(jobOnly)) return workload == "job" || workload == "cronjob";
+  if (in(cronOnly)) return workload == "cronjob";
+  return true;
+}
+
+} // namespace rig::sema

@@ -1,0 +1,79 @@
+// Values: what an expression evaluates to, and typed extraction of values
+// into the model (strings, integers, quantities, durations, lists, maps),
+// each with a diagnostic that names what was expected where.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/ast/ast.h"
+#include "compiler/base/quantity.h"
+#include "compiler/diagnostics/diagnostic.h"
+
+namespace rig::sema {
+
+struct Value {
+  enum class Kind { Error, Null, Bool, Int, Number, String, Symbol, List, Map, Call };
+  Kind kind = Kind::Error;
+  SourceRange range;
+  bool boolean = false;
+  int64_t integer = 0;
+  // Number: the literal as written ("500m"); String: the text; Symbol: the
+  // bare name (`runtime_default`, `sc.istio_proxy`); Call: the function.
+  std::string text;
+  std::vector<Value> items; // List elements; Call positional arguments
+  struct Entry {
+    std::string key;
+    SourceRange keyRange;
+    std::shared_ptr<const Value> value; // shared: values are immutable once built
+  };
+  std::vector<Entry> entries; // Map entries; Call named arguments
+
+  static Value error(SourceRange r) { Value v; v.range = r; return v; }
+  bool isError() const { return kind == Kind::Error; }
+  const Value *named(llvm::StringRef key) const;
+};
+
+std::string describe(const Value &v); // "a string", "an integer `3`", …
+
+// Name bindings visible to expressions (`let`).
+using Scope = std::map<std::string, Value, std::less<>>;
+
+class Evaluator {
+public:
+  Evaluator(Diagnostics &diags, const Scope &scope) : diags_(diags), scope_(scope) {}
+  Value eval(const ast::Expr &e);
+
+private:
+  Value binary(const ast::BinaryExpr &b);
+  Diagnostics &diags_;
+  const Scope &scope_;
+};
+
+// Typed extraction. Each reports a diagnostic at the value and returns
+// nullopt when the value does not fit; error values stay silent (their
+// cause was already reported).
+class Extractor {
+public:
+  explicit Extractor(Diagnostics &diags) : diags_(diags) {}
+
+  std::optional<std::string> string(const Value &v, llvm::StringRef what);
+  std::optional<int64_t> integer(const Value &v, llvm::StringRef what, int64_t min, int64_t max);
+  std::optional<bool> boolean(const Value &v, llvm::StringRef what);
+  // A quantity for resource `resource` ("cpu", "memory", …).
+  std::optional<Quantity> quantity(const Value &v, llvm::StringRef resource);
+  std::optional<int64_t> durationSeconds(const Value &v, llvm::StringRef what);
+  std::optional<std::vector<std::string>> stringList(const Value &v, llvm::StringRef what);
+  // A string or a bare name from `allowed` (case-sensitive; suggests close ones).
+  std::optional<std::string> oneOf(const Value &v, llvm::StringRef what, llvm::ArrayRef<llvm::StringRef> allowed);
+
+  Diagnostics &diags() { return diags_; }
+
+private:
+  Diagnostics &diags_;
+};
+
+} // namespace rig::sema

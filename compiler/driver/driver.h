@@ -1,0 +1,64 @@
+// Driver: runs the phases in order over a set of inputs and collects what
+// each produced. The CLI, the language server and the tests all go through
+// here; none of them calls a phase on its own.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/ast/ast.h"
+#include "compiler/check/check.h"
+#include "compiler/diagnostics/diagnostic.h"
+#include "compiler/emit/k8s/emit_k8s.h"
+#include "compiler/parse/parse.h"
+#include "compiler/verify/verify.h"
+
+namespace rig {
+
+enum class Phase { Parse, Check, Verify, Emit };
+
+struct CompileOptions {
+  std::optional<k8s::Version> target;
+  emit::EmitOptions emit;
+  ParseOptions parse;
+  verify::VerifyOptions verify;
+  bool werror = false;
+  Phase stopAfter = Phase::Emit;
+  bool streamOnly = false; // `-o -`: only the multi-document stream
+};
+
+struct SourceInput {
+  std::string name; // as shown in diagnostics
+  std::string text;
+};
+
+struct Compilation {
+  SourceManager sources;
+  std::vector<ast::File> files;
+  Diagnostics diags;
+  model::Program program;
+  verify::VerifyResult verified;
+  emit::EmitResult outputs;
+  bool ok() const { return !diags.hasErrors(); }
+};
+
+// Compiles in-memory sources. Never throws; every problem is a diagnostic.
+std::unique_ptr<Compilation> compile(std::vector<SourceInput> inputs, const CompileOptions &opts);
+
+// Reads files from disk; unreadable ones become diagnostics.
+std::unique_ptr<Compilation> compileFiles(const std::vector<std::string> &paths, const CompileOptions &opts);
+
+// Writes outputs into `dir` all or nothing: everything is staged beside it
+// and swapped in with renames; an existing directory is replaced only if rig
+// wrote it (it holds the marker file), so `-o .` cannot wipe a source tree.
+// Returns "" on success, else a message.
+std::string writeOutputDirectory(const emit::EmitResult &outputs, const std::string &dir);
+
+// A Make-style depfile: `TARGET: INPUT…`.
+std::string depfile(const std::string &target, const std::vector<std::string> &inputs);
+
+constexpr const char *kOutputMarker = ".rig-output";
+
+} // namespace rig

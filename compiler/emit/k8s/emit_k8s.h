@@ -1,0 +1,35 @@
+// Emit: model -> Kubernetes manifests for the target version. Reads only the
+// model; every version decision goes through compiler/k8s/version.h.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "compiler/model/model.h"
+
+namespace rig::emit {
+
+enum class ManifestFormat { Yaml, Json };
+
+struct EmitOptions {
+  ManifestFormat format = ManifestFormat::Yaml;
+  // Also write kustomization.yaml listing every object, so that
+  // `kubectl apply -k DIR` works.
+  bool kustomization = true;
+};
+
+struct OutputFile {
+  std::string path;    // relative: "shop/deployment-webapp.yaml", "kustomization.yaml"
+  std::string content;
+};
+
+struct EmitResult {
+  std::vector<OutputFile> files; // sorted by path
+  std::string stream;            // every object in declaration order, for `-o -`
+};
+
+// `streamOnly` skips the per-file layout (used by `-o -`, which needs only
+// the stream and should not pay for both).
+EmitResult emitKubernetes(const model::Program &program, const EmitOptions &opts, bool streamOnly = false);
+
+} // namespace rig::emit

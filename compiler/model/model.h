@@ -1,0 +1,204 @@
+// The checked, backend-neutral program. Only `check` builds it; emitters,
+// `explain`, `verify` and the language server read it and never look at the
+// AST. Every entity keeps the source range it came from so back ends can
+// point diagnostics at the user's text. Names are already Kubernetes names.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/base/quantity.h"
+#include "compiler/k8s/version.h"
+#include "compiler/source/source_manager.h"
+
+namespace rig::model {
+
+// Ordered string map: emitted in key order, so output is deterministic.
+using StringMap = std::map<std::string, std::string>;
+
+struct EnvVar {
+  enum class Source { Literal, SecretKey, ConfigMapKey, FieldRef, ResourceFieldRef };
+  std::string name;
+  Source source = Source::Literal;
+  std::string value;    // Literal: the value; FieldRef: the field path; ResourceFieldRef: the resource
+  std::string object;   // SecretKey / ConfigMapKey: the object's name; ResourceFieldRef: container
+  std::string key;      // SecretKey / ConfigMapKey: the key
+  std::optional<bool> optional;
+  SourceRange range;
+};
+
+struct Port {
+  std::string name; // may be empty
+  int64_t number = 0;
+  std::string protocol; // "" (TCP default, not emitted), "TCP", "UDP", "SCTP"
+  std::optional<int64_t> hostPort;
+  SourceRange range;
+};
+
+// A probe or lifecycle action: exactly one of its kinds.
+struct Action {
+  enum class Kind { None, Exec, HttpGet, TcpSocket, Grpc, Sleep };
+  Kind kind = Kind::None;
+  std::vector<std::string> command;  // Exec
+  std::string path;                  // HttpGet
+  std::string scheme;                // HttpGet: "" | HTTP | HTTPS
+  std::string host;                  // HttpGet / TcpSocket
+  std::vector<std::pair<std::string, std::string>> headers; // HttpGet
+  int64_t portNumber = 0;            // HttpGet / TcpSocket / Grpc
+  std::string portName;              // HttpGet / TcpSocket: a named port
+  std::string service;               // Grpc
+  int64_t seconds = 0;               // Sleep
+  SourceRange range;
+};
+
+struct Probe {
+  Action action;
+  std::optional<int64_t> initialDelaySeconds, periodSeconds, timeoutSeconds, successThreshold,
+      failureThreshold, terminationGracePeriodSeconds;
+  SourceRange range;
+};
+
+struct Lifecycle {
+  std::optional<Action> postStart, preStop;
+};
+
+struct Resources {
+  // Resource name ("cpu", "memory", "ephemeral-storage", "nvidia.com/gpu") -> quantity.
+  std::map<std::string, Quantity> requests, limits;
+  std::map<std::string, SourceRange> requestRanges, limitRanges;
+  bool empty() const { return requests.empty() && limits.empty(); }
+};
+
+struct Mount {
+  std::string volume;
+  std::string path;
+  bool readOnly = false;
+  std::string subPath;
+  SourceRange range;
+  SourceRange volumeRange;
+};
+
+struct AppArmorRef {
+  enum class Kind { RuntimeDefault, Unconfined, Localhost };
+  Kind kind = Kind::RuntimeDefault;
+  std::string profile; // Localhost: the profile name loaded on the node
+  SourceRange range;
+};
+
+struct SecurityContext {
+  std::optional<int64_t> runAsUser, runAsGroup;
+  std::optional<bool> runAsNonRoot, readOnlyRootFilesystem, allowPrivilegeEscalation, privileged;
+  std::vector<std::string> capAdd, capDrop;
+  std::optional<AppArmorRef> appArmor;
+  std::string seccomp; // "" | RuntimeDefault | Unconfined
+  bool empty() const {
+    return !runAsUser && !runAsGroup && !runAsNonRoot && !readOnlyRootFilesystem && !allowPrivilegeEscalation &&
+           !privileged && capAdd.empty() && capDrop.empty() && !appArmor && seccomp.empty();
+  }
+};
+
+enum class ContainerRole { Main, Sidecar, Init };
+
+struct Container {
+  std::string name;       // Kubernetes name (`istio_proxy` -> `istio-proxy`)
+  std::string sourceName; // as declared in rig
+  ContainerRole role = ContainerRole::Main;
+  std::string image, imagePullPolicy, workingDir;
+  std::vector<std::string> command, args;
+  std::vector<EnvVar> env;
+  std::vector<Port> ports;
+  std::optional<Probe> liveness, readiness, startup;
+  Lifecycle lifecycle;
+  Resources resources;
+  std::vector<Mount> mounts;
+  SecurityContext security;
+  std::vector<std::string> after; // Kubernetes names of containers this one starts after
+  std::vector<SourceRange> afterRanges;
+  SourceRange range;
+  SourceRange nameRange;
+};
+
+struct Volume {
+  enum class Kind { EmptyDir, ConfigMap, Secret, Claim, HostPath };
+  std::string name;
+  Kind kind = Kind::EmptyDir;
+  std::string source;             // config map / secret / claim name, host path
+  std::string medium;             // EmptyDir: "" | Memory
+  std::optional<Quantity> sizeLimit;
+  std::string hostPathType;       // HostPath
+  std::optional<bool> readOnly;   // Claim
+  std::optional<int64_t> defaultMode;
+  std::optional<bool> optional;
+  SourceRange range;
+};
+
+enum class QosClass { BestEffort, Burstable, Guaranteed };
+llvm::StringRef qosName(QosClass q);
+
+struct PodSecurity {
+  std::optional<int64_t> runAsUser, runAsGroup, fsGroup;
+  std::optional<bool> runAsNonRoot;
+  std::optional<AppArmorRef> appArmor;
+  std::string seccomp;
+  bool empty() const { return !runAsUser && !runAsGroup && !fsGroup && !runAsNonRoot && !appArmor && seccomp.empty(); }
+};
+
+struct PodSpec {
+  // Init containers (plain `init` and native sidecars) in start order, which
+  // honours declaration order and every `after`; then main containers.
+  std::vector<Container> initContainers;
+  std::vector<Container> containers;
+  std::vector<Volume> volumes;
+  std::optional<int64_t> terminationGracePeriodSeconds;
+  std::string restartPolicy; // "" (API default), Always, OnFailure, Never
+  std::string serviceAccountName;
+  StringMap nodeSelector;
+  PodSecurity security;
+  std::optional<bool> hostNetwork;
+  QosClass qos = QosClass::BestEffort; // computed by check
+};
+
+enum class WorkloadKind { Pod, Deployment, StatefulSet, DaemonSet, Job, CronJob };
+llvm::StringRef workloadKindName(WorkloadKind k); // "Deployment"
+llvm::StringRef workloadKeyword(WorkloadKind k);  // "deployment"
+
+struct JobSpec {
+  std::optional<int64_t> completions, parallelism, backoffLimit, activeDeadlineSeconds,
+      ttlSecondsAfterFinished;
+};
+
+struct CronJobSpec {
+  std::string schedule, timeZone, concurrencyPolicy;
+  std::optional<int64_t> successfulJobsHistoryLimit, failedJobsHistoryLimit, startingDeadlineSeconds;
+  std::optional<bool> suspend;
+};
+
+struct Workload {
+  WorkloadKind kind = WorkloadKind::Pod;
+  std::string name;       // Kubernetes name
+  std::string sourceName; // as declared
+  std::string ns;         // namespace; "" for the cluster default
+  StringMap labels;       // includes app: <name>
+  StringMap annotations;
+  StringMap podAnnotations; // on the pod template (the pod itself for kind Pod)
+  std::optional<int64_t> replicas;
+  std::string serviceName; // StatefulSet
+  PodSpec pod;
+  JobSpec job;            // Job, and CronJob's job template
+  CronJobSpec cron;
+  SourceRange range;
+  SourceRange nameRange;
+};
+
+struct Program {
+  k8s::Version target = k8s::kDefaultVersion;
+  std::vector<Workload> workloads; // in declaration order
+};
+
+// A stable, readable summary for `--dump=model` and golden tests.
+std::string dump(const Program &p);
+
+} // namespace rig::model

@@ -1,0 +1,97 @@
+#include "compiler/source/source_manager.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace rig {
+
+FileId SourceManager::addFile(std::string name, std::string text) {
+  auto f = std::make_unique<File>();
+  f->name = std::move(name);
+  f->text = std::move(text);
+  f->lineStarts = computeLineStarts(f->text);
+  files_.push_back(std::move(f));
+  return FileId{static_cast<uint32_t>(files_.size())};
+}
+
+void SourceManager::replaceText(FileId id, std::string text) {
+  assert(id.valid() && id.value <= files_.size());
+  File &f = *files_[id.value - 1];
+  f.text = std::move(text);
+  f.lineStarts = computeLineStarts(f.text);
+}
+
+std::vector<uint32_t> SourceManager::computeLineStarts(llvm::StringRef text) {
+  std::vector<uint32_t> starts{0};
+  for (size_t i = 0; i < text.size(); ++i)
+    if (text[i] == '\n') starts.push_back(static_cast<uint32_t>(i + 1));
+  return starts;
+}
+
+const SourceManager::File &SourceManager::file(FileId id) const {
+  assert(id.valid() && id.value <= files_.size());
+  return *files_[id.value - 1];
+}
+
+llvm::StringRef SourceManager::name(FileId id) const { return file(id).name; }
+llvm::StringRef SourceManager::text(FileId id) const { return file(id).text; }
+
+LineColumn SourceManager::lineColumn(FileId id, uint32_t offset) const {
+  const File &f = file(id);
+  offset = std::min<uint32_t>(offset, f.text.size());
+  auto it = std::upper_bound(f.lineStarts.begin(), f.lineStarts.end(), offset);
+  uint32_t line = static_cast<uint32_t>(it - f.lineStarts.begin());
+  return {line, offset - f.lineStarts[line - 1] + 1};
+}
+
+uint32_t SourceManager::lineCount(FileId id) const {
+  return static_cast<uint32_t>(file(id).lineStarts.size());
+}
+
+uint32_t SourceManager::lineStart(FileId id, uint32_t line) const {
+  const File &f = file(id);
+  if (line == 0) return 0;
+  if (line > f.lineStarts.size()) return static_cast<uint32_t>(f.text.size());
+  return f.lineStarts[line - 1];
+}
+
+llvm::StringRef SourceManager::lineText(FileId id, uint32_t line) const {
+  const File &f = file(id);
+  if (line == 0 || line > f.lineStarts.size()) return {};
+  uint32_t begin = f.lineStarts[line - 1];
+  uint32_t end = line < f.lineStarts.size() ? f.lineStarts[line] : f.text.size();
+  llvm::StringRef s(f.text.data() + begin, end - begin);
+  return s.rtrim("\r\n");
+}
+
+// UTF-16 length of the UTF-8 sequence starting with lead byte `c`.
+static unsigned utf16Units(unsigned char c) { return c >= 0xF0 ? 2 : 1; }
+static bool isContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+SourceManager::Utf16Position SourceManager::toUtf16(FileId id, uint32_t offset) const {
+  LineColumn lc = lineColumn(id, offset);
+  llvm::StringRef line = lineText(id, lc.line);
+  uint32_t bytes = std::min<uint32_t>(lc.column - 1, line.size());
+  uint32_t units = 0;
+  for (uint32_t i = 0; i < bytes; ++i) {
+    unsigned char c = line[i];
+    if (!isContinuation(c)) units += utf16Units(c);
+  }
+  return {lc.line - 1, units};
+}
+
+uint32_t SourceManager::fromUtf16(FileId id, Utf16Position pos) const {
+  const File &f = file(id);
+  if (pos.line >= f.lineStarts.size()) return static_cast<uint32_t>(f.text.size());
+  llvm::StringRef line = lineText(id, pos.line + 1);
+  uint32_t units = 0, i = 0;
+  while (i < line.size() && units < pos.character) {
+    unsigned char c = line[i];
+    units += utf16Units(c);
+    ++i;
+    while (i < line.size() && isContinuation(line[i])) ++i;
+  }
+  return f.lineStarts[pos.line] + i;
+}
+
+} // namespace rig

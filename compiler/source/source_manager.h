@@ -1,0 +1,77 @@
+// SourceManager owns the text of every file in a compilation and turns byte
+// offsets into lines and columns (bytes for humans, UTF-16 for LSP).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "llvm/ADT/StringRef.h"
+
+namespace rig {
+
+// A file known to the SourceManager. Id 0 is reserved for "no file".
+struct FileId {
+  uint32_t value = 0;
+  bool valid() const { return value != 0; }
+  friend bool operator==(FileId a, FileId b) { return a.value == b.value; }
+  friend bool operator!=(FileId a, FileId b) { return a.value != b.value; }
+  friend bool operator<(FileId a, FileId b) { return a.value < b.value; }
+};
+
+// A half-open byte range [begin, end) in one file.
+struct SourceRange {
+  FileId file;
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  bool valid() const { return file.valid(); }
+  static SourceRange join(SourceRange a, SourceRange b) {
+    if (!a.valid()) return b;
+    if (!b.valid() || a.file != b.file) return a;
+    return {a.file, std::min(a.begin, b.begin), std::max(a.end, b.end)};
+  }
+};
+
+// 1-based line and column; the column counts bytes.
+struct LineColumn {
+  uint32_t line = 1;
+  uint32_t column = 1;
+};
+
+class SourceManager {
+public:
+  // Adds a file and returns its id. `name` is what diagnostics show.
+  FileId addFile(std::string name, std::string text);
+  // Replaces the text of an existing file (used by the language server).
+  void replaceText(FileId id, std::string text);
+
+  llvm::StringRef name(FileId id) const;
+  llvm::StringRef text(FileId id) const;
+  size_t fileCount() const { return files_.size(); }
+
+  LineColumn lineColumn(FileId id, uint32_t offset) const;
+  // The text of a 1-based line, without its line terminator.
+  llvm::StringRef lineText(FileId id, uint32_t line) const;
+  uint32_t lineCount(FileId id) const;
+  // Byte offset of a 1-based line's start; clamps to the end of the file.
+  uint32_t lineStart(FileId id, uint32_t line) const;
+
+  // LSP positions: 0-based line, UTF-16 code units within the line.
+  struct Utf16Position { uint32_t line = 0; uint32_t character = 0; };
+  Utf16Position toUtf16(FileId id, uint32_t offset) const;
+  // Clamps out-of-range positions to the nearest valid offset.
+  uint32_t fromUtf16(FileId id, Utf16Position pos) const;
+
+private:
+  struct File {
+    std::string name;
+    std::string text;
+    std::vector<uint32_t> lineStarts;
+  };
+  const File &file(FileId id) const;
+  static std::vector<uint32_t> computeLineStarts(llvm::StringRef text);
+  std::vector<std::unique_ptr<File>> files_;
+};
+
+} // namespace rig

@@ -1,0 +1,206 @@
+// The rig command line: flags -> CompileOptions -> compile -> outputs and an
+// exit code (0 success, 1 diagnostics with errors, 2 usage or I/O errors).
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include "compiler/diagnostics/render.h"
+#include "compiler/driver/driver.h"
+#include "compiler/explain/explain.h"
+
+namespace {
+
+constexpr const char *kVersion = "0.1.0";
+
+constexpr const char *kUsage = R"(usage: rig <command> [options] FILE...
+
+commands:
+  build     compile, check and write manifests (all or nothing)
+  check     everything build checks, no output; exit 1 on errors
+  explain   what the compiler concluded: start order, QoS classes, …
+  version   print rig's version and the Kubernetes versions it targets
+
+options:
+  --k8s X.Y                 target Kubernetes version (default 1.31; overrides `target` in files)
+  -o DIR | -o -             output directory (default out/), or - for one stream on stdout
+  --format yaml|json        manifest format (default yaml)
+  --diagnostics text|json|sarif
+                            how diagnostics are printed on stderr (default text)
+  --color auto|always|never colored diagnostics (default auto)
+  --werror                  treat warnings as errors
+  --depfile FILE            also write a Make depfile for the build
+  --no-kustomization        do not write kustomization.yaml
+  --dump ast|model          print a phase's result instead of building
+  --max-input-size BYTES    refuse larger input files (default 67108864)
+)";
+
+struct Args {
+  std::string command;
+  std::vector<std::string> inputs;
+  rig::CompileOptions opts;
+  std::string outDir = "out";
+  rig::DiagnosticFormat diagFormat = rig::DiagnosticFormat::Text;
+  std::string color = "auto";
+  std::string depfile;
+  std::string dump;
+};
+
+int usageError(const std::string &msg) {
+  std::cerr << "rig: " << msg << "\n" << kUsage;
+  return 2;
+}
+
+// Returns 0 when parsed, else the exit code to stop with.
+int parseArgs(int argc, char **argv, Args &a) {
+  if (argc < 2) return usageError("no command given");
+  a.command = argv[1];
+  if (a.command == "-h" || a.command == "--help" || a.command == "help") {
+    std::cout << kUsage;
+    return -1;
+  }
+  for (int i = 2; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&](const char *flag) -> std::optional<std::string> {
+      std::string f = flag;
+      if (arg == f) {
+        if (i + 1 >= argc) return std::nullopt;
+        return std::string(argv[++i]);
+      }
+      if (arg.rfind(f + "=", 0) == 0) return arg.substr(f.size() + 1);
+      return std::nullopt;
+    };
+    auto is = [&](const char *flag) { return arg == flag || arg.rfind(std::string(flag) + "=", 0) == 0; };
+    if (is("--k8s")) {
+      auto v = value("--k8s");
+      if (!v) return usageError("--k8s needs a version such as 1.31");
+      auto ver = rig::k8s::parseVersion(*v);
+      if (!ver || !rig::k8s::isSupported(*ver))
+        return usageError("unsupported Kubernetes version '" + *v + "'; rig targets " + rig::k8s::kOldestVersion.str() +
+                          " to " + rig::k8s::kNewestVersion.str());
+      a.opts.target = ver;
+    } else if (arg == "-o" || is("--output")) {
+      auto v = arg == "-o" ? (i + 1 < argc ? std::optional<std::string>(argv[++i]) : std::nullopt) : value("--output");
+      if (!v || v->empty()) return usageError("-o needs a directory or -");
+      a.outDir = *v;
+    } else if (is("--format")) {
+      auto v = value("--format");
+      if (v == "yaml") a.opts.emit.format = rig::emit::ManifestFormat::Yaml;
+      else if (v == "json") a.opts.emit.format = rig::emit::ManifestFormat::Json;
+      else return usageError("--format takes yaml or json");
+    } else if (is("--diagnostics")) {
+      auto v = value("--diagnostics");
+      if (v == "text") a.diagFormat = rig::DiagnosticFormat::Text;
+      else if (v == "json") a.diagFormat = rig::DiagnosticFormat::Json;
+      else if (v == "sarif") a.diagFormat = rig::DiagnosticFormat::Sarif;
+      else return usageError("--diagnostics takes text, json or sarif");
+    } else if (is("--color")) {
+      auto v = value("--color");
+      if (v != "auto" && v != "always" && v != "never") return usageError("--color takes auto, always or never");
+      a.color = *v;
+    } else if (arg == "--werror") {
+      a.opts.werror = true;
+    } else if (is("--depfile")) {
+      auto v = value("--depfile");
+      if (!v) return usageError("--depfile needs a file name");
+      a.depfile = *v;
+    } else if (arg == "--no-kustomization") {
+      a.opts.emit.kustomization = false;
+    } else if (is("--dump")) {
+      auto v = value("--dump");
+      if (v != "ast" && v != "model") return usageError("--dump takes ast or model");
+      a.dump = *v;
+    } else if (is("--max-input-size")) {
+      auto v = value("--max-input-size");
+      char *end = nullptr;
+      unsigned long long n = v ? std::strtoull(v->c_str(), &end, 10) : 0;
+      if (!v || v->empty() || *end) return usageError("--max-input-size takes a number of bytes");
+      a.opts.parse.maxFileBytes = n;
+    } else if (arg == "--") {
+      for (++i; i < argc; ++i) a.inputs.push_back(argv[i]);
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      return usageError("unknown option '" + arg + "'");
+    } else {
+      a.inputs.push_back(arg);
+    }
+  }
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  Args a;
+  if (int rc = parseArgs(argc, argv, a)) return rc < 0 ? 0 : rc;
+
+  if (a.command == "version") {
+    std::cout << "rig " << kVersion << " (Kubernetes " << rig::k8s::kOldestVersion.str() << " to "
+              << rig::k8s::kNewestVersion.str() << ", default " << rig::k8s::kDefaultVersion.str() << ")\n";
+    return 0;
+  }
+  if (a.command != "build" && a.command != "check" && a.command != "explain")
+    return usageError("unknown command '" + a.command + "'");
+  if (a.inputs.empty()) return usageError("no input files");
+
+  bool toStdout = a.outDir == "-";
+  if (a.command != "build" || !a.dump.empty()) a.opts.stopAfter = rig::Phase::Verify;
+  if (a.dump == "ast") a.opts.stopAfter = rig::Phase::Parse;
+  a.opts.streamOnly = toStdout;
+
+  std::unique_ptr<rig::Compilation> c = rig::compileFiles(a.inputs, a.opts);
+
+  rig::RenderOptions ro;
+  ro.color = a.color == "always" || (a.color == "auto" && isatty(2) && a.diagFormat == rig::DiagnosticFormat::Text);
+  const auto &diags = c->diags.all();
+  if (!diags.empty() || a.diagFormat != rig::DiagnosticFormat::Text) {
+    std::string text = rig::render(a.diagFormat, c->sources, diags, ro);
+    if (c->diags.dropped())
+      text += "rig: " + std::to_string(c->diags.dropped()) + " more diagnostics not shown\n";
+    std::fwrite(text.data(), 1, text.size(), stderr);
+  }
+  bool inputError = c->sources.fileCount() == 0 && !diags.empty() &&
+                    diags.front().kind == rig::DiagKind::InputNotFound;
+  if (inputError) return 2;
+
+  if (a.dump == "ast") {
+    for (const auto &f : c->files) std::cout << rig::ast::dump(f, c->sources);
+    return c->ok() ? 0 : 1;
+  }
+  if (!c->ok()) {
+    if (a.diagFormat == rig::DiagnosticFormat::Text)
+      std::cerr << c->diags.errorCount() << " error" << (c->diags.errorCount() == 1 ? "" : "s")
+                << " generated; nothing was written\n";
+    return 1;
+  }
+  if (a.dump == "model") {
+    std::cout << rig::model::dump(c->program);
+    return 0;
+  }
+  if (a.command == "check") return 0;
+  if (a.command == "explain") {
+    std::cout << rig::explain(c->program, c->verified);
+    return 0;
+  }
+  if (toStdout) {
+    std::fwrite(c->outputs.stream.data(), 1, c->outputs.stream.size(), stdout);
+    return std::fflush(stdout) == 0 ? 0 : 2;
+  }
+  std::string err = rig::writeOutputDirectory(c->outputs, a.outDir);
+  if (!err.empty()) {
+    std::cerr << "rig: " << err << "\n";
+    return 2;
+  }
+  if (!a.depfile.empty()) {
+    std::ofstream dep(a.depfile, std::ios::binary | std::ios::trunc);
+    dep << rig::depfile(a.outDir + "/kustomization.yaml", a.inputs);
+    if (!dep) {
+      std::cerr << "rig: cannot write depfile " << a.depfile << "\n";
+      return 2;
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,107 @@
+// The only file that includes Z3. Z3 exceptions stop here and become
+// SolverResult::Unknown.
+#include "compiler/verify/solver.h"
+
+#include <z3++.h>
+
+namespace rig::verify {
+
+const char *solverResultName(SolverResult r) {
+  switch (r) {
+  case SolverResult::Sat: return "sat";
+  case SolverResult::Unsat: return "unsat";
+  case SolverResult::Timeout: return "timeout";
+  case SolverResult::Unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+struct Solver::Impl {
+  z3::context ctx;
+  z3::solver solver{ctx};
+  std::vector<z3::expr> terms;
+  std::vector<std::pair<z3::expr, std::string>> tracked;
+  Term add(z3::expr e) {
+    terms.push_back(e);
+    return static_cast<Term>(terms.size() - 1);
+  }
+  z3::expr_vector vec(const std::vector<Term> &ts) {
+    z3::expr_vector v(ctx);
+    for (Term t : ts) v.push_back(terms[t]);
+    return v;
+  }
+};
+
+Solver::Solver(const VerifyOptions &opts) : impl_(std::make_unique<Impl>()) {
+  z3::params p(impl_->ctx);
+  p.set("timeout", opts.timeoutMs);
+  p.set("rlimit", static_cast<unsigned>(std::min<uint64_t>(opts.rlimit, UINT32_MAX)));
+  p.set("random_seed", opts.seed);
+  impl_->solver.set(p);
+}
+Solver::~Solver() = default;
+
+Solver::Term Solver::intVar(const std::string &name) { return impl_->add(impl_->ctx.int_const(name.c_str())); }
+Solver::Term Solver::boolVar(const std::string &name) { return impl_->add(impl_->ctx.bool_const(name.c_str())); }
+Solver::Term Solver::intConst(int64_t v) { return impl_->add(impl_->ctx.int_val(v)); }
+Solver::Term Solver::eq(Term a, Term b) { return impl_->add(impl_->terms[a] == impl_->terms[b]); }
+Solver::Term Solver::le(Term a, Term b) { return impl_->add(impl_->terms[a] <= impl_->terms[b]); }
+Solver::Term Solver::land(const std::vector<Term> &ts) {
+  return ts.empty() ? impl_->add(impl_->ctx.bool_val(true)) : impl_->add(z3::mk_and(impl_->vec(ts)));
+}
+Solver::Term Solver::lor(const std::vector<Term> &ts) {
+  return ts.empty() ? impl_->add(impl_->ctx.bool_val(false)) : impl_->add(z3::mk_or(impl_->vec(ts)));
+}
+Solver::Term Solver::lnot(Term t) { return impl_->add(!impl_->terms[t]); }
+
+void Solver::add(Term t) { impl_->solver.add(impl_->terms[t]); }
+void Solver::addTracked(Term t, const std::string &label) {
+  z3::expr lit = impl_->ctx.bool_const(("track!" + label).c_str());
+  impl_->solver.add(impl_->terms[t], lit);
+  impl_->tracked.emplace_back(lit, label);
+}
+void Solver::push() { impl_->solver.push(); }
+void Solver::pop() { impl_->solver.pop(); }
+
+SolverResult Solver::check() {
+  try {
+    switch (impl_->solver.check()) {
+    case z3::sat: return SolverResult::Sat;
+    case z3::unsat: return SolverResult::Unsat;
+    case z3::unknown: {
+      std::string reason = impl_->solver.reason_unknown();
+      return reason.find("timeout") != std::string::npos || reason.find("canceled") != std::string::npos ||
+                     reason.find("resource") != std::string::npos
+                 ? SolverResult::Timeout
+                 : SolverResult::Unknown;
+    }
+    }
+  } catch (const z3::exception &) {
+  }
+  return SolverResult::Unknown;
+}
+
+int64_t Solver::intValue(Term t) {
+  try {
+    z3::model m = impl_->solver.get_model();
+    int64_t v = 0;
+    m.eval(impl_->terms[t], true).is_numeral_i64(v);
+    return v;
+  } catch (const z3::exception &) {
+    return 0;
+  }
+}
+
+std::vector<std::string> Solver::unsatCore() {
+  std::vector<std::string> labels;
+  try {
+    z3::expr_vector core = impl_->solver.unsat_core();
+    for (unsigned i = 0; i < core.size(); ++i)
+      for (const auto &[lit, label] : impl_->tracked)
+        if (z3::eq(core[i], lit)) labels.push_back(label);
+  } catch (const z3::exception &) {
+  }
+  return labels;
+}
+
+} // namespace rig::verify

@@ -1,0 +1,29 @@
+// Verify: solver-backed properties of the model (failure-rule overlaps, GPU
+// placement, …). This header is Z3-free: Z3 is private to the verify layer.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "compiler/diagnostics/diagnostic.h"
+#include "compiler/model/model.h"
+
+namespace rig::verify {
+
+struct VerifyOptions {
+  // Every query is bounded: `rlimit` makes the bound deterministic across
+  // machines; the wall-clock timeout is only a safety net.
+  unsigned timeoutMs = 5000;
+  uint64_t rlimit = 50'000'000;
+  unsigned seed = 0;
+};
+
+struct VerifyResult {
+  unsigned propertiesChecked = 0;
+  unsigned inconclusive = 0;
+};
+
+// Checks every property the model has and reports findings as diagnostics.
+VerifyResult verify(const model::Program &program, Diagnostics &diags, const VerifyOptions &opts = {});
+
+} // namespace rig::verify

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# One command on a fresh machine: install what is missing, build rig, and
+# compile every example into out/<example>/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build --target rig
+rm -rf out.rig-*
+for dir in examples/*/; do
+  name=$(basename "$dir")
+  build/rig build -o "out/$name" "$dir"*.rig
+  echo "out/$name: $(find "out/$name" -name '*.yaml' | wc -l) files"
+done

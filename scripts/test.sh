@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it (.ci/run calls exactly this):
+#   1. install what is missing;
+#   2. release build: unit, golden, CLI tests (ctest);
+#   3. every example compiled and its output checked by the external
+#      validators (k8s-validate; apparmor-check for profiles; kustomize);
+#   4. the same tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+JOBS=${JOBS:-$(nproc)}
+
+echo "== dependencies"
+bash scripts/install-deps.sh
+
+echo "== release build and tests"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j "$JOBS"
+ctest --test-dir build --output-on-failure -j "$JOBS"
+
+echo "== examples through the external validators"
+bash tests/external/setup-validators.sh
+rm -rf build/examples-out
+for dir in examples/*/; do
+  name=$(basename "$dir")
+  build/rig build -o "build/examples-out/$name" "$dir"*.rig
+done
+bash tests/external/validate-outputs.sh build/examples-out/*/
+
+echo "== sanitizer build (ASan + UBSan) and tests"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRIG_SANITIZE=ON >/dev/null
+cmake --build build-asan -j "$JOBS"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j "$JOBS"

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# End-to-end behaviour of the rig command line: exit codes, all-or-nothing
+# writes, determinism, output layout. usage: cli_test.sh PATH/TO/rig
+set -u
+RIG=${1:?usage: cli_test.sh RIG}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+expect_rc() { # expect_rc WANT DESCRIPTION CMD...
+  local want=$1 what=$2; shift 2
+  "$@" >"$WORK/stdout" 2>"$WORK/stderr"; local rc=$?
+  if [ "$rc" = "$want" ]; then ok; else bad "$what: exit $rc, want $want"; sed 's/^/    /' "$WORK/stderr" | head -20; fi
+}
+
+EX="$ROOT/examples/webapp-sidecars/webapp.rig"
+cat > "$WORK/bad.rig" <<'R'
+pod broken {
+  container app { imgae = "nginx:1.27" }
+}
+R
+
+expect_rc 0 "version" "$RIG" version
+expect_rc 2 "no command" "$RIG"
+expect_rc 2 "unknown command" "$RIG" frobnicate "$EX"
+expect_rc 2 "unknown option" "$RIG" build --frobnicate "$EX"
+expect_rc 2 "missing input file" "$RIG" check "$WORK/missing.rig"
+expect_rc 2 "bad --k8s" "$RIG" check --k8s 1.99 "$EX"
+expect_rc 0 "check a good file" "$RIG" check "$EX"
+expect_rc 1 "check a bad file" "$RIG" check "$WORK/bad.rig"
+grep -q "E0102" "$WORK/stderr" && ok || bad "bad file: no E0102 in diagnostics"
+grep -q "did you mean \`image\`" "$WORK/stderr" && ok || bad "bad file: no did-you-mean"
+
+# Build writes the layout and a kustomization.
+expect_rc 0 "build" "$RIG" build -o "$WORK/out" "$EX"
+[ -f "$WORK/out/pod-webapp-with-sidecar.yaml" ] && ok || bad "build: manifest missing"
+[ -f "$WORK/out/kustomization.yaml" ] && ok || bad "build: kustomization.yaml missing"
+
+# All or nothing: a failing build leaves the existing output untouched.
+before=$(cd "$WORK/out" && find . -type f -exec md5sum {} + | sort)
+expect_rc 1 "failing build" "$RIG" build -o "$WORK/out" "$WORK/bad.rig"
+after=$(cd "$WORK/out" && find . -type f -exec md5sum {} + | sort)
+[ "$before" = "$after" ] && ok || bad "failing build changed the output directory"
+expect_rc 1 "failing build to a new dir" "$RIG" build -o "$WORK/never" "$WORK/bad.rig"
+[ ! -e "$WORK/never" ] && ok || bad "failing build created its output directory"
+
+# Deterministic: byte-identical across runs.
+expect_rc 0 "second build" "$RIG" build -o "$WORK/out2" "$EX"
+diff -r -x .rig-output "$WORK/out" "$WORK/out2" >/dev/null && ok || bad "two builds differ"
+
+# Refuses to replace a directory it did not write.
+mkdir -p "$WORK/precious" && echo keep > "$WORK/precious/notes.txt"
+expect_rc 2 "foreign output dir" "$RIG" build -o "$WORK/precious" "$EX"
+[ -f "$WORK/precious/notes.txt" ] && ok || bad "foreign directory was touched"
+
+# Stream to stdout, YAML and JSON.
+expect_rc 0 "stream" "$RIG" build -o - "$EX"
+grep -q "^kind: Pod" "$WORK/stdout" && ok || bad "stream: no Pod"
+expect_rc 0 "json stream" "$RIG" build --format json -o - "$EX"
+grep -q '"kind": "List"' "$WORK/stdout" && ok || bad "json stream: no List"
+
+# Diagnostics as JSON and SARIF.
+expect_rc 1 "json diagnostics" "$RIG" check --diagnostics json "$WORK/bad.rig"
+grep -q '"code": "E0102"' "$WORK/stderr" && ok || bad "json diagnostics: no code"
+expect_rc 1 "sarif diagnostics" "$RIG" check --diagnostics sarif "$WORK/bad.rig"
+grep -q '"version": "2.1.0"' "$WORK/stderr" && ok || bad "sarif: no version"
+
+# --werror turns warnings into errors.
+cat > "$WORK/warn.rig" <<'R'
+pod warn {
+  volume unused = empty_dir()
+  container app { image = "nginx:1.27" }
+}
+R
+expect_rc 0 "warning only" "$RIG" check "$WORK/warn.rig"
+expect_rc 1 "warning with --werror" "$RIG" check --werror "$WORK/warn.rig"
+
+# Explain shows the QoS class and the start order.
+expect_rc 0 "explain" "$RIG" explain "$EX"
+grep -q "qos: Burstable" "$WORK/stdout" && ok || bad "explain: no QoS"
+grep -q "2. sidecar fluent-bit" "$WORK/stdout" && ok || bad "explain: no start order"
+
+# Depfile.
+expect_rc 0 "depfile" "$RIG" build -o "$WORK/out3" --depfile "$WORK/out3.d" "$EX"
+grep -q "webapp.rig" "$WORK/out3.d" && ok || bad "depfile lacks the input"
+
+# Hostile inputs: empty, binary, huge; each an error, never a crash.
+: > "$WORK/empty.rig"
+expect_rc 1 "empty file" "$RIG" check "$WORK/empty.rig"
+head -c 4096 /dev/urandom > "$WORK/binary.rig"
+expect_rc 1 "binary file" "$RIG" check "$WORK/binary.rig"
+yes 'pod p { container c { image = "x:1" } }' | head -c 10485760 > "$WORK/big.rig"
+expect_rc 1 "10 MB file" timeout 120 "$RIG" check "$WORK/big.rig"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,145 @@
+// Checker behaviour that golden files show less directly: QoS rules, start
+// order, name mapping, version-dependent refusals.
+#include "compiler/driver/driver.h"
+
+#include <gtest/gtest.h>
+
+using namespace rig;
+
+namespace {
+std::unique_ptr<Compilation> checkText(const std::string &text, std::optional<k8s::Version> target = {}) {
+  CompileOptions opts;
+  opts.stopAfter = Phase::Check;
+  opts.target = target;
+  return compile({{"t.rig", text}}, opts);
+}
+bool hasKind(const Compilation &c, DiagKind k) {
+  for (const Diagnostic &d : c.diags.all())
+    if (d.kind == k) return true;
+  return false;
+}
+std::string firstMessage(const Compilation &c) { return c.diags.all().empty() ? "" : c.diags.all().front().message; }
+} // namespace
+
+TEST(Qos, BestEffortWhenNothingIsSet) {
+  auto c = checkText("pod p { container a { image = \"x:1\" } }");
+  ASSERT_TRUE(c->ok()) << firstMessage(*c);
+  EXPECT_EQ(c->program.workloads[0].pod.qos, model::QosClass::BestEffort);
+}
+
+TEST(Qos, GuaranteedNeedsLimitsEqualToRequestsEverywhere) {
+  auto c = checkText(R"(pod p {
+    sidecar s { image = "x:1"
+      requests { cpu = 100m, memory = 64Mi }
+      limits { cpu = 100m, memory = 64Mi } }
+    container a { image = "x:1"
+      limits { cpu = 1, memory = 1Gi } }
+  })");
+  ASSERT_TRUE(c->ok()) << firstMessage(*c);
+  // Limits only: requests default to limits, so this is Guaranteed.
+  EXPECT_EQ(c->program.workloads[0].pod.qos, model::QosClass::Guaranteed);
+}
+
+TEST(Qos, SidecarWithoutLimitsMakesThePodBurstable) {
+  auto c = checkText(R"(pod p {
+    sidecar s { image = "x:1"
+      requests { cpu = 100m } }
+    container a { image = "x:1"
+      limits { cpu = 1, memory = 1Gi } }
+  })");
+  ASSERT_TRUE(c->ok()) << firstMessage(*c);
+  EXPECT_EQ(c->program.workloads[0].pod.qos, model::QosClass::Burstable);
+}
+
+TEST(Qos, ExtendedResourcesDoNotCount) {
+  auto c = checkText(R"(pod p { container a { image = "x:1"
+      limits { "nvidia.com/gpu" = 1 } } })");
+  ASSERT_TRUE(c->ok()) << firstMessage(*c);
+  EXPECT_EQ(c->program.workloads[0].pod.qos, model::QosClass::BestEffort);
+}
+
+TEST(Qos, EqualValuesInDifferentUnitsAreEqual) {
+  auto c = checkText(R"(pod p { container a { image = "x:1"
+      requests { cpu = 1000m, memory = 1024Mi }
+      limits { cpu = 1, memory = 1Gi } } })");
+  ASSERT_TRUE(c->ok()) << firstMessage(*c);
+  EXPECT_EQ(c->program.workloads[0].pod.qos, model::QosClass::Guaranteed);
+}
+
+TEST(StartOrder, DeclarationOrderWithAfterHonoured) {
+  auto c = checkText(R"(pod p {
+    sidecar logs after proxy { image = "x:1" }
+    init migrate { image = "x:1" }
+    sidecar proxy { image = "x:1" }
+    container app { image = "x:1" }
+  })");
+  ASSERT_TRUE(c->ok()) << firstMessage(*c);
+  const auto &inits = c->program.workloads[0].pod.initContainers;
+  ASSERT_EQ(inits.size(), 3u);
+  EXPECT_EQ(inits[0].name, "migrate");
+  EXPECT_EQ(inits[1].name, "proxy");
+  EXPECT_EQ(inits[2].name, "logs");
+}
+
+TEST(StartOrder, CycleNamesEveryMember) {
+  auto c = checkText(R"(pod p {
+    sidecar a after c { image = "x:1" }
+    sidecar b after a { image = "x:1" }
+    sidecar c after b { image = "x:1" }
+    container app { image = "x:1" }
+  })");
+  ASSERT_TRUE(hasKind(*c, DiagKind::SidecarCycle));
+  std::string msg;
+  for (const Diagnostic &d : c->diags.all())
+    if (d.kind == DiagKind::SidecarCycle) msg = d.message;
+  EXPECT_NE(msg.find("`a`"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("`b`"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("`c`"), std::string::npos) << msg;
+}
+
+TEST(Names, IdentifiersBecomeDnsNames) {
+  auto c = checkText("deployment data_processing { container main_app { image = \"x:1\" } }");
+  ASSERT_TRUE(c->ok()) << firstMessage(*c);
+  EXPECT_EQ(c->program.workloads[0].name, "data-processing");
+  EXPECT_EQ(c->program.workloads[0].pod.containers[0].name, "main-app");
+  EXPECT_EQ(c->program.workloads[0].labels.at("app"), "data-processing");
+}
+
+TEST(Names, UppercaseNamesAreRejectedWithAFix) {
+  auto c = checkText("pod WebApp { container a { image = \"x:1\" } }");
+  ASSERT_TRUE(hasKind(*c, DiagKind::InvalidName));
+  const Diagnostic &d = c->diags.all().front();
+  ASSERT_FALSE(d.fixits.empty());
+  EXPECT_EQ(d.fixits.front().replacement, "webapp");
+}
+
+TEST(Versions, NativeSidecarsNeed129) {
+  const char *src = "pod p { sidecar s { image = \"x:1\" }\n container a { image = \"x:1\" } }";
+  EXPECT_TRUE(checkText(src, k8s::Version{1, 29})->ok());
+  auto old = checkText(src, k8s::Version{1, 28});
+  EXPECT_TRUE(hasKind(*old, DiagKind::FeatureUnavailable));
+}
+
+TEST(Versions, CommandLineTargetWinsWithAWarning) {
+  auto c = checkText("target kubernetes \"1.30\"\npod p { container a { image = \"x:1\" } }", k8s::Version{1, 32});
+  EXPECT_TRUE(c->ok());
+  EXPECT_TRUE(hasKind(*c, DiagKind::ConflictingTarget));
+  EXPECT_EQ(c->program.target.minor, 32);
+}
+
+TEST(Values, QuantitiesAreValidated) {
+  auto bad = checkText("pod p { container a { image = \"x:1\"\n requests { memory = 512MB } } }");
+  EXPECT_TRUE(hasKind(*bad, DiagKind::InvalidQuantity));
+  auto neg = checkText("pod p { container a { image = \"x:1\"\n requests { memory = -1 } } }");
+  EXPECT_TRUE(hasKind(*neg, DiagKind::NegativeQuantity));
+  auto over = checkText("pod p { container a { image = \"x:1\"\n requests { cpu = 2 }\n limits { cpu = 1 } } }");
+  EXPECT_TRUE(hasKind(*over, DiagKind::RequestExceedsLimit));
+}
+
+TEST(Limits, AnnotationsOver256KiBAreRejected) {
+  std::string big(300 * 1024, 'x');
+  auto c = checkText("pod p {\n annotations { \"example.com/big\" = \"" + big + "\" }\n container a { image = \"x:1\" } }");
+  EXPECT_TRUE(hasKind(*c, DiagKind::AnnotationsTooLarge));
+  auto ok = checkText("pod p {\n annotations { \"example.com/small\" = \"" + std::string(1000, 'x') + "\" }\n container a { image = \"x:1\" } }");
+  EXPECT_FALSE(hasKind(*ok, DiagKind::AnnotationsTooLarge));
+}

@@ -1,0 +1,81 @@
+#include "compiler/driver/driver.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+using namespace rig;
+namespace fs = std::filesystem;
+
+namespace {
+const char *kGood = "namespace \"shop\"\ndeployment web { replicas = 2\n container app { image = \"nginx:1.27\" } }\n";
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    path = fs::temp_directory_path() / ("rig-driver-test-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+};
+} // namespace
+
+TEST(Driver, OutputLayoutFollowsNamespaceKindAndName) {
+  auto c = compile({{"a.rig", kGood}}, CompileOptions{});
+  ASSERT_TRUE(c->ok());
+  ASSERT_EQ(c->outputs.files.size(), 2u);
+  EXPECT_EQ(c->outputs.files[0].path, "kustomization.yaml");
+  EXPECT_EQ(c->outputs.files[1].path, "shop/deployment-web.yaml");
+  EXPECT_NE(c->outputs.files[0].content.find("- shop/deployment-web.yaml"), std::string::npos);
+}
+
+TEST(Driver, ErrorsProduceNoOutputs) {
+  auto c = compile({{"a.rig", "pod p { container c { imgae = \"x\" } }"}}, CompileOptions{});
+  EXPECT_FALSE(c->ok());
+  EXPECT_TRUE(c->outputs.files.empty());
+  EXPECT_TRUE(c->outputs.stream.empty());
+}
+
+TEST(Driver, WerrorProducesNoOutputs) {
+  CompileOptions opts;
+  opts.werror = true;
+  auto c = compile({{"a.rig", "pod p { volume v = empty_dir()\n container c { image = \"x:1\" } }"}}, opts);
+  EXPECT_FALSE(c->ok());
+  EXPECT_TRUE(c->outputs.files.empty());
+}
+
+TEST(Driver, OutputIsDeterministic) {
+  auto a = compile({{"a.rig", kGood}}, CompileOptions{});
+  auto b = compile({{"a.rig", kGood}}, CompileOptions{});
+  ASSERT_EQ(a->outputs.files.size(), b->outputs.files.size());
+  for (size_t i = 0; i < a->outputs.files.size(); ++i) EXPECT_EQ(a->outputs.files[i].content, b->outputs.files[i].content);
+}
+
+TEST(Driver, WriteReplacesOnlyRigDirectories) {
+  TempDir tmp;
+  auto c = compile({{"a.rig", kGood}}, CompileOptions{});
+  fs::path out = tmp.path / "out";
+  ASSERT_EQ(writeOutputDirectory(c->outputs, out.string()), "");
+  EXPECT_TRUE(fs::exists(out / "shop" / "deployment-web.yaml"));
+  EXPECT_TRUE(fs::exists(out / kOutputMarker));
+  // A stale file from an earlier build disappears: the directory is replaced.
+  std::ofstream(out / "stale.yaml") << "x";
+  ASSERT_EQ(writeOutputDirectory(c->outputs, out.string()), "");
+  EXPECT_FALSE(fs::exists(out / "stale.yaml"));
+  // A directory rig did not write is refused and left alone.
+  fs::path foreign = tmp.path / "src";
+  fs::create_directories(foreign);
+  std::ofstream(foreign / "main.c") << "int main;";
+  EXPECT_NE(writeOutputDirectory(c->outputs, foreign.string()), "");
+  EXPECT_TRUE(fs::exists(foreign / "main.c"));
+  // Nothing staged is left behind.
+  for (const auto &e : fs::directory_iterator(tmp.path))
+    EXPECT_EQ(e.path().filename().string().find(".rig-"), std::string::npos) << e.path();
+}
+
+TEST(Driver, Depfile) {
+  EXPECT_EQ(depfile("out/kustomization.yaml", {"a b.rig", "c.rig"}), "out/kustomization.yaml: a\\ b.rig c.rig\n");
+}
