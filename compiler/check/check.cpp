@@ -6,6 +6,7 @@
 #include <set>
 
 #include "compiler/k8s/names.h"
+#include "llvm/ADT/SmallVector.h"
 
 namespace rig {
 
@@ -156,7 +157,8 @@ void Checker::checkUniqueObjects() {
 
 void Checker::walkBlock(const ast::Body &body, BlockKind kind, llvm::StringRef where, const BlockHandlers &h) {
   const BlockSpec &spec = blockSpec(kind);
-  std::map<std::string, SourceRange> seenAttrs;
+  // Blocks are small: a linear scan beats a map here.
+  llvm::SmallVector<std::pair<std::string, SourceRange>, 16> seenAttrs;
   for (const ast::ItemPtr &it : body.items) {
     if (auto *a = dyn_cast<ast::Attribute>(it.get())) {
       std::string name = a->dottedName();
@@ -170,11 +172,12 @@ void Checker::walkBlock(const ast::Body &body, BlockKind kind, llvm::StringRef w
         }
         continue;
       }
-      auto [prev, inserted] = seenAttrs.emplace(name, a->path.front().range);
-      if (!inserted) {
+      auto prev = std::find_if(seenAttrs.begin(), seenAttrs.end(), [&](const auto &p) { return p.first == name; });
+      if (prev != seenAttrs.end()) {
         diags_.report(DiagKind::DuplicateField, a->path.front().range, name).label(prev->second, "first set here");
         continue;
       }
+      seenAttrs.emplace_back(name, a->path.front().range);
       if (h.attribute) h.attribute(*a, eval(*a->value));
       continue;
     }

@@ -12,7 +12,8 @@ namespace {
 
 void validateLabels(Diagnostics &diags, const model::StringMap &labels, SourceRange where, llvm::StringRef what) {
   for (const auto &[k, v] : labels) {
-    for (const std::string &e : k8s::validateQualifiedName(k)) {
+    // Annotation keys are checked lower-cased by the API server; label keys as written.
+    for (const std::string &e : what == "label" ? k8s::validateQualifiedName(k) : k8s::validateAnnotationKey(k)) {
       diags.report(DiagKind::InvalidLabel, where, fmt::format("{} key", what.str()), k, e);
       break;
     }

@@ -159,10 +159,13 @@ std::vector<BlockSpec> makeSpecs() {
 } // namespace
 
 const BlockSpec &blockSpec(BlockKind kind) {
-  static const std::vector<BlockSpec> specs = makeSpecs();
-  for (const BlockSpec &s : specs)
-    if (s.kind == kind) return s;
-  return specs.front();
+  // Indexed by kind: looked up for every block of every workload.
+  static const std::vector<BlockSpec> specs = [] {
+    std::vector<BlockSpec> byKind = makeSpecs();
+    std::sort(byKind.begin(), byKind.end(), [](const BlockSpec &a, const BlockSpec &b) { return a.kind < b.kind; });
+    return byKind;
+  }();
+  return specs[static_cast<size_t>(kind)];
 }
 
 const FieldSpec *findAttribute(const BlockSpec &spec, llvm::StringRef name) {

@@ -3,6 +3,8 @@
 // our own AST with one function per grammar rule. ANTLR exceptions stop here.
 #include "compiler/parse/parse.h"
 
+#include "compiler/parse/fast_parser.h"
+
 #include <algorithm>
 
 #include "RigLexer.h"
@@ -450,6 +452,8 @@ auto runParser(std::vector<std::unique_ptr<antlr4::Token>> &tokens, ErrorCollect
   return rule(*parser);
 }
 
+} // namespace
+
 // A text block drops the newline after its opening quotes, the line of its
 // closing quotes, and the indentation common to its non-blank lines, so it
 // can be indented with the code around it.
@@ -499,6 +503,8 @@ void dedentTextBlock(llvm::StringRef raw, ast::StringExpr &str) {
     part.text = std::move(out);
   }
 }
+
+namespace {
 
 ast::ExprPtr Builder::stringExpr(antlr4::tree::TerminalNode *s) {
   SourceRange whole = range(s);
@@ -582,6 +588,40 @@ ast::ExprPtr Builder::stringExpr(antlr4::tree::TerminalNode *s) {
   return str;
 }
 
+// The offset of the first bracket nested deeper than `limit`, or of an
+// operator chain longer than `maxOperators` between separators, or npos.
+// Both parsers and the tree walkers recurse once per bracket or operator;
+// this rough scan (it skips strings and comments) bounds that recursion.
+// Real files nest a handful of levels and chain a few operators.
+size_t findDeepNesting(llvm::StringRef text, unsigned limit, unsigned maxOperators) {
+  unsigned depth = 0, operators = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (llvm::StringRef("+-*/%!&|<>=.?").contains(c)) {
+      if (++operators > maxOperators) return i;
+    } else if (c == '\n' || c == ',' || c == ';' || c == '{' || c == '}') {
+      operators = 0;
+    }
+    if (c == '"') {
+      bool block = text.substr(i, 3) == "\"\"\"";
+      size_t end = block ? text.find("\"\"\"", i + 3) : i + 1;
+      if (!block)
+        while (end < text.size() && text[end] != '"' && text[end] != '\n') end += text[end] == '\\' ? 2 : 1;
+      if (end == llvm::StringRef::npos || end >= text.size()) return llvm::StringRef::npos;
+      i = block ? end + 2 : end;
+    } else if (c == '#' || (c == '/' && i + 1 < text.size() && text[i + 1] == '/')) {
+      size_t nl = text.find('\n', i);
+      if (nl == llvm::StringRef::npos) return llvm::StringRef::npos;
+      i = nl;
+    } else if (c == '(' || c == '[' || c == '{') {
+      if (++depth > limit) return i;
+    } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return llvm::StringRef::npos;
+}
+
 // Returns the offset of the first byte that is not UTF-8 text, or npos.
 size_t findNonText(llvm::StringRef text) {
   size_t i = 0, n = text.size();
@@ -650,6 +690,24 @@ std::string cookString(llvm::StringRef raw, SourceRange where, Diagnostics &diag
 }
 
 ast::File parse(const SourceManager &sm, FileId file, Diagnostics &diags, const ParseOptions &opts) {
+  size_t deep = sm.text(file).size() <= opts.maxFileBytes
+                    ? findDeepNesting(sm.text(file), opts.maxNesting, opts.maxNesting * 5)
+                    : llvm::StringRef::npos;
+  if (deep != llvm::StringRef::npos) {
+    diags.report(DiagKind::NestingTooDeep, SourceRange{file, (uint32_t)deep, (uint32_t)deep + 1}, opts.maxNesting, opts.maxNesting * 5);
+    ast::File tooDeep;
+    tooDeep.id = file;
+    return tooDeep;
+  }
+  if (opts.engine != ParseOptions::Engine::Antlr && sm.text(file).size() <= opts.maxFileBytes) {
+    if (std::optional<ast::File> fast = fastParse(sm, file)) return std::move(*fast);
+    if (opts.engine == ParseOptions::Engine::Fast) {
+      diags.report(DiagKind::SyntaxError, SourceRange{file, 0, 0}, "the fast parser did not accept this file");
+      ast::File empty;
+      empty.id = file;
+      return empty;
+    }
+  }
   ast::File result;
   result.id = file;
   llvm::StringRef text = sm.text(file);

@@ -14,6 +14,14 @@ struct ParseOptions {
   size_t maxFileBytes = 64u << 20;
   // After this many syntax errors in one file the rest is noise.
   unsigned maxSyntaxErrors = 50;
+  // Both parsers recurse once per bracket; deeper input is refused before
+  // parsing so it cannot exhaust the stack.
+  unsigned maxNesting = 200;
+  // Which front end parses. Auto runs the hand-written fast parser and, on
+  // any error, the ANTLR parser generated from grammar/Rig.g4, which is the
+  // reference: it reports every error and recovers. Tests force one or the
+  // other to check that both build the same tree.
+  enum class Engine { Auto, Antlr, Fast } engine = Engine::Auto;
 };
 
 // Parses one file already added to `sm`. Always returns a File; on errors it
@@ -24,5 +32,10 @@ ast::File parse(const SourceManager &sm, FileId file, Diagnostics &diags,
 // Decodes a string literal's escapes (\n \t \r \" \\ \$ \u{…}); reports bad
 // escapes. Exposed for the formatter and tests.
 std::string cookString(llvm::StringRef raw, SourceRange where, Diagnostics &diags);
+
+// Removes a text block's ("""…""") opening newline, closing line and
+// common indentation from its literal parts. `raw` is the text between the
+// quotes as written.
+void dedentTextBlock(llvm::StringRef raw, ast::StringExpr &str);
 
 } // namespace rig

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -19,21 +20,27 @@ public:
   Node() = default;
   static Node map() { Node n; n.kind_ = Kind::Map; return n; }
   static Node list() { Node n; n.kind_ = Kind::List; return n; }
-  static Node string(std::string s) { Node n; n.kind_ = Kind::String; n.text_ = std::move(s); return n; }
+  static Node string(std::string s) { Node n; n.kind_ = Kind::String; n.owned_ = std::move(s); n.owns_ = true; return n; }
+  // A string the node does not own: literals and model strings, which
+  // outlive the document. Saves an allocation per scalar on the hot path.
+  static Node view(llvm::StringRef s) { Node n; n.kind_ = Kind::String; n.view_ = s; return n; }
   static Node integer(int64_t i) { Node n; n.kind_ = Kind::Int; n.int_ = i; return n; }
   static Node boolean(bool b) { Node n; n.kind_ = Kind::Bool; n.bool_ = b; return n; }
 
   Kind kind() const { return kind_; }
   bool isEmptyContainer() const { return (kind_ == Kind::Map || kind_ == Kind::List) && values_.empty(); }
 
-  // Map building. `set` appends; builders never set a key twice.
+  // Map building. `set` appends; builders never set a key twice. Keys are
+  // not copied: they must outlive the node (literals, model strings, or the
+  // reader's key arena).
   Node &set(llvm::StringRef key, Node value) {
-    keys_.emplace_back(key.str());
+    keys_.push_back(key);
     values_.push_back(std::move(value));
     return values_.back();
   }
   Node &set(llvm::StringRef key, std::string value) { return set(key, string(std::move(value))); }
-  Node &set(llvm::StringRef key, const char *value) { return set(key, string(value)); }
+  Node &set(llvm::StringRef key, const char *value) { return set(key, view(value)); }
+  Node &setView(llvm::StringRef key, llvm::StringRef value) { return set(key, view(value)); }
   Node &setInt(llvm::StringRef key, int64_t value) { return set(key, integer(value)); }
   Node &setBool(llvm::StringRef key, bool value) { return set(key, boolean(value)); }
   // Adds the entry only when the value is not an empty container.
@@ -46,9 +53,9 @@ public:
     return values_.back();
   }
 
-  const std::vector<std::string> &keys() const { return keys_; }
+  const std::vector<llvm::StringRef> &keys() const { return keys_; }
   const std::vector<Node> &values() const { return values_; }
-  const std::string &text() const { return text_; }
+  llvm::StringRef text() const { return owns_ ? llvm::StringRef(owned_) : view_; }
   int64_t intValue() const { return int_; }
   bool boolValue() const { return bool_; }
   const Node *get(llvm::StringRef key) const {
@@ -57,16 +64,18 @@ public:
     return nullptr;
   }
   bool operator==(const Node &o) const {
-    return kind_ == o.kind_ && text_ == o.text_ && int_ == o.int_ && bool_ == o.bool_ && keys_ == o.keys_ &&
+    return kind_ == o.kind_ && text() == o.text() && int_ == o.int_ && bool_ == o.bool_ && keys_ == o.keys_ &&
            values_ == o.values_;
   }
 
 private:
   Kind kind_ = Kind::Null;
-  std::string text_;
+  bool owns_ = false;
+  std::string owned_;
+  llvm::StringRef view_;
   int64_t int_ = 0;
   bool bool_ = false;
-  std::vector<std::string> keys_; // Map only, parallel to values_
+  std::vector<llvm::StringRef> keys_; // Map only, parallel to values_
   std::vector<Node> values_;      // Map values or List items
 };
 
@@ -82,6 +91,7 @@ bool isPlainYamlSafe(llvm::StringRef s);
 // Parses YAML text (one or more documents) back into trees, with yaml-cpp.
 // Used to check emitted YAML round-trips; will serve the manifest importer.
 // Returns false and sets `error` on a YAML syntax error.
-bool readYaml(llvm::StringRef text, std::vector<Node> &docs, std::string &error);
+// Map keys are kept in `keyArena`, which must outlive `docs`.
+bool readYaml(llvm::StringRef text, std::vector<Node> &docs, std::deque<std::string> &keyArena, std::string &error);
 
 } // namespace rig::emit

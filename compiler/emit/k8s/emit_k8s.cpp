@@ -4,6 +4,7 @@
 #include "compiler/emit/k8s/emit_k8s.h"
 
 #include <algorithm>
+#include <deque>
 
 #include <fmt/format.h>
 
@@ -18,13 +19,13 @@ using model::Workload;
 
 Node stringMap(const model::StringMap &m) {
   Node n = Node::map();
-  for (const auto &[k, v] : m) n.set(k, v);
+  for (const auto &[k, v] : m) n.setView(k, v);
   return n;
 }
 
 Node stringList(const std::vector<std::string> &l) {
   Node n = Node::list();
-  for (const std::string &s : l) n.push(Node::string(s));
+  for (const std::string &s : l) n.push(Node::view(s));
   return n;
 }
 
@@ -35,7 +36,7 @@ Node appArmorProfile(const model::AppArmorRef &ref) {
   case model::AppArmorRef::Kind::Unconfined: n.set("type", "Unconfined"); break;
   case model::AppArmorRef::Kind::Localhost:
     n.set("type", "Localhost");
-    n.set("localhostProfile", ref.profile);
+    n.setView("localhostProfile", ref.profile);
     break;
   }
   return n;
@@ -73,16 +74,16 @@ public:
     case model::WorkloadKind::StatefulSet:
     case model::WorkloadKind::DaemonSet:
       if (w.replicas) spec.setInt("replicas", *w.replicas);
-      if (!w.serviceName.empty()) spec.set("serviceName", w.serviceName);
+      if (!w.serviceName.empty()) spec.setView("serviceName", w.serviceName);
       spec.set("selector", selector(w));
       spec.set("template", podTemplate(w));
       break;
     case model::WorkloadKind::Job: jobSpec(spec, w); break;
     case model::WorkloadKind::CronJob: {
       const model::CronJobSpec &c = w.cron;
-      spec.set("schedule", c.schedule);
-      if (!c.timeZone.empty()) spec.set("timeZone", c.timeZone);
-      if (!c.concurrencyPolicy.empty()) spec.set("concurrencyPolicy", c.concurrencyPolicy);
+      spec.setView("schedule", c.schedule);
+      if (!c.timeZone.empty()) spec.setView("timeZone", c.timeZone);
+      if (!c.concurrencyPolicy.empty()) spec.setView("concurrencyPolicy", c.concurrencyPolicy);
       if (c.suspend) spec.setBool("suspend", *c.suspend);
       if (c.startingDeadlineSeconds) spec.setInt("startingDeadlineSeconds", *c.startingDeadlineSeconds);
       if (c.successfulJobsHistoryLimit) spec.setInt("successfulJobsHistoryLimit", *c.successfulJobsHistoryLimit);
@@ -118,10 +119,12 @@ private:
 
   Node metadata(const Workload &w) {
     Node meta = Node::map();
-    meta.set("name", w.name);
-    if (!w.ns.empty()) meta.set("namespace", w.ns);
+    meta.setView("name", w.name);
+    if (!w.ns.empty()) meta.setView("namespace", w.ns);
     meta.set("labels", stringMap(w.labels));
-    meta.setIfNotEmpty("annotations", stringMap(w.annotations));
+    // A pod's own annotations are merged with the pod annotations in
+    // addPodAnnotations.
+    if (w.kind != model::WorkloadKind::Pod) meta.setIfNotEmpty("annotations", stringMap(w.annotations));
     return meta;
   }
 
@@ -140,20 +143,29 @@ private:
     }
     if (w.kind == model::WorkloadKind::Pod) {
       // Replace the annotations metadata() wrote with the merged set.
-      Node rebuilt = Node::map();
-      for (size_t i = 0; i < meta.keys().size(); ++i)
-        if (meta.keys()[i] != "annotations") rebuilt.set(meta.keys()[i], meta.values()[i]);
-      rebuilt.setIfNotEmpty("annotations", stringMap(ann));
-      meta = std::move(rebuilt);
+      // metadata() left annotations out for pods; the merged set goes here.
+      meta.setIfNotEmpty("annotations", ownedMap(std::move(ann)));
     } else {
-      meta.setIfNotEmpty("annotations", stringMap(ann));
+      meta.setIfNotEmpty("annotations", ownedMap(std::move(ann)));
     }
   }
 
+  // Maps computed while building (merged annotations) must outlive the
+  // document, whose nodes only view their keys and values.
+  Node ownedMap(model::StringMap m) {
+    scratch_.push_back(std::move(m));
+    return stringMap(scratch_.back());
+  }
+
+public:
+  // Called once a document has been written.
+  void releaseScratch() { scratch_.clear(); }
+
+private:
   Node selector(const Workload &w) {
     Node sel = Node::map();
     Node match = Node::map();
-    match.set("app", w.name);
+    match.setView("app", w.name);
     sel.set("matchLabels", std::move(match));
     return sel;
   }
@@ -193,9 +205,9 @@ private:
       for (const model::Volume &v : p.volumes) vols.push(volume(v));
       spec.set("volumes", std::move(vols));
     }
-    if (!p.restartPolicy.empty()) spec.set("restartPolicy", p.restartPolicy);
+    if (!p.restartPolicy.empty()) spec.setView("restartPolicy", p.restartPolicy);
     if (p.terminationGracePeriodSeconds) spec.setInt("terminationGracePeriodSeconds", *p.terminationGracePeriodSeconds);
-    if (!p.serviceAccountName.empty()) spec.set("serviceAccountName", p.serviceAccountName);
+    if (!p.serviceAccountName.empty()) spec.setView("serviceAccountName", p.serviceAccountName);
     if (p.hostNetwork) spec.setBool("hostNetwork", *p.hostNetwork);
     spec.setIfNotEmpty("nodeSelector", stringMap(p.nodeSelector));
     Node sec = Node::map();
@@ -204,7 +216,7 @@ private:
     if (s.runAsGroup) sec.setInt("runAsGroup", *s.runAsGroup);
     if (s.runAsNonRoot) sec.setBool("runAsNonRoot", *s.runAsNonRoot);
     if (s.fsGroup) sec.setInt("fsGroup", *s.fsGroup);
-    if (!s.seccomp.empty()) sec.set("seccompProfile", Node::map()).set("type", s.seccomp);
+    if (!s.seccomp.empty()) sec.set("seccompProfile", Node::map()).setView("type", s.seccomp);
     if (s.appArmor && appArmorField_) sec.set("appArmorProfile", appArmorProfile(*s.appArmor));
     spec.setIfNotEmpty("securityContext", std::move(sec));
     return spec;
@@ -272,20 +284,20 @@ private:
 
   Node container(const Container &c) {
     Node n = Node::map();
-    n.set("name", c.name);
-    n.set("image", c.image);
+    n.setView("name", c.name);
+    n.setView("image", c.image);
     if (c.role == model::ContainerRole::Sidecar) n.set("restartPolicy", "Always");
-    if (!c.imagePullPolicy.empty()) n.set("imagePullPolicy", c.imagePullPolicy);
+    if (!c.imagePullPolicy.empty()) n.setView("imagePullPolicy", c.imagePullPolicy);
     if (!c.command.empty()) n.set("command", stringList(c.command));
     if (!c.args.empty()) n.set("args", stringList(c.args));
-    if (!c.workingDir.empty()) n.set("workingDir", c.workingDir);
+    if (!c.workingDir.empty()) n.setView("workingDir", c.workingDir);
     if (!c.ports.empty()) {
       Node ports = Node::list();
       for (const model::Port &p : c.ports) {
         Node pn = Node::map();
-        if (!p.name.empty()) pn.set("name", p.name);
+        if (!p.name.empty()) pn.setView("name", p.name);
         pn.setInt("containerPort", p.number);
-        if (!p.protocol.empty()) pn.set("protocol", p.protocol);
+        if (!p.protocol.empty()) pn.setView("protocol", p.protocol);
         if (p.hostPort) pn.setInt("hostPort", *p.hostPort);
         ports.push(std::move(pn));
       }
@@ -301,10 +313,10 @@ private:
       Node mounts = Node::list();
       for (const model::Mount &m : c.mounts) {
         Node mn = Node::map();
-        mn.set("name", m.volume);
-        mn.set("mountPath", m.path);
+        mn.setView("name", m.volume);
+        mn.setView("mountPath", m.path);
         if (m.readOnly) mn.setBool("readOnly", true);
-        if (!m.subPath.empty()) mn.set("subPath", m.subPath);
+        if (!m.subPath.empty()) mn.setView("subPath", m.subPath);
         mounts.push(std::move(mn));
       }
       n.set("volumeMounts", std::move(mounts));
@@ -332,7 +344,7 @@ private:
       if (!s.capDrop.empty()) caps.set("drop", stringList(s.capDrop));
       sec.set("capabilities", std::move(caps));
     }
-    if (!s.seccomp.empty()) sec.set("seccompProfile", Node::map()).set("type", s.seccomp);
+    if (!s.seccomp.empty()) sec.set("seccompProfile", Node::map()).setView("type", s.seccomp);
     if (s.appArmor && appArmorField_) sec.set("appArmorProfile", appArmorProfile(*s.appArmor));
     n.setIfNotEmpty("securityContext", std::move(sec));
     return n;
@@ -340,14 +352,14 @@ private:
 
   Node envVar(const model::EnvVar &e) {
     Node n = Node::map();
-    n.set("name", e.name);
+    n.setView("name", e.name);
     switch (e.source) {
-    case model::EnvVar::Source::Literal: n.set("value", e.value); break;
+    case model::EnvVar::Source::Literal: n.setView("value", e.value); break;
     case model::EnvVar::Source::SecretKey:
     case model::EnvVar::Source::ConfigMapKey: {
       Node ref = Node::map();
-      ref.set("name", e.object);
-      ref.set("key", e.key);
+      ref.setView("name", e.object);
+      ref.setView("key", e.key);
       if (e.optional) ref.setBool("optional", *e.optional);
       Node from = Node::map();
       from.set(e.source == model::EnvVar::Source::SecretKey ? "secretKeyRef" : "configMapKeyRef", std::move(ref));
@@ -370,11 +382,11 @@ private:
 
   Node volume(const model::Volume &v) {
     Node n = Node::map();
-    n.set("name", v.name);
+    n.setView("name", v.name);
     switch (v.kind) {
     case model::Volume::Kind::EmptyDir: {
       Node e = Node::map();
-      if (!v.medium.empty()) e.set("medium", v.medium);
+      if (!v.medium.empty()) e.setView("medium", v.medium);
       if (v.sizeLimit) e.set("sizeLimit", v.sizeLimit->canonical());
       n.set("emptyDir", std::move(e));
       break;
@@ -383,7 +395,7 @@ private:
     case model::Volume::Kind::Secret: {
       bool cm = v.kind == model::Volume::Kind::ConfigMap;
       Node s = Node::map();
-      s.set(cm ? "name" : "secretName", v.source);
+      s.setView(cm ? "name" : "secretName", v.source);
       if (v.defaultMode) s.setInt("defaultMode", *v.defaultMode);
       if (v.optional) s.setBool("optional", *v.optional);
       n.set(cm ? "configMap" : "secret", std::move(s));
@@ -391,15 +403,15 @@ private:
     }
     case model::Volume::Kind::Claim: {
       Node c = Node::map();
-      c.set("claimName", v.source);
+      c.setView("claimName", v.source);
       if (v.readOnly) c.setBool("readOnly", *v.readOnly);
       n.set("persistentVolumeClaim", std::move(c));
       break;
     }
     case model::Volume::Kind::HostPath: {
       Node h = Node::map();
-      h.set("path", v.source);
-      if (!v.hostPathType.empty()) h.set("type", v.hostPathType);
+      h.setView("path", v.source);
+      if (!v.hostPathType.empty()) h.setView("type", v.hostPathType);
       n.set("hostPath", std::move(h));
       break;
     }
@@ -409,6 +421,7 @@ private:
 
   k8s::Version target_;
   bool appArmorField_;
+  std::deque<model::StringMap> scratch_;
 };
 
 std::string lowerKind(model::WorkloadKind k) { return model::workloadKeyword(k).str(); }
@@ -433,13 +446,14 @@ EmitResult emitKubernetes(const model::Program &program, const EmitOptions &opts
         result.files.push_back(std::move(f));
       }
       list.push(std::move(obj));
-      continue;
+      continue; // the JSON stream holds every object: scratch lives to the end
     }
     size_t start = result.stream.size();
     if (!first) result.stream += "---\n";
     first = false;
     size_t docStart = result.stream.size();
     writeYaml(obj, result.stream);
+    builder.releaseScratch();
     if (!streamOnly)
       result.files.push_back({(w.ns.empty() ? "" : w.ns + "/") + lowerKind(w.kind) + "-" + w.name + ext,
                               result.stream.substr(docStart)});
@@ -461,7 +475,7 @@ EmitResult emitKubernetes(const model::Program &program, const EmitOptions &opts
     k.set("apiVersion", "kustomize.config.k8s.io/v1beta1");
     k.set("kind", "Kustomization");
     Node res = Node::list();
-    for (const OutputFile &f : result.files) res.push(Node::string(f.path));
+    for (const OutputFile &f : result.files) res.push(Node::view(f.path));
     k.set("resources", std::move(res));
     OutputFile kf{"kustomization.yaml", ""};
     writeYaml(k, kf.content);

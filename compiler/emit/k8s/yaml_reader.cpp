@@ -10,18 +10,22 @@ namespace rig::emit {
 
 namespace {
 
-Node convert(const YAML::Node &y) {
+Node convert(const YAML::Node &y, std::deque<std::string> &keys) {
   switch (y.Type()) {
   case YAML::NodeType::Null:
   case YAML::NodeType::Undefined: return Node();
   case YAML::NodeType::Sequence: {
     Node n = Node::list();
-    for (const YAML::Node &item : y) n.push(convert(item));
+    for (const YAML::Node &item : y) n.push(convert(item, keys));
     return n;
   }
   case YAML::NodeType::Map: {
     Node n = Node::map();
-    for (const auto &kv : y) n.set(kv.first.Scalar(), convert(kv.second));
+    for (const auto &kv : y) {
+      keys.push_back(kv.first.Scalar());
+      llvm::StringRef key = keys.back(); // before converting the value pushes more keys
+      n.set(key, convert(kv.second, keys));
+    }
     return n;
   }
   case YAML::NodeType::Scalar: {
@@ -41,9 +45,9 @@ Node convert(const YAML::Node &y) {
 
 } // namespace
 
-bool readYaml(llvm::StringRef text, std::vector<Node> &docs, std::string &error) {
+bool readYaml(llvm::StringRef text, std::vector<Node> &docs, std::deque<std::string> &keyArena, std::string &error) {
   try {
-    for (const YAML::Node &d : YAML::LoadAll(text.str())) docs.push_back(convert(d));
+    for (const YAML::Node &d : YAML::LoadAll(text.str())) docs.push_back(convert(d, keyArena));
     return true;
   } catch (const YAML::Exception &e) {
     error = e.what();

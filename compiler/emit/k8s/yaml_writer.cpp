@@ -16,13 +16,15 @@ bool isDigit(char c) { return c >= '0' && c <= '9'; }
 // API server's reader): booleans in every spelling, null, and numbers
 // including octal, hex, base 60 and underscores.
 bool looksLikeNonString(llvm::StringRef s) {
-  static const char *const words[] = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
-                                      "true", "True", "TRUE", "false", "False", "FALSE", "on", "On",
-                                      "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~",
-                                      ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf",
-                                      ".nan", ".NaN", ".NAN", "<<", "="};
-  for (const char *w : words)
-    if (s == w) return true;
+  static const llvm::StringRef words[] = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+                                          "true", "True", "TRUE", "false", "False", "FALSE", "on", "On",
+                                          "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~",
+                                          ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf",
+                                          ".nan", ".NaN", ".NAN", "<<", "="};
+  // Every special word is at most six characters: most strings skip the scan.
+  if (s.size() <= 6)
+    for (llvm::StringRef w : words)
+      if (s == w) return true;
   // Anything made only of number characters that starts like a number is
   // treated as one: simpler and safer than reproducing every resolver.
   llvm::StringRef t = s;

@@ -61,9 +61,15 @@ TEST(YamlWriter, RoundTripsThroughYamlCpp) {
   std::string out;
   writeYaml(doc, out);
   std::vector<Node> docs;
+  std::deque<std::string> keys;
   std::string error;
-  ASSERT_TRUE(readYaml(out, docs, error)) << error << "\n" << out;
+  ASSERT_TRUE(readYaml(out, docs, keys, error)) << error << "\n" << out;
   ASSERT_EQ(docs.size(), 1u);
+  ASSERT_EQ(docs[0].keys().size(), doc.keys().size());
+  for (size_t i = 0; i < doc.keys().size(); ++i) {
+    EXPECT_EQ(docs[0].keys()[i], doc.keys()[i]);
+    EXPECT_TRUE(docs[0].values()[i] == doc.values()[i]) << doc.keys()[i].str();
+  }
   EXPECT_TRUE(docs[0] == doc) << out;
 }
 
