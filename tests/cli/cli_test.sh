@@ -94,5 +94,10 @@ expect_rc 1 "binary file" "$RIG" check "$WORK/binary.rig"
 yes 'pod p { container c { image = "x:1" } }' | head -c 10485760 > "$WORK/big.rig"
 expect_rc 1 "10 MB file" timeout 120 "$RIG" check "$WORK/big.rig"
 
+# The README's example compiles.
+awk '/^```rig$/{on=1;next} /^```$/{on=0} on' "$ROOT/README.md" > "$WORK/readme.rig"
+[ -s "$WORK/readme.rig" ] && ok || bad "README has no rig example"
+expect_rc 0 "README example" "$RIG" check --werror "$WORK/readme.rig"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -188,7 +188,9 @@ public:
     EXPECT_FALSE(c->ok()) << repoPath(input_) << " should be rejected";
     EXPECT_GT(c->diags.errorCount(), 0u);
     for (const Diagnostic &d : c->diags.all()) {
-      if (d.range.valid()) EXPECT_LE(d.range.end, c->sources.text(d.range.file).size()) << d.message;
+      if (d.range.valid()) {
+        EXPECT_LE(d.range.end, c->sources.text(d.range.file).size()) << d.message;
+      }
       EXPECT_FALSE(d.message.empty());
     }
     EXPECT_TRUE(c->outputs.files.empty()) << "no output may be produced for bad input";

@@ -4,6 +4,8 @@
 // tools; this one is checked against yaml-cpp's reader in the tests.
 #include "compiler/emit/k8s/document.h"
 
+#include <array>
+
 #include "llvm/ADT/SmallVector.h"
 
 namespace rig::emit {
@@ -169,17 +171,22 @@ void writeNode(const Node &n, int indent, std::string &out) {
 } // namespace
 
 bool isPlainYamlSafe(llvm::StringRef s) {
-  if (s.empty()) return false;
-  unsigned char first = s.front();
-  if (llvm::StringRef("-?:,[]{}#&*!|>'\"%@`").contains(first) || first == ' ') {
-    // "-x" and "?x"/":x" are plain when followed by a non-space, but keep
-    // the rule simple: quote.
-    return false;
-  }
+  // Characters that may not start a plain scalar (indicators, space), and
+  // bytes that may appear nowhere in one (controls): table lookups, since
+  // this runs for every scalar written.
+  static const auto tables = [] {
+    std::array<bool, 256> badFirst{}, badAny{};
+    for (unsigned char c : llvm::StringRef("-?:,[]{}#&*!|>'\"%@` ")) badFirst[c] = true;
+    for (int c = 0; c < 0x20; ++c) badAny[c] = badFirst[c] = true;
+    badAny[0x7f] = badFirst[0x7f] = true;
+    return std::make_pair(badFirst, badAny);
+  }();
+  if (s.empty() || tables.first[(unsigned char)s.front()]) return false;
   if (s.back() == ' ' || s.back() == ':') return false;
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = s[i];
-    if (c < 0x20 || c == 0x7f) return false;
+    if (tables.second[c]) return false;
+    // ": " starts a mapping value and " #" a comment inside a plain scalar.
     if (c == ':' && i + 1 < s.size() && s[i + 1] == ' ') return false;
     if (c == '#' && i > 0 && s[i - 1] == ' ') return false;
   }
