@@ -10,6 +10,11 @@ file : sep* (item (sep+ item)*)? sep* EOF ;
 
 sep : NL | ';' | ',' ;
 
+// The expression inside a string's `${…}`, parsed on its own. (Starting at
+// `expr` directly would enter a left-recursive rule with no parent context,
+// which the C++ runtime's error recovery does not survive.)
+interpolation : nl* expr nl* EOF ;
+
 item
   : importDecl
   | letDecl

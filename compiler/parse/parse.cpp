@@ -42,10 +42,10 @@ private:
 
 struct TooManyErrors {};
 
-std::string tokenDisplay(antlr4::Token *t, const antlr4::dfa::Vocabulary &vocab) {
+std::string tokenDisplay(antlr4::Token *t, llvm::StringRef eofName) {
   if (!t) return "input";
   switch (t->getType()) {
-  case antlr4::Token::EOF: return "end of file";
+  case antlr4::Token::EOF: return eofName.str();
   case RigLexer::NL: return "newline";
   case RigLexer::STRING: return "string";
   case RigLexer::NUMBER: return "`" + t->getText() + "`";
@@ -57,10 +57,11 @@ std::string tokenDisplay(antlr4::Token *t, const antlr4::dfa::Vocabulary &vocab)
   return "`" + text + "`";
 }
 
-std::string expectedDisplay(const antlr4::misc::IntervalSet &set, const antlr4::dfa::Vocabulary &vocab) {
+std::string expectedDisplay(const antlr4::misc::IntervalSet &set, const antlr4::dfa::Vocabulary &vocab,
+                            llvm::StringRef eofName) {
   std::vector<std::string> names;
   for (size_t t : set.toList()) {
-    if (t == antlr4::Token::EOF) { names.push_back("end of file"); continue; }
+    if (t == antlr4::Token::EOF) { names.push_back(eofName.str()); continue; }
     if (t == RigLexer::NL) { names.push_back("newline"); continue; }
     if (t == RigLexer::IDENT) { names.push_back("a name"); continue; }
     if (t == RigLexer::STRING) { names.push_back("a string"); continue; }
@@ -83,8 +84,11 @@ std::string expectedDisplay(const antlr4::misc::IntervalSet &set, const antlr4::
 // Turns ANTLR's syntax errors into rig diagnostics with byte ranges.
 class ErrorCollector : public antlr4::BaseErrorListener {
 public:
-  ErrorCollector(FileId file, const OffsetMap &map, Diagnostics &diags, unsigned max)
-      : file_(file), map_(map), diags_(diags), max_(max) {}
+  // `eofName` is what the end of the input is called: the end of the file,
+  // or the closing brace of a `${…}` interpolation parsed on its own.
+  ErrorCollector(FileId file, const OffsetMap &map, Diagnostics &diags, unsigned max,
+                 llvm::StringRef eofName = "end of file")
+      : file_(file), map_(map), diags_(diags), max_(max), eofName_(eofName) {}
 
   void syntaxError(antlr4::Recognizer *recognizer, antlr4::Token *offending, size_t, size_t,
                    const std::string &, std::exception_ptr) override {
@@ -97,9 +101,9 @@ public:
       // A newline token is reported at the end of the line it closes.
       if (offending->getType() == RigLexer::NL) range.end = range.begin + 1;
     }
-    std::string msg = "unexpected " + tokenDisplay(offending, recognizer->getVocabulary());
+    std::string msg = "unexpected " + tokenDisplay(offending, eofName_);
     if (parser) {
-      std::string expected = expectedDisplay(parser->getExpectedTokens(), recognizer->getVocabulary());
+      std::string expected = expectedDisplay(parser->getExpectedTokens(), recognizer->getVocabulary(), eofName_);
       if (!expected.empty()) msg += "; expected " + expected;
     }
     // ANTLR may report the same token twice while recovering; once is enough.
@@ -120,6 +124,7 @@ private:
   unsigned max_;
   unsigned count_ = 0;
   uint32_t lastOffset_ = ~0u;
+  llvm::StringRef eofName_;
 };
 
 // Builds the AST from a parse tree: one function per grammar rule.
@@ -546,7 +551,7 @@ ast::ExprPtr Builder::stringExpr(antlr4::tree::TerminalNode *s) {
       uint32_t codeBase = innerBase + (uint32_t)pos + 2;
       OffsetMap subMap(code, codeBase);
       Builder sub(file_, subMap, diags_, opts_);
-      ErrorCollector collector(file_, subMap, diags_, opts_.maxSyntaxErrors);
+      ErrorCollector collector(file_, subMap, diags_, opts_.maxSyntaxErrors, "`}` closing the interpolation");
       Lexed lexed = lex(code, file_, subMap, diags_, nullptr);
       auto &tokens = lexed.tokens;
       std::unique_ptr<RigParser> parser;
@@ -554,22 +559,17 @@ ast::ExprPtr Builder::stringExpr(antlr4::tree::TerminalNode *s) {
       std::unique_ptr<antlr4::CommonTokenStream> stream;
       ast::StringPart part;
       part.range = SourceRange{file_, innerBase + (uint32_t)pos, innerBase + (uint32_t)end + 1};
-      try {
-        P::ExprContext *e = runParser(tokens, collector, parser, source, stream,
-                                      [](RigParser &p) { return p.expr(); });
-        if (stream->LA(1) != antlr4::Token::EOF) {
-          antlr4::Token *t = stream->LT(1);
-          diags_.report(DiagKind::SyntaxError,
-                        SourceRange{file_, subMap.byteOffset(t->getStartIndex()), subMap.byteOffset(t->getStopIndex() + 1)},
-                        "unexpected `" + t->getText() + "` in interpolation");
-        }
-        part.expr = sub.expr(e);
-      } catch (TooManyErrors &) {
-        part.expr = std::make_unique<ast::ErrorExpr>(part.range);
-      }
       if (code.trim().empty()) {
         diags_.report(DiagKind::SyntaxError, part.range, "empty interpolation `${}`");
         part.expr = std::make_unique<ast::ErrorExpr>(part.range);
+      } else {
+        try {
+          P::InterpolationContext *e = runParser(tokens, collector, parser, source, stream,
+                                                 [](RigParser &p) { return p.interpolation(); });
+          part.expr = sub.expr(e->expr());
+        } catch (TooManyErrors &) {
+          part.expr = std::make_unique<ast::ErrorExpr>(part.range);
+        }
       }
       str->parts.push_back(std::move(part));
       pos = end + 1;
