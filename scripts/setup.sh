@@ -9,6 +9,6 @@ cmake --build build --target rig
 rm -rf out.rig-*
 for dir in examples/*/; do
   name=$(basename "$dir")
-  build/rig build -o "out/$name" "$dir"*.rig
+  build/rig build -o "out/$name" "$dir"
   echo "out/$name: $(find "out/$name" -name '*.yaml' | wc -l) files"
 done

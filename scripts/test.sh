@@ -23,7 +23,7 @@ bash tests/external/setup-validators.sh
 rm -rf build/examples-out
 for dir in examples/*/; do
   name=$(basename "$dir")
-  build/rig build -o "build/examples-out/$name" "$dir"*.rig
+  build/rig build -o "build/examples-out/$name" "$dir"
 done
 # The emit golden cases too, each for the version its RUN line names.
 for f in tests/golden/emit/*.rig; do

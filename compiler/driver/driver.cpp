@@ -1,5 +1,6 @@
 #include "compiler/driver/driver.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -37,16 +38,29 @@ std::unique_ptr<Compilation> compile(std::vector<SourceInput> inputs, const Comp
 std::unique_ptr<Compilation> compileFiles(const std::vector<std::string> &paths, const CompileOptions &opts) {
   std::vector<SourceInput> inputs;
   std::vector<std::pair<std::string, std::string>> unreadable;
-  for (const std::string &p : paths) {
+  auto read = [&](const std::string &p) {
     std::ifstream in(p, std::ios::binary);
-    std::error_code ec;
-    if (!in || std::filesystem::is_directory(p, ec)) {
-      unreadable.emplace_back(p, std::filesystem::is_directory(p, ec) ? "it is a directory" : "no such file or not readable");
-      continue;
+    if (!in) {
+      unreadable.emplace_back(p, "no such file or not readable");
+      return;
     }
     std::ostringstream ss;
     ss << in.rdbuf();
     inputs.push_back({p, ss.str()});
+  };
+  for (const std::string &p : paths) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(p, ec)) {
+      read(p);
+      continue;
+    }
+    // A directory stands for the .rig files directly in it, in name order.
+    std::vector<std::string> files;
+    for (const auto &e : std::filesystem::directory_iterator(p, ec))
+      if (e.path().extension() == ".rig" && e.is_regular_file()) files.push_back(e.path().string());
+    std::sort(files.begin(), files.end());
+    if (files.empty()) unreadable.emplace_back(p, "the directory has no .rig file");
+    for (const std::string &f : files) read(f);
   }
   if (!unreadable.empty()) {
     auto c = std::make_unique<Compilation>();

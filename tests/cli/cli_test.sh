@@ -33,6 +33,12 @@ expect_rc 1 "check a bad file" "$RIG" check "$WORK/bad.rig"
 grep -q "E0102" "$WORK/stderr" && ok || bad "bad file: no E0102 in diagnostics"
 grep -q "did you mean \`image\`" "$WORK/stderr" && ok || bad "bad file: no did-you-mean"
 
+# A directory stands for its .rig files.
+expect_rc 0 "build a directory" "$RIG" build -o "$WORK/dirout" "$ROOT/examples/webapp-sidecars"
+[ -f "$WORK/dirout/pod-webapp-with-sidecar.yaml" ] && ok || bad "directory build: manifest missing"
+mkdir -p "$WORK/emptydir"
+expect_rc 2 "directory without .rig files" "$RIG" check "$WORK/emptydir"
+
 # Build writes the layout and a kustomization.
 expect_rc 0 "build" "$RIG" build -o "$WORK/out" "$EX"
 [ -f "$WORK/out/pod-webapp-with-sidecar.yaml" ] && ok || bad "build: manifest missing"
