@@ -283,7 +283,9 @@ std::optional<Quantity> Extractor::quantity(const Value &v, llvm::StringRef reso
     if (!v.isError()) diags_.report(DiagKind::TypeMismatch, v.range, fmt::format("a quantity for `{}`", resource.str()), describe(v));
     return std::nullopt;
   }
-  QuantityParseResult q = parseQuantity(text);
+  auto [cached, fresh] = quantityCache_.try_emplace(text);
+  if (fresh) cached->second = parseQuantity(text);
+  const QuantityParseResult &q = cached->second;
   if (!q.value) {
     Diagnostic &d = diags_.report(DiagKind::InvalidQuantity, v.range, text, q.error);
     if (!q.suggestion.empty()) d.note(q.suggestion);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "compiler/ast/ast.h"
+#include "llvm/ADT/StringMap.h"
 #include "compiler/base/quantity.h"
 #include "compiler/diagnostics/diagnostic.h"
 
@@ -74,6 +75,9 @@ public:
 
 private:
   Diagnostics &diags_;
+  // Programs repeat the same few quantities (`100m`, `128Mi`) many times;
+  // parsing each spelling once keeps the checker's hot path short.
+  llvm::StringMap<QuantityParseResult> quantityCache_;
 };
 
 } // namespace rig::sema
