@@ -272,9 +272,9 @@ private:
 
   Node resources(const model::Resources &r) {
     Node n = Node::map();
-    auto list = [](const std::map<std::string, Quantity> &m) {
+    auto list = [this](const std::map<std::string, Quantity> &m) {
       Node q = Node::map();
-      for (const auto &[k, v] : m) q.set(k, v.canonical());
+      for (const auto &[k, v] : m) q.set(k, canonical(v));
       return q;
     };
     n.setIfNotEmpty("requests", list(r.requests));
@@ -419,9 +419,19 @@ private:
     return n;
   }
 
+  // Workloads repeat the same few quantities; keep their canonical text.
+  const std::string &canonical(const Quantity &q) {
+    for (const auto &[seen, text] : canonicalCache_)
+      if (seen.milli == q.milli && seen.format == q.format) return text;
+    if (canonicalCache_.size() >= 32) canonicalCache_.pop_front();
+    canonicalCache_.emplace_back(q, q.canonical());
+    return canonicalCache_.back().second;
+  }
+
   k8s::Version target_;
   bool appArmorField_;
   std::deque<model::StringMap> scratch_;
+  std::deque<std::pair<Quantity, std::string>> canonicalCache_;
 };
 
 std::string lowerKind(model::WorkloadKind k) { return model::workloadKeyword(k).str(); }

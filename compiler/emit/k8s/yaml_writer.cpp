@@ -23,8 +23,9 @@ bool looksLikeNonString(llvm::StringRef s) {
                                           "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~",
                                           ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf",
                                           ".nan", ".NaN", ".NAN", "<<", "="};
-  // Every special word is at most six characters: most strings skip the scan.
-  if (s.size() <= 6)
+  // Every special word is at most six characters and starts with one of
+  // these: most strings skip the scan.
+  if (s.size() <= 6 && llvm::StringRef("yYnNtTfFoO~.+-<=").contains(s.front()))
     for (llvm::StringRef w : words)
       if (s == w) return true;
   // Anything made only of number characters that starts like a number is
