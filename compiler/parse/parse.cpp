@@ -594,13 +594,18 @@ ast::ExprPtr Builder::stringExpr(antlr4::tree::TerminalNode *s) {
 // this rough scan (it skips strings and comments) bounds that recursion.
 // Real files nest a handful of levels and chain a few operators.
 size_t findDeepNesting(llvm::StringRef text, unsigned limit, unsigned maxOperators) {
-  unsigned depth = 0, operators = 0;
+  unsigned depth = 0, operators = 0, elses = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (llvm::StringRef("+-*/%!&|<>=.?").contains(c)) {
+      // Commas do not reset the count: `[- - - [1, - - - [` nests both.
       if (++operators > maxOperators) return i;
-    } else if (c == '\n' || c == ',' || c == ';' || c == '{' || c == '}') {
+    } else if (c == '\n' || c == ';' || c == '{' || c == '}') {
       operators = 0;
+    } else if (c == 'e' && text.substr(i, 4) == "else" && (i == 0 || !isalnum((unsigned char)text[i - 1])) &&
+               (i + 4 >= text.size() || !isalnum((unsigned char)text[i + 4]))) {
+      // Each `else if` nests one level deeper, across lines too.
+      if (++elses > maxOperators) return i;
     }
     if (c == '"') {
       bool block = text.substr(i, 3) == "\"\"\"";
@@ -721,7 +726,11 @@ ast::File parse(const SourceManager &sm, FileId file, Diagnostics &diags, const 
                  (unsigned)(unsigned char)text[bad], bad);
     return result;
   }
-  OffsetMap map(text, 0);
+  // ANTLR's input stream drops a leading byte order mark; skip it here too
+  // so code-point indexes still map to the right bytes.
+  uint32_t bom = text.startswith("\xEF\xBB\xBF") ? 3 : 0;
+  text = text.drop_front(bom);
+  OffsetMap map(text, bom);
   ErrorCollector collector(file, map, diags, opts.maxSyntaxErrors);
   Builder builder(file, map, diags, opts);
   try {
