@@ -15,6 +15,8 @@ namespace {
 // that a container waits for everything it names in `after`. Returns the
 // cycle (as names, first repeated at the end) when there is one.
 std::vector<std::string> orderInitContainers(std::vector<model::Container> &inits) {
+  // Without any `after`, declaration order is the order: nothing to move.
+  if (std::all_of(inits.begin(), inits.end(), [](const model::Container &c) { return c.after.empty(); })) return {};
   size_t n = inits.size();
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < n; ++i) index.emplace(inits[i].name, i);

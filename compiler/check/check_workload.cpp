@@ -213,14 +213,19 @@ void Checker::checkWorkload(const ast::Declaration &d, model::WorkloadKind kind,
     checkVolume(*v, vol);
     if (!vol.name.empty()) w.pod.volumes.push_back(std::move(vol));
   }
+  size_t mains = std::count_if(containers.begin(), containers.end(),
+                               [](const ast::Declaration *c) { return c->keyword.name == "container"; });
+  w.pod.containers.reserve(mains);
+  w.pod.initContainers.reserve(containers.size() - mains);
   for (const ast::Declaration *c : containers) {
     model::ContainerRole role = c->keyword.name == "sidecar" ? model::ContainerRole::Sidecar
                                 : c->keyword.name == "init"  ? model::ContainerRole::Init
                                                              : model::ContainerRole::Main;
-    model::Container con;
+    // Built in place: a Container is large, and moving it is not free.
+    auto &list = role == model::ContainerRole::Main ? w.pod.containers : w.pod.initContainers;
+    model::Container &con = list.emplace_back();
     checkContainer(*c, role, con);
-    if (con.name.empty()) continue;
-    (role == model::ContainerRole::Main ? w.pod.containers : w.pod.initContainers).push_back(std::move(con));
+    if (con.name.empty()) list.pop_back();
   }
   if (w.pod.containers.empty()) {
     Diagnostic &diag = diags_.report(DiagKind::NoContainers, w.nameRange, kw.str(), w.name);
