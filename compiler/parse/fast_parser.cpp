@@ -1011,51 +1011,23 @@ ast::ExprPtr Parser::stringExpr(const Token &t) {
   uint32_t quote = block ? 3 : 1;
   llvm::StringRef inner(s_ + t.begin + quote, t.end - t.begin - 2 * quote);
   uint32_t innerBase = whole.begin + quote;
-  size_t pos = 0, textStart = 0;
-  auto flushText = [&](size_t end) {
-    if (end <= textStart) return;
-    SourceRange r{file_, innerBase + (uint32_t)textStart, innerBase + (uint32_t)end};
+  std::vector<StringPiece> pieces;
+  if (splitStringLiteral(inner, pieces) != llvm::StringRef::npos) fail(); // unterminated `${`
+  for (const StringPiece &piece : pieces) {
     ast::StringPart part;
-    part.text = cookRaw(inner.slice(textStart, end), r);
-    part.range = r;
-    str->parts.push_back(std::move(part));
-  };
-  while (pos < inner.size()) {
-    if (inner[pos] == '\\') {
-      pos += 2;
-      continue;
-    }
-    if (inner[pos] == '$' && pos + 1 < inner.size() && inner[pos + 1] == '{') {
-      size_t depth = 0, end = pos + 2;
-      for (; end < inner.size(); ++end) {
-        if (inner[end] == '{') ++depth;
-        else if (inner[end] == '}') {
-          if (depth == 0) break;
-          --depth;
-        }
-      }
-      if (end >= inner.size()) fail(); // unterminated `${`
-      flushText(pos);
-      llvm::StringRef code = inner.slice(pos + 2, end);
+    if (!piece.interpolation) {
+      part.range = SourceRange{file_, innerBase + (uint32_t)piece.begin, innerBase + (uint32_t)piece.end};
+      part.text = cookRaw(inner.slice(piece.begin, piece.end), part.range);
+    } else {
+      llvm::StringRef code = inner.slice(piece.begin, piece.end);
       if (code.trim().empty()) fail(); // empty interpolation
-      uint32_t codeBase = innerBase + (uint32_t)pos + 2;
-      ast::StringPart part;
-      part.range = SourceRange{file_, innerBase + (uint32_t)pos, innerBase + (uint32_t)end + 1};
+      uint32_t codeBase = innerBase + (uint32_t)piece.begin;
+      part.range = SourceRange{file_, codeBase - 2, codeBase + (uint32_t)code.size() + 1};
       part.expr = interpolation(codeBase, codeBase + (uint32_t)code.size());
-      str->parts.push_back(std::move(part));
-      pos = end + 1;
-      textStart = pos;
-      continue;
     }
-    ++pos;
+    str->parts.push_back(std::move(part));
   }
-  flushText(inner.size());
-  if (block) dedentTextBlock(inner, *str);
-  if (str->parts.empty()) {
-    ast::StringPart empty;
-    empty.range = SourceRange{file_, innerBase, innerBase};
-    str->parts.push_back(std::move(empty));
-  }
+  finishStringExpr(*str, inner, block, SourceRange{file_, innerBase, innerBase + (uint32_t)inner.size()});
   return str;
 }
 

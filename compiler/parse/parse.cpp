@@ -459,6 +459,51 @@ auto runParser(std::vector<std::unique_ptr<antlr4::Token>> &tokens, ErrorCollect
 
 } // namespace
 
+size_t splitStringLiteral(llvm::StringRef inner, std::vector<StringPiece> &pieces) {
+  size_t pos = 0, textStart = 0;
+  auto literal = [&](size_t end) {
+    if (end > textStart) pieces.push_back({false, textStart, end});
+  };
+  while (pos < inner.size()) {
+    if (inner[pos] == '\\') {
+      pos += 2;
+      continue;
+    }
+    if (inner[pos] == '$' && pos + 1 < inner.size() && inner[pos + 1] == '{') {
+      // The matching close brace: braces inside the code nest.
+      size_t depth = 0, end = pos + 2;
+      for (; end < inner.size(); ++end) {
+        if (inner[end] == '{') ++depth;
+        else if (inner[end] == '}') {
+          if (depth == 0) break;
+          --depth;
+        }
+      }
+      if (end >= inner.size()) {
+        literal(inner.size());
+        return pos;
+      }
+      literal(pos);
+      pieces.push_back({true, pos + 2, end});
+      pos = end + 1;
+      textStart = pos;
+      continue;
+    }
+    ++pos;
+  }
+  literal(inner.size());
+  return llvm::StringRef::npos;
+}
+
+void finishStringExpr(ast::StringExpr &str, llvm::StringRef inner, bool textBlock, SourceRange inside) {
+  if (textBlock) dedentTextBlock(inner, str);
+  if (str.parts.empty()) {
+    ast::StringPart empty;
+    empty.range = SourceRange{inside.file, inside.begin, inside.begin};
+    str.parts.push_back(std::move(empty));
+  }
+}
+
 // A text block drops the newline after its opening quotes, the line of its
 // closing quotes, and the indentation common to its non-blank lines, so it
 // can be indented with the code around it.
@@ -519,72 +564,45 @@ ast::ExprPtr Builder::stringExpr(antlr4::tree::TerminalNode *s) {
   size_t quote = block ? 3 : 1;
   llvm::StringRef inner = llvm::StringRef(raw).drop_front(quote).drop_back(quote);
   uint32_t innerBase = whole.begin + quote;
-  size_t pos = 0, textStart = 0;
-  auto flushText = [&](size_t end) {
-    if (end <= textStart) return;
-    SourceRange r{file_, innerBase + (uint32_t)textStart, innerBase + (uint32_t)end};
+  std::vector<StringPiece> pieces;
+  size_t unterminated = splitStringLiteral(inner, pieces);
+  for (const StringPiece &piece : pieces) {
     ast::StringPart part;
-    part.text = cookString(inner.slice(textStart, end), r, diags_);
-    part.range = r;
-    str->parts.push_back(std::move(part));
-  };
-  while (pos < inner.size()) {
-    if (inner[pos] == '\\') { pos += 2; continue; }
-    if (inner[pos] == '$' && pos + 1 < inner.size() && inner[pos + 1] == '{') {
-      // Find the matching close brace.
-      size_t depth = 0, end = pos + 2;
-      for (; end < inner.size(); ++end) {
-        if (inner[end] == '{') ++depth;
-        else if (inner[end] == '}') {
-          if (depth == 0) break;
-          --depth;
-        }
-      }
-      if (end >= inner.size()) {
-        diags_.report(DiagKind::SyntaxError, SourceRange{file_, innerBase + (uint32_t)pos, whole.end},
-                      "unterminated `${` in string; close it with `}`");
-        pos = inner.size();
-        break;
-      }
-      flushText(pos);
-      llvm::StringRef code = inner.slice(pos + 2, end);
-      uint32_t codeBase = innerBase + (uint32_t)pos + 2;
-      OffsetMap subMap(code, codeBase);
-      Builder sub(file_, subMap, diags_, opts_);
-      ErrorCollector collector(file_, subMap, diags_, opts_.maxSyntaxErrors, "`}` closing the interpolation");
-      Lexed lexed = lex(code, file_, subMap, diags_, nullptr);
-      auto &tokens = lexed.tokens;
-      std::unique_ptr<RigParser> parser;
-      std::unique_ptr<antlr4::ListTokenSource> source;
-      std::unique_ptr<antlr4::CommonTokenStream> stream;
-      ast::StringPart part;
-      part.range = SourceRange{file_, innerBase + (uint32_t)pos, innerBase + (uint32_t)end + 1};
-      if (code.trim().empty()) {
-        diags_.report(DiagKind::SyntaxError, part.range, "empty interpolation `${}`");
-        part.expr = std::make_unique<ast::ErrorExpr>(part.range);
-      } else {
-        try {
-          P::InterpolationContext *e = runParser(tokens, collector, parser, source, stream,
-                                                 [](RigParser &p) { return p.interpolation(); });
-          part.expr = sub.expr(e->expr());
-        } catch (TooManyErrors &) {
-          part.expr = std::make_unique<ast::ErrorExpr>(part.range);
-        }
-      }
+    if (!piece.interpolation) {
+      part.range = SourceRange{file_, innerBase + (uint32_t)piece.begin, innerBase + (uint32_t)piece.end};
+      part.text = cookString(inner.slice(piece.begin, piece.end), part.range, diags_);
       str->parts.push_back(std::move(part));
-      pos = end + 1;
-      textStart = pos;
       continue;
     }
-    ++pos;
+    llvm::StringRef code = inner.slice(piece.begin, piece.end);
+    uint32_t codeBase = innerBase + (uint32_t)piece.begin;
+    part.range = SourceRange{file_, codeBase - 2, codeBase + (uint32_t)code.size() + 1};
+    if (code.trim().empty()) {
+      diags_.report(DiagKind::SyntaxError, part.range, "empty interpolation `${}`");
+      part.expr = std::make_unique<ast::ErrorExpr>(part.range);
+      str->parts.push_back(std::move(part));
+      continue;
+    }
+    OffsetMap subMap(code, codeBase);
+    Builder sub(file_, subMap, diags_, opts_);
+    ErrorCollector collector(file_, subMap, diags_, opts_.maxSyntaxErrors, "`}` closing the interpolation");
+    Lexed lexed = lex(code, file_, subMap, diags_, nullptr);
+    std::unique_ptr<RigParser> parser;
+    std::unique_ptr<antlr4::ListTokenSource> source;
+    std::unique_ptr<antlr4::CommonTokenStream> stream;
+    try {
+      P::InterpolationContext *e = runParser(lexed.tokens, collector, parser, source, stream,
+                                             [](RigParser &p) { return p.interpolation(); });
+      part.expr = sub.expr(e->expr());
+    } catch (TooManyErrors &) {
+      part.expr = std::make_unique<ast::ErrorExpr>(part.range);
+    }
+    str->parts.push_back(std::move(part));
   }
-  flushText(inner.size());
-  if (block) dedentTextBlock(inner, *str);
-  if (str->parts.empty()) {
-    ast::StringPart empty;
-    empty.range = SourceRange{file_, innerBase, innerBase};
-    str->parts.push_back(std::move(empty));
-  }
+  if (unterminated != llvm::StringRef::npos)
+    diags_.report(DiagKind::SyntaxError, SourceRange{file_, innerBase + (uint32_t)unterminated, whole.end},
+                  "unterminated `${` in string; close it with `}`");
+  finishStringExpr(*str, inner, block, SourceRange{file_, innerBase, innerBase + (uint32_t)inner.size()});
   return str;
 }
 

@@ -33,6 +33,23 @@ ast::File parse(const SourceManager &sm, FileId file, Diagnostics &diags,
 // escapes. Exposed for the formatter and tests.
 std::string cookString(llvm::StringRef raw, SourceRange where, Diagnostics &diags);
 
+// One piece of the inside of a string literal: literal text (escapes still
+// in place) or the code of a `${…}` interpolation. Offsets are relative to
+// the inside of the literal; for an interpolation they span the code only.
+struct StringPiece {
+  bool interpolation = false;
+  size_t begin = 0, end = 0;
+};
+
+// Splits the inside of a string literal into pieces, as both parsers read
+// it. Returns the offset of an unterminated `${` (whose text, to the end,
+// becomes a literal piece), or npos.
+size_t splitStringLiteral(llvm::StringRef inner, std::vector<StringPiece> &pieces);
+
+// The last steps both parsers take on a string: a text block's dedent, and
+// one empty literal part for an empty string.
+void finishStringExpr(ast::StringExpr &str, llvm::StringRef inner, bool textBlock, SourceRange inside);
+
 // Removes a text block's ("""…""") opening newline, closing line and
 // common indentation from its literal parts. `raw` is the text between the
 // quotes as written.
