@@ -434,7 +434,10 @@ private:
   std::deque<std::pair<Quantity, std::string>> canonicalCache_;
 };
 
-std::string lowerKind(model::WorkloadKind k) { return model::workloadKeyword(k).str(); }
+// out/<namespace>/<kind>-<name>.<ext>; no folder for the cluster default.
+std::string outputPath(const Workload &w, llvm::StringRef ext) {
+  return (w.ns.empty() ? "" : w.ns + "/") + model::workloadKeyword(w.kind).str() + "-" + w.name + ext.str();
+}
 
 } // namespace
 
@@ -450,7 +453,7 @@ EmitResult emitKubernetes(const model::Program &program, const EmitOptions &opts
     if (json) {
       if (!streamOnly) {
         OutputFile f;
-        f.path = (w.ns.empty() ? "" : w.ns + "/") + lowerKind(w.kind) + "-" + w.name + ext;
+        f.path = outputPath(w, ext);
         writeJson(obj, f.content);
         f.content += '\n';
         result.files.push_back(std::move(f));
@@ -458,16 +461,13 @@ EmitResult emitKubernetes(const model::Program &program, const EmitOptions &opts
       list.push(std::move(obj));
       continue; // the JSON stream holds every object: scratch lives to the end
     }
-    size_t start = result.stream.size();
     if (!first) result.stream += "---\n";
     first = false;
     size_t docStart = result.stream.size();
     writeYaml(obj, result.stream);
     builder.releaseScratch();
     if (!streamOnly)
-      result.files.push_back({(w.ns.empty() ? "" : w.ns + "/") + lowerKind(w.kind) + "-" + w.name + ext,
-                              result.stream.substr(docStart)});
-    (void)start;
+      result.files.push_back({outputPath(w, ext), result.stream.substr(docStart)});
   }
   if (json) {
     Node wrapper = Node::map();
