@@ -74,6 +74,7 @@ model::Program Checker::run(llvm::ArrayRef<const ast::File *> files) {
   for (const ast::File *f : files) {
     std::optional<std::string> ns;
     bool sawNamespace = false;
+    SourceRange namespaceRange;
     scope_.clear();
     const BlockSpec &spec = blockSpec(BlockKind::File);
     size_t declared = 0;
@@ -84,10 +85,11 @@ model::Program Checker::run(llvm::ArrayRef<const ast::File *> files) {
         if (kw == "namespace") {
           ++declared;
           if (sawNamespace) {
-            diags_.report(DiagKind::DuplicateDeclaration, d->range, "namespace", d->nameWord() ? d->nameWord()->text : "");
+            diags_.report(DiagKind::DuplicateField, d->keyword.range, "namespace").label(namespaceRange, "first set here");
             continue;
           }
           sawNamespace = true;
+          namespaceRange = d->keyword.range;
           if (auto name = declName(*d, "namespace")) {
             rejectExtraWords(*d, 1, "the namespace name");
             ns = name->first;
