@@ -202,7 +202,7 @@ void Checker::walkBlock(const ast::Body &body, BlockKind kind, llvm::StringRef w
   }
 }
 
-std::optional<model::StringMap> Checker::stringMap(const ast::Item &item, llvm::StringRef what) {
+std::optional<model::StringMap> Checker::stringMap(const ast::Item &item, llvm::StringRef what, KeyRanges *keyRanges) {
   model::StringMap out;
   bool ok = true;
   auto add = [&](const std::string &key, SourceRange keyRange, const Value &v) {
@@ -218,6 +218,8 @@ std::optional<model::StringMap> Checker::stringMap(const ast::Item &item, llvm::
     if (!out.emplace(key, text).second) {
       diags_.report(DiagKind::DuplicateField, keyRange, key);
       ok = false;
+    } else if (keyRanges) {
+      (*keyRanges)[key] = keyRange;
     }
   };
   if (auto *d = dyn_cast<ast::Declaration>(&item)) {

@@ -10,8 +10,13 @@ using llvm::dyn_cast;
 
 namespace {
 
-void validateLabels(Diagnostics &diags, const model::StringMap &labels, SourceRange where, llvm::StringRef what) {
+// Errors point at the key as written; keys rig adds itself (`app`) fall
+// back to `where`.
+void validateLabels(Diagnostics &diags, const model::StringMap &labels, const std::map<std::string, SourceRange> &keyRanges,
+                    SourceRange fallback, llvm::StringRef what) {
   for (const auto &[k, v] : labels) {
+    auto found = keyRanges.find(k);
+    SourceRange where = found != keyRanges.end() ? found->second : fallback;
     // Annotation keys are checked lower-cased by the API server; label keys as written.
     for (const std::string &e : what == "label" ? k8s::validateQualifiedName(k) : k8s::validateAnnotationKey(k)) {
       diags.report(DiagKind::InvalidLabel, where, fmt::format("{} key", what.str()), k, e);
@@ -72,6 +77,7 @@ void Checker::checkWorkload(const ast::Declaration &d, model::WorkloadKind kind,
 
   std::vector<const ast::Declaration *> containers, volumes;
   const ast::Item *labelsItem = nullptr;
+  KeyRanges labelKeys, annotationKeys, podAnnotationKeys;
   BlockHandlers h;
   h.attribute = [&](const ast::Attribute &a, const Value &v) {
     std::string f = a.dottedName();
@@ -85,9 +91,9 @@ void Checker::checkWorkload(const ast::Declaration &d, model::WorkloadKind kind,
     } else if (f == "labels") {
       labelsItem = &a;
     } else if (f == "annotations") {
-      if (auto m = stringMap(a, "annotations")) w.annotations = *m;
+      if (auto m = stringMap(a, "annotations", &annotationKeys)) w.annotations = *m;
     } else if (f == "pod_annotations") {
-      if (auto m = stringMap(a, "pod annotations")) w.podAnnotations = *m;
+      if (auto m = stringMap(a, "pod annotations", &podAnnotationKeys)) w.podAnnotations = *m;
     } else if (f == "node_selector") {
       if (auto m = stringMap(a, "the node selector")) w.pod.nodeSelector = *m;
     } else if (f == "termination_grace_period") {
@@ -157,9 +163,9 @@ void Checker::checkWorkload(const ast::Declaration &d, model::WorkloadKind kind,
     else if (ck == "volume") volumes.push_back(&c);
     else if (ck == "labels") labelsItem = &c;
     else if (ck == "annotations") {
-      if (auto m = stringMap(c, "annotations")) w.annotations = *m;
+      if (auto m = stringMap(c, "annotations", &annotationKeys)) w.annotations = *m;
     } else if (ck == "pod_annotations") {
-      if (auto m = stringMap(c, "pod annotations")) w.podAnnotations = *m;
+      if (auto m = stringMap(c, "pod annotations", &podAnnotationKeys)) w.podAnnotations = *m;
     } else if (ck == "node_selector") {
       if (auto m = stringMap(c, "the node selector")) w.pod.nodeSelector = *m;
     } else if (ck == "security") {
@@ -190,19 +196,19 @@ void Checker::checkWorkload(const ast::Declaration &d, model::WorkloadKind kind,
   walkBlock(*d.body, BlockKind::Workload, fmt::format("a {}", kw.str()), h);
 
   if (labelsItem) {
-    if (auto m = stringMap(*labelsItem, "labels")) {
+    if (auto m = stringMap(*labelsItem, "labels", &labelKeys)) {
       for (auto &[k, v] : *m) {
         if (k == "app" && v != w.name) {
-          diags_.report(DiagKind::ReservedLabel, labelsItem->range, w.name, v);
+          diags_.report(DiagKind::ReservedLabel, labelKeys[k], w.name, v);
           continue;
         }
         w.labels[k] = v;
       }
     }
   }
-  validateLabels(diags_, w.labels, labelsItem ? labelsItem->range : w.nameRange, "label");
-  validateLabels(diags_, w.annotations, w.nameRange, "annotation");
-  validateLabels(diags_, w.podAnnotations, w.nameRange, "annotation");
+  validateLabels(diags_, w.labels, labelKeys, w.nameRange, "label");
+  validateLabels(diags_, w.annotations, annotationKeys, w.nameRange, "annotation");
+  validateLabels(diags_, w.podAnnotations, podAnnotationKeys, w.nameRange, "annotation");
   size_t annotationBytes = 0;
   for (const auto &[k, v] : w.annotations) annotationBytes += k.size() + v.size();
   if (annotationBytes > k8s::kMaxAnnotationsTotalBytes)

@@ -36,8 +36,10 @@ public:
   Diagnostics &diags() { return diags_; }
   k8s::Version target() const { return program_.target; }
   void walkBlock(const ast::Body &body, BlockKind kind, llvm::StringRef where, const BlockHandlers &h);
-  // `labels { k = "v" }` or `labels = { k: "v" }` into a string map.
-  std::optional<model::StringMap> stringMap(const ast::Item &item, llvm::StringRef what);
+  // `labels { k = "v" }` or `labels = { k: "v" }` into a string map; where
+  // each key was written goes to `keyRanges` when given.
+  using KeyRanges = std::map<std::string, SourceRange>;
+  std::optional<model::StringMap> stringMap(const ast::Item &item, llvm::StringRef what, KeyRanges *keyRanges = nullptr);
   // The Kubernetes name a declaration gives, from its first word.
   std::optional<std::pair<std::string, SourceRange>> declName(const ast::Declaration &d, llvm::StringRef what);
   // Reports words after the name that the construct does not take.
