@@ -21,10 +21,11 @@ packages=(
 # npm inside) outside dpkg's view: only install Debian's when there is none.
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 
+installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = installed ]; }
+
 missing=()
 for p in "${packages[@]}"; do
-  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
-  [ "$status" = installed ] || missing+=("$p")
+  installed "$p" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
@@ -57,8 +58,7 @@ echo "install-deps: installing ${missing[*]}"
 # confusing build error.
 still=()
 for p in "${missing[@]}"; do
-  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
-  [ "$status" = installed ] || still+=("$p")
+  installed "$p" || still+=("$p")
 done
 if [ ${#still[@]} -ne 0 ]; then
   echo "install-deps: still not installed after apt-get: ${still[*]}" >&2

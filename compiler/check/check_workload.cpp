@@ -317,8 +317,8 @@ void Checker::checkVolume(const ast::Declaration &d, model::Volume &vol) {
     if (const Value *t = v.named("type")) {
       if (auto s = ex_.string(*t, "the host path type")) {
         if (!k8s::validateHostPathType(*s)) {
-          static const llvm::StringRef types[] = {"DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice"};
-          ex_.oneOf(*t, "host path type", types);
+          // The list without its first entry, "" (the default), which reads oddly in a message.
+          ex_.oneOf(*t, "host path type", k8s::hostPathTypes().drop_front());
         } else {
           vol.hostPathType = *s;
         }

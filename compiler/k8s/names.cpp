@@ -3,6 +3,8 @@
 // server's messages.
 #include "compiler/k8s/names.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <cctype>
 
 #include "llvm/ADT/SmallVector.h"
@@ -224,11 +226,7 @@ std::vector<std::string> validateConfigMapKey(llvm::StringRef s) {
   return errs;
 }
 
-bool isKnownCapability(llvm::StringRef s) {
-  for (llvm::StringRef cap : kCapabilities)
-    if (cap == s) return true;
-  return false;
-}
+bool isKnownCapability(llvm::StringRef s) { return llvm::is_contained(kCapabilities, s); }
 
 llvm::ArrayRef<llvm::StringRef> knownCapabilities() { return kCapabilities; }
 
@@ -253,11 +251,7 @@ std::string identifierToK8sName(llvm::StringRef ident) {
   return out;
 }
 
-bool validateHostPathType(llvm::StringRef s) {
-  for (llvm::StringRef t : kHostPathTypes)
-    if (t == s) return true;
-  return false;
-}
+bool validateHostPathType(llvm::StringRef s) { return llvm::is_contained(kHostPathTypes, s); }
 
 llvm::ArrayRef<llvm::StringRef> hostPathTypes() { return kHostPathTypes; }
 
