@@ -24,6 +24,13 @@ rm -rf build/examples-out
 for dir in examples/*/; do
   name=$(basename "$dir")
   build/rig build -o "build/examples-out/$name" "$dir"
+  # An example may name further targets to build for, one per line in
+  # `targets` (e.g. 1.30, 1.31, 1.34), each validated like the default.
+  if [ -f "$dir/targets" ]; then
+    while read -r v; do
+      [ -n "$v" ] && build/rig build --k8s "$v" -o "build/examples-out/$name-k8s-$v" "$dir"
+    done < "$dir/targets"
+  fi
 done
 # The emit golden cases too, each for the version its RUN line names.
 for f in tests/golden/emit/*.rig; do

@@ -101,6 +101,11 @@ model::Program Checker::run(llvm::ArrayRef<const ast::File *> files) {
           checkWorkload(*d, *kind, ns.value_or(""));
           continue;
         }
+        if (checkStorageDeclaration(*d, ns.value_or("")) || checkDeviceDeclaration(*d, ns.value_or("")) ||
+            checkAppArmorDeclaration(*d)) {
+          ++declared;
+          continue;
+        }
         Diagnostic &diag = diags_.report(DiagKind::UnknownDeclaration, d->keyword.range, kw, "at the top level");
         std::string close = closestMatch(kw, allNames(spec));
         if (!close.empty()) diag.note(fmt::format("did you mean `{}`?", close)).fix(d->keyword.range, close);
@@ -143,6 +148,9 @@ model::Program Checker::run(llvm::ArrayRef<const ast::File *> files) {
       diags_.report(DiagKind::EmptyFile, SourceRange{f->id, 0, 0}, sm_.name(f->id).str());
   }
   checkUniqueObjects();
+  finishStorage();
+  finishDevices();
+  finishAppArmor();
   return std::move(program_);
 }
 

@@ -188,7 +188,7 @@ void Checker::checkWorkload(const ast::Declaration &d, model::WorkloadKind kind,
   };
   h.other = [&](const ast::Item &it) {
     if (it.kind == ast::ItemKind::FailureRule && (kind == model::WorkloadKind::Job || kind == model::WorkloadKind::CronJob)) {
-      diags_.report(DiagKind::UnsupportedConstruct, it.range, "a failure rule (`podFailurePolicy`)");
+      checkFailureRule(llvm::cast<ast::FailureRule>(it), w);
       return true;
     }
     return false;
@@ -238,6 +238,7 @@ void Checker::checkWorkload(const ast::Declaration &d, model::WorkloadKind kind,
     if (!w.pod.initContainers.empty()) diag.note("sidecars and init containers run beside or before a main container; declare one with `container`");
   }
   checkPodRules(w);
+  if (kind == model::WorkloadKind::Job || kind == model::WorkloadKind::CronJob) finishJob(w);
   program_.workloads.push_back(std::move(w));
 }
 

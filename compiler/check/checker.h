@@ -60,6 +60,26 @@ public:
   // volumes, ports, start order, resources and the QoS class.
   void checkPodRules(model::Workload &w);
 
+  // ---- features: each owns one file (check_<feature>.cpp) and the lines of
+  // its section here. A top-level hook returns true when it took the keyword;
+  // a finish hook runs after every file, for cross-object rules.
+
+  // jobs and failure rules (check_job.cpp)
+  void checkFailureRule(const ast::FailureRule &rule, model::Workload &w);
+  void finishJob(model::Workload &w);
+
+  // storage (check_storage.cpp)
+  bool checkStorageDeclaration(const ast::Declaration &d, const std::string &ns);
+  void finishStorage();
+
+  // GPUs and devices (check_devices.cpp)
+  bool checkDeviceDeclaration(const ast::Declaration &d, const std::string &ns);
+  void finishDevices();
+
+  // AppArmor profiles (check_apparmor.cpp)
+  bool checkAppArmorDeclaration(const ast::Declaration &d);
+  void finishAppArmor();
+
 private:
   void checkFileHeader(const ast::File &file, std::optional<std::string> &ns, bool &sawTarget);
   void checkTargetDecl(const ast::Declaration &d, bool &sawTarget);

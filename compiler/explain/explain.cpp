@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "compiler/explain/explain_parts.h"
+
 namespace rig {
 
 namespace {
@@ -67,7 +69,11 @@ std::string explain(const model::Program &program, const verify::VerifyResult &v
     if (anyAppArmor)
       out += fmt::format("  apparmor: emitted as {}\n", appArmorField ? "securityContext.appArmorProfile (Kubernetes 1.30+)"
                                                                      : "container.apparmor.security.beta.kubernetes.io annotations (before 1.30)");
+    out += explain_parts::jobSection(w, verified);
   }
+  for (const std::string &section : {explain_parts::storageSection(program), explain_parts::deviceSection(program, verified),
+                                     explain_parts::appArmorSection(program)})
+    if (!section.empty()) out += "\n" + section;
   out += fmt::format("\nsolver: {} properties checked{}\n", verified.propertiesChecked,
                      verified.inconclusive ? fmt::format(", {} inconclusive", verified.inconclusive) : "");
   return out;

@@ -12,6 +12,9 @@
 
 #include "compiler/base/quantity.h"
 #include "compiler/k8s/version.h"
+#include "compiler/model/apparmor.h"
+#include "compiler/model/devices.h"
+#include "compiler/model/storage.h"
 #include "compiler/source/source_manager.h"
 
 namespace rig::model {
@@ -196,6 +199,13 @@ struct Workload {
 struct Program {
   k8s::Version target = k8s::kDefaultVersion;
   std::vector<Workload> workloads; // in declaration order
+
+  // Per feature, each in its own header.
+  AppArmorModel apparmor;
+
+  StorageModel storage;
+
+  DeviceModel devices;
 };
 
 // A stable, readable summary for `--dump=model` and golden tests.

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "compiler/emit/k8s/document.h"
+#include "compiler/emit/k8s/feature_objects.h"
 
 namespace rig::emit {
 
@@ -448,27 +449,39 @@ EmitResult emitKubernetes(const model::Program &program, const EmitOptions &opts
   const char *ext = json ? ".json" : ".yaml";
   Node list = Node::list(); // JSON stream: one v1 List
   bool first = true;
-  for (const Workload &w : program.workloads) {
-    Node obj = builder.object(w);
+  // Writes one object; returns false when the JSON stream keeps it (and
+  // with it the builder's scratch) until the end.
+  auto add = [&](Node obj, std::string path) {
     if (json) {
       if (!streamOnly) {
         OutputFile f;
-        f.path = outputPath(w, ext);
+        f.path = std::move(path);
         writeJson(obj, f.content);
         f.content += '\n';
         result.files.push_back(std::move(f));
       }
       list.push(std::move(obj));
-      continue; // the JSON stream holds every object: scratch lives to the end
+      return false;
     }
     if (!first) result.stream += "---\n";
     first = false;
     size_t docStart = result.stream.size();
     writeYaml(obj, result.stream);
-    builder.releaseScratch();
-    if (!streamOnly)
-      result.files.push_back({outputPath(w, ext), result.stream.substr(docStart)});
+    if (!streamOnly) result.files.push_back({std::move(path), result.stream.substr(docStart)});
+    return true;
+  };
+  // Cluster objects and the classes and claims workloads use come first, so
+  // a stream applied in order creates them before their users.
+  std::vector<FeatureObject> features;
+  emitAppArmorObjects(program, features);
+  emitStorageObjects(program, features);
+  emitDeviceObjects(program, features);
+  for (FeatureObject &f : features) {
+    if (json && llvm::StringRef(f.path).endswith(".yaml")) f.path = f.path.substr(0, f.path.size() - 5) + ".json";
+    add(std::move(f.node), std::move(f.path));
   }
+  for (const Workload &w : program.workloads)
+    if (add(builder.object(w), outputPath(w, ext))) builder.releaseScratch();
   if (json) {
     Node wrapper = Node::map();
     wrapper.set("apiVersion", "v1");

@@ -1,0 +1,11 @@
+// DRA objects: DeviceClass, ResourceClaim, ResourceClaimTemplate.
+#include "compiler/emit/k8s/feature_objects.h"
+
+namespace rig::emit {
+
+void emitDeviceObjects(const model::Program &program, std::vector<FeatureObject> &out) {
+  (void)program;
+  (void)out;
+}
+
+} // namespace rig::emit

@@ -1,0 +1,26 @@
+// Objects other than workloads (storage classes, claims, device classes, the
+// AppArmor loader, …). Each feature emits its own in emit_<feature>.cpp;
+// emitKubernetes writes them before the workloads that use them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "compiler/emit/k8s/document.h"
+#include "compiler/model/model.h"
+
+namespace rig::emit {
+
+struct FeatureObject {
+  // Relative output path: "<ns>/<kind>-<name>.yaml" for namespaced objects,
+  // "<kind>-<name>.yaml" for cluster-scoped ones; the extension is replaced
+  // for JSON output.
+  std::string path;
+  Node node;
+};
+
+void emitStorageObjects(const model::Program &program, std::vector<FeatureObject> &out);
+void emitDeviceObjects(const model::Program &program, std::vector<FeatureObject> &out);
+void emitAppArmorObjects(const model::Program &program, std::vector<FeatureObject> &out);
+
+} // namespace rig::emit

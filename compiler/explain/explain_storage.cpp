@@ -1,0 +1,10 @@
+#include "compiler/explain/explain_parts.h"
+
+namespace rig::explain_parts {
+
+std::string storageSection(const model::Program &program) {
+  (void)program;
+  return "";
+}
+
+} // namespace rig::explain_parts
