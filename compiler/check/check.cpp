@@ -5,14 +5,18 @@
 #include <map>
 #include <set>
 
+#include "compiler/check/expand.h"
 #include "compiler/k8s/names.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/SmallVector.h"
 
 namespace rig {
 
 model::Program check(llvm::ArrayRef<const ast::File *> files, const SourceManager &sm, Diagnostics &diags,
                      const CheckOptions &opts) {
-  return sema::Checker(sm, diags, opts).run(files);
+  sema::ExpandedProgram expanded = sema::expand(files, sm, diags, opts);
+  if (expanded.aborted) return model::Program{};
+  return sema::Checker(sm, diags, opts).run(expanded);
 }
 
 namespace sema {
@@ -56,7 +60,8 @@ void Checker::checkTargetDecl(const ast::Declaration &d, bool &sawTarget) {
   fileTargetRange_ = w.range;
 }
 
-model::Program Checker::run(llvm::ArrayRef<const ast::File *> files) {
+model::Program Checker::run(const ExpandedProgram &expanded) {
+  llvm::ArrayRef<const ast::File *> files = expanded.files;
   // The target comes first: every rule below depends on it.
   for (const ast::File *f : files) {
     bool sawTarget = false;
@@ -75,10 +80,16 @@ model::Program Checker::run(llvm::ArrayRef<const ast::File *> files) {
     std::optional<std::string> ns;
     bool sawNamespace = false;
     SourceRange namespaceRange;
-    scope_.clear();
     const BlockSpec &spec = blockSpec(BlockKind::File);
     size_t declared = 0;
     for (const ast::ItemPtr &it : f->items) {
+      // Diagnostics inside a template's body get labels on the
+      // instantiations that led there.
+      auto chain = expanded.instantiations.find(it.get());
+      size_t firstDiag = diags_.all().size();
+      auto label = llvm::make_scope_exit([&] {
+        if (chain != expanded.instantiations.end()) labelInstantiations(diags_, firstDiag, chain->second);
+      });
       if (auto *d = dyn_cast<ast::Declaration>(it.get())) {
         const std::string &kw = d->keyword.name;
         if (kw == "target") { ++declared; continue; }
@@ -128,23 +139,14 @@ model::Program Checker::run(llvm::ArrayRef<const ast::File *> files) {
         if (!close.empty()) diag.note(fmt::format("did you mean `{}`?", close));
         continue;
       }
-      if (auto *l = dyn_cast<ast::LetDecl>(it.get())) {
-        ++declared;
-        if (scope_.count(l->name.name)) diags_.report(DiagKind::DuplicateDeclaration, l->name.range, "let binding", l->name.name);
-        else scope_[l->name.name] = eval(*l->value);
-        continue;
-      }
-      switch (it->kind) {
-      case ast::ItemKind::Import: diags_.report(DiagKind::UnsupportedConstruct, it->range, "`import`"); break;
-      case ast::ItemKind::Template: diags_.report(DiagKind::UnsupportedConstruct, it->range, "`template`"); break;
-      case ast::ItemKind::For: diags_.report(DiagKind::UnsupportedConstruct, it->range, "`for`"); break;
-      case ast::ItemKind::If: diags_.report(DiagKind::UnsupportedConstruct, it->range, "`if`"); break;
-      default:
-        diags_.report(DiagKind::MisplacedDeclaration, it->range, "a failure rule", "at the top level; it belongs in a `job`");
-      }
+      // Imports, lets, templates, `for` and `if` were expanded away.
+      diags_.report(DiagKind::MisplacedDeclaration, it->range, "a failure rule", "at the top level; it belongs in a `job`");
       ++declared;
     }
-    if (declared == 0 && f->items.empty() && !diags_.hasErrors())
+    // An expanded file had items (definitions count: a module of templates
+    // declares something); only a file with nothing at all is empty.
+    bool expandedFile = llvm::any_of(expanded.owned, [&](const auto &o) { return o.get() == f; });
+    if (declared == 0 && f->items.empty() && !expandedFile && !diags_.hasErrors())
       diags_.report(DiagKind::EmptyFile, SourceRange{f->id, 0, 0}, sm_.name(f->id).str());
   }
   checkUniqueObjects();

@@ -3,7 +3,9 @@
 // back ends need (start order, QoS class). The only phase that reads the AST.
 #pragma once
 
+#include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "compiler/ast/ast.h"
@@ -12,9 +14,28 @@
 
 namespace rig {
 
+// How the files of one compilation import each other; built by the driver's
+// module loader (which reads and parses each file once). Without it every
+// file is an entry and an `import` cannot be resolved.
+struct ModuleGraph {
+  struct Module {
+    std::string path;    // as imported: "std/sidecars.rig", "lib/web.rig"
+    bool stdlib = false; // embedded standard library: definitions only
+    bool entry = false;  // named on the command line (or in its directory)
+  };
+  std::vector<Module> modules;                             // parallel to check()'s files
+  std::map<const ast::ImportDecl *, size_t> imports;       // resolved imports -> file index
+};
+
 struct CheckOptions {
   // --k8s from the command line; wins over `target kubernetes` in the file.
   std::optional<k8s::Version> target;
+  const ModuleGraph *modules = nullptr;
+  // Bounds on evaluation, so every program terminates with a clear error:
+  // how deep templates may instantiate templates, and how many items
+  // (objects, containers, fields) templates and comprehensions may produce.
+  unsigned maxTemplateDepth = 64;
+  size_t maxExpandedItems = 5'000'000;
 };
 
 model::Program check(llvm::ArrayRef<const ast::File *> files, const SourceManager &sm, Diagnostics &diags,

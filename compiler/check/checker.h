@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "compiler/check/check.h"
+#include "compiler/check/expand.h"
 #include "compiler/check/schema.h"
 #include "compiler/check/values.h"
 
@@ -28,7 +29,7 @@ public:
   Checker(const SourceManager &sm, Diagnostics &diags, const CheckOptions &opts)
       : sm_(sm), diags_(diags), opts_(opts), ex_(diags) {}
 
-  model::Program run(llvm::ArrayRef<const ast::File *> files);
+  model::Program run(const ExpandedProgram &expanded);
 
   // ---- shared helpers
   Value eval(const ast::Expr &e) { return Evaluator(diags_, scope_).eval(e); }
@@ -89,7 +90,7 @@ private:
   Diagnostics &diags_;
   const CheckOptions &opts_;
   Extractor ex_;
-  Scope scope_;
+  Scope scope_; // empty: names were substituted by expansion
   model::Program program_;
   std::optional<k8s::Version> fileTarget_;
   SourceRange fileTargetRange_;

@@ -99,10 +99,10 @@ Value Evaluator::eval(const ast::Expr &e) {
   }
   case ast::ExprKind::Name: {
     auto &n = cast<ast::NameExpr>(e);
-    if (auto it = scope_.find(n.name); it != scope_.end()) {
-      Value bound = it->second;
-      bound.range = e.range;
-      return bound;
+    if (const Value *bound = find(n.name)) {
+      Value copy = *bound;
+      copy.range = e.range;
+      return copy;
     }
     // An unbound bare name is a symbol: `runtime_default`, `NET_ADMIN`. Its
     // consumer decides whether it is meaningful there.
@@ -113,6 +113,11 @@ Value Evaluator::eval(const ast::Expr &e) {
   case ast::ExprKind::Member: {
     std::string name;
     if (dottedName(e, name)) {
+      if (const Value *bound = find(name)) {
+        Value copy = *bound;
+        copy.range = e.range;
+        return copy;
+      }
       v.kind = Value::Kind::Symbol;
       v.text = name;
       return v;
@@ -176,12 +181,103 @@ Value Evaluator::eval(const ast::Expr &e) {
     return v;
   }
   case ast::ExprKind::Binary: return binary(cast<ast::BinaryExpr>(e));
-  case ast::ExprKind::Index:
-  case ast::ExprKind::Range:
-  case ast::ExprKind::Conditional:
-    diags_.report(DiagKind::UnsupportedConstruct, e.range, "this expression outside a template or comprehension");
+  case ast::ExprKind::Index: return index(cast<ast::IndexExpr>(e));
+  case ast::ExprKind::Range: return range(cast<ast::RangeExpr>(e));
+  case ast::ExprKind::Conditional: {
+    auto &c = cast<ast::ConditionalExpr>(e);
+    Value cond = eval(*c.cond);
+    if (cond.isError()) return v;
+    if (cond.kind != Value::Kind::Bool) {
+      diags_.report(DiagKind::TypeMismatch, cond.range, "a boolean condition", describe(cond));
+      return v;
+    }
+    // Only the chosen branch is evaluated, so `x > 0 ? 10 / x : 0` is safe.
+    return eval(cond.boolean ? *c.then : *c.otherwise);
+  }
+  }
+  return v;
+}
+
+const Value *Evaluator::find(llvm::StringRef name) const {
+  if (scope_) {
+    auto it = scope_->find(name);
+    return it == scope_->end() ? nullptr : &it->second;
+  }
+  return lookup_ ? lookup_(name) : nullptr;
+}
+
+// `lo..hi`, both ends included: `0..7` has eight elements.
+Value Evaluator::range(const ast::RangeExpr &r) {
+  Value lo = eval(*r.lo), hi = eval(*r.hi);
+  Value v;
+  v.range = r.range;
+  if (lo.isError() || hi.isError()) return v;
+  for (const Value *x : {&lo, &hi})
+    if (x->kind != Value::Kind::Int) {
+      diags_.report(DiagKind::TypeMismatch, x->range, "an integer bound for a range", describe(*x));
+      return v;
+    }
+  if (lo.integer > hi.integer) {
+    diags_.report(DiagKind::ReversedRange, r.range, lo.integer, hi.integer, hi.integer, lo.integer)
+        .fix(r.range, fmt::format("{}..{}", hi.integer, lo.integer));
     return v;
   }
+  // Checked in 128 bits: `-2^63..2^63-1` must not overflow the count.
+  __int128 count = (__int128)hi.integer - lo.integer + 1;
+  if (count > kMaxRangeElements) {
+    diags_.report(DiagKind::RangeTooLarge, r.range, lo.integer, hi.integer, (long long)count, kMaxRangeElements);
+    return v;
+  }
+  v.kind = Value::Kind::List;
+  v.items.reserve((size_t)count);
+  for (int64_t i = lo.integer;; ++i) {
+    Value x;
+    x.kind = Value::Kind::Int;
+    x.integer = i;
+    x.range = r.range;
+    v.items.push_back(std::move(x));
+    if (i == hi.integer) break;
+  }
+  return v;
+}
+
+// `list[i]` (from 0; negative counts from the end) and `map["key"]`.
+Value Evaluator::index(const ast::IndexExpr &ix) {
+  Value base = eval(*ix.base), key = eval(*ix.index);
+  Value v;
+  v.range = ix.range;
+  if (base.isError() || key.isError()) return v;
+  if (base.kind == Value::Kind::List) {
+    if (key.kind != Value::Kind::Int) {
+      diags_.report(DiagKind::TypeMismatch, key.range, "an integer index", describe(key));
+      return v;
+    }
+    int64_t n = (int64_t)base.items.size(), i = key.integer < 0 ? key.integer + n : key.integer;
+    if (i < 0 || i >= n) {
+      diags_.report(DiagKind::ValueOutOfRange, key.range, "the index", -n, n - 1, key.integer);
+      return v;
+    }
+    Value out = base.items[(size_t)i];
+    out.range = ix.range;
+    return out;
+  }
+  if (base.kind == Value::Kind::Map) {
+    if (key.kind != Value::Kind::String) {
+      diags_.report(DiagKind::TypeMismatch, key.range, "a string key", describe(key));
+      return v;
+    }
+    if (const Value *found = base.named(key.text)) {
+      Value out = *found;
+      out.range = ix.range;
+      return out;
+    }
+    std::vector<std::string> keys;
+    for (const Value::Entry &en : base.entries) keys.push_back(en.key);
+    Diagnostic &d = diags_.report(DiagKind::UndefinedName, key.range, key.text, "in this map");
+    if (std::string close = closestMatch(key.text, keys); !close.empty()) d.note(fmt::format("did you mean `{}`?", close));
+    return v;
+  }
+  diags_.report(DiagKind::TypeMismatch, ix.base->range, "a list or a map to index", describe(base));
   return v;
 }
 
@@ -237,6 +333,15 @@ Value Evaluator::binary(const ast::BinaryExpr &b) {
       return v;
     }
   }
+  if (l.kind == Value::Kind::List && r.kind == Value::Kind::List && b.op == "+") {
+    v = l;
+    v.range = b.range;
+    v.items.insert(v.items.end(), r.items.begin(), r.items.end());
+    return v;
+  }
+  if ((l.kind == Value::Kind::Number || r.kind == Value::Kind::Number) &&
+      (l.kind == Value::Kind::Int || l.kind == Value::Kind::Number) && (r.kind == Value::Kind::Int || r.kind == Value::Kind::Number))
+    return quantityArithmetic(b, l, r);
   if (l.kind == Value::Kind::Bool && r.kind == Value::Kind::Bool && (b.op == "&&" || b.op == "||" || b.op == "==" || b.op == "!=")) {
     v.kind = Value::Kind::Bool;
     if (b.op == "&&") v.boolean = l.boolean && r.boolean;
@@ -246,6 +351,108 @@ Value Evaluator::binary(const ast::BinaryExpr &b) {
   }
   diags_.report(DiagKind::TypeMismatch, b.range, fmt::format("operands that `{}` accepts", b.op),
                 describe(l) + " and " + describe(r));
+  return v;
+}
+
+namespace {
+// A number with a unit as an exact amount: quantities (`512Mi`, `500m`) in
+// thousandths, durations (`30s`, `5m`, `2h`) in seconds. Durations win for
+// `s`/`h`; `m` is milli for quantities, so `5m` is read as a quantity unless
+// the other operand is a duration.
+struct Amount {
+  enum class Kind { Quantity, Duration } kind;
+  __int128 value; // quantity: milli; duration: seconds
+  QuantityFormat format = QuantityFormat::DecimalSI;
+};
+
+std::optional<Amount> durationAmount(llvm::StringRef t) {
+  if (t.size() < 2) return std::nullopt;
+  char unit = t.back();
+  int64_t mult = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : 0;
+  long long n;
+  if (!mult || t.drop_back().getAsInteger(10, n)) return std::nullopt;
+  return Amount{Amount::Kind::Duration, (__int128)n * mult};
+}
+
+std::optional<Amount> quantityAmount(llvm::StringRef t) {
+  QuantityParseResult q = parseQuantity(t);
+  if (!q.value) return std::nullopt;
+  return Amount{Amount::Kind::Quantity, q.value->milli, q.value->format};
+}
+
+std::string durationText(__int128 seconds) {
+  long long s = (long long)seconds;
+  if (s != 0 && s % 3600 == 0) return std::to_string(s / 3600) + "h";
+  if (s != 0 && s % 60 == 0) return std::to_string(s / 60) + "m";
+  return std::to_string(s) + "s";
+}
+} // namespace
+
+// Arithmetic and comparison on numbers with units: `2 * 512Mi` is `1Gi`,
+// `1Gi + 512Mi` is `1536Mi`, `30s * 4` is `2m`; `512Mi < 1Gi` compares
+// amounts. Units must agree (a quantity and a duration never mix); a plain
+// integer scales.
+Value Evaluator::quantityArithmetic(const ast::BinaryExpr &b, const Value &l, const Value &r) {
+  Value v;
+  v.range = b.range;
+  bool lDur = l.kind == Value::Kind::Number && durationAmount(l.text) && !quantityAmount(l.text);
+  bool rDur = r.kind == Value::Kind::Number && durationAmount(r.text) && !quantityAmount(r.text);
+  bool duration = lDur || rDur;
+  auto amount = [&](const Value &x) -> std::optional<Amount> {
+    if (x.kind == Value::Kind::Int) return std::nullopt;
+    return duration ? durationAmount(x.text) : quantityAmount(x.text);
+  };
+  std::optional<Amount> la = amount(l), ra = amount(r);
+  auto bad = [&](const Value &x) {
+    diags_.report(DiagKind::TypeMismatch, x.range, duration ? "a duration such as `30s`" : "a quantity such as `512Mi`", describe(x));
+    return v;
+  };
+  if (l.kind == Value::Kind::Number && !la) return bad(l);
+  if (r.kind == Value::Kind::Number && !ra) return bad(r);
+  const __int128 kLimit = (__int128)1 << 100; // far beyond any real quantity, far below overflow
+  auto finish = [&](__int128 x, QuantityFormat f) {
+    if (x > kLimit || x < -kLimit) {
+      diags_.report(DiagKind::ValueOutOfRange, b.range, "the result", "-2^100", "2^100", "a larger value");
+      return v;
+    }
+    v.kind = Value::Kind::Number;
+    v.text = duration ? durationText(x) : Quantity::fromMilli(x, f).canonical();
+    return v;
+  };
+  QuantityFormat fmtOf = la ? la->format : ra->format;
+  if (la && ra) {
+    if (b.op == "+") return finish(la->value + ra->value, fmtOf);
+    if (b.op == "-") return finish(la->value - ra->value, fmtOf);
+    int c = la->value < ra->value ? -1 : la->value > ra->value ? 1 : 0;
+    v.kind = Value::Kind::Bool;
+    if (b.op == "==") v.boolean = c == 0;
+    else if (b.op == "!=") v.boolean = c != 0;
+    else if (b.op == "<") v.boolean = c < 0;
+    else if (b.op == "<=") v.boolean = c <= 0;
+    else if (b.op == ">") v.boolean = c > 0;
+    else if (b.op == ">=") v.boolean = c >= 0;
+    else {
+      v.kind = Value::Kind::Error;
+      diags_.report(DiagKind::TypeMismatch, b.range, fmt::format("operands that `{}` accepts", b.op), "two amounts; multiply or divide by a plain number");
+    }
+    return v;
+  }
+  // One side is a plain integer: it scales the amount.
+  const Amount &a = la ? *la : *ra;
+  int64_t k = la ? r.integer : l.integer;
+  if (b.op == "*") return finish(a.value * k, a.format);
+  if (b.op == "/" && la) {
+    if (k == 0) {
+      diags_.report(DiagKind::TypeMismatch, r.range, "a non-zero divisor", describe(r));
+      return v;
+    }
+    if (a.value % k != 0) {
+      diags_.report(DiagKind::TypeMismatch, b.range, "a division without remainder", fmt::format("`{}` / {}", la ? l.text : r.text, k));
+      return v;
+    }
+    return finish(a.value / k, a.format);
+  }
+  diags_.report(DiagKind::TypeMismatch, b.range, fmt::format("operands that `{}` accepts", b.op), describe(l) + " and " + describe(r));
   return v;
 }
 

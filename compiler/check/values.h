@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "compiler/ast/ast.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "compiler/base/quantity.h"
 #include "compiler/diagnostics/diagnostic.h"
@@ -43,15 +44,29 @@ std::string describe(const Value &v); // "a string", "an integer `3`", …
 // Name bindings visible to expressions (`let`).
 using Scope = std::map<std::string, Value, std::less<>>;
 
+// Finds what a name (or dotted name, `sc.default_image`) is bound to; null
+// when unbound.
+using NameLookup = llvm::function_ref<const Value *(llvm::StringRef)>;
+
+// The most elements a range (`0..7`) may have; larger ones are refused
+// before anything is allocated.
+constexpr int64_t kMaxRangeElements = 1'000'000;
+
 class Evaluator {
 public:
-  Evaluator(Diagnostics &diags, const Scope &scope) : diags_(diags), scope_(scope) {}
+  Evaluator(Diagnostics &diags, const Scope &scope) : diags_(diags), scope_(&scope) {}
+  Evaluator(Diagnostics &diags, NameLookup lookup) : diags_(diags), lookup_(lookup) {}
   Value eval(const ast::Expr &e);
 
 private:
+  const Value *find(llvm::StringRef name) const;
   Value binary(const ast::BinaryExpr &b);
+  Value quantityArithmetic(const ast::BinaryExpr &b, const Value &l, const Value &r);
+  Value range(const ast::RangeExpr &r);
+  Value index(const ast::IndexExpr &i);
   Diagnostics &diags_;
-  const Scope &scope_;
+  const Scope *scope_ = nullptr;
+  NameLookup lookup_;
 };
 
 // Typed extraction. Each reports a diagnostic at the value and returns

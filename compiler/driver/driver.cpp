@@ -13,6 +13,15 @@ std::unique_ptr<Compilation> compile(std::vector<SourceInput> inputs, const Comp
   for (SourceInput &in : inputs) ids.push_back(c->sources.addFile(std::move(in.name), std::move(in.text)));
   c->files.reserve(ids.size());
   for (FileId id : ids) c->files.push_back(parse(c->sources, id, c->diags, opts.parse));
+  // Imports are followed from the check phase on; a parse-only run (and
+  // `--dump ast`) is about the inputs alone.
+  if (opts.stopAfter != Phase::Parse) {
+    ModuleLoadOptions loadOpts;
+    loadOpts.root = opts.root;
+    loadOpts.parse = opts.parse;
+    loadOpts.readFile = opts.readFile;
+    c->modules = loadModules(c->files, c->sources, c->diags, loadOpts);
+  }
   auto finish = [&]() {
     if (opts.werror) c->diags.promoteWarningsToErrors();
     c->diags.sortByLocation();
@@ -26,6 +35,9 @@ std::unique_ptr<Compilation> compile(std::vector<SourceInput> inputs, const Comp
   for (const ast::File &f : c->files) files.push_back(&f);
   CheckOptions checkOpts;
   checkOpts.target = opts.target;
+  checkOpts.modules = &c->modules;
+  checkOpts.maxTemplateDepth = opts.maxTemplateDepth;
+  checkOpts.maxExpandedItems = opts.maxExpandedItems;
   c->program = check(files, c->sources, c->diags, checkOpts);
   if (opts.stopAfter == Phase::Check || c->diags.hasErrors()) return finish();
   c->verified = verify::verify(c->program, c->diags, opts.verify);

@@ -11,6 +11,7 @@
 #include "compiler/ast/ast.h"
 #include "compiler/check/check.h"
 #include "compiler/diagnostics/diagnostic.h"
+#include "compiler/driver/module_loader.h"
 #include "compiler/emit/k8s/emit_k8s.h"
 #include "compiler/parse/parse.h"
 #include "compiler/verify/verify.h"
@@ -27,6 +28,13 @@ struct CompileOptions {
   bool werror = false;
   Phase stopAfter = Phase::Emit;
   bool streamOnly = false; // `-o -`: only the multi-document stream
+  // The project root imports must stay inside ("" = the first input's
+  // directory), and how project files are read (default: the disk).
+  std::string root;
+  std::function<std::optional<std::string>(const std::string &path)> readFile;
+  // Evaluation bounds (see CheckOptions).
+  unsigned maxTemplateDepth = 64;
+  size_t maxExpandedItems = 5'000'000;
 };
 
 struct SourceInput {
@@ -36,7 +44,8 @@ struct SourceInput {
 
 struct Compilation {
   SourceManager sources;
-  std::vector<ast::File> files;
+  std::vector<ast::File> files; // the inputs, then the modules they import
+  ModuleGraph modules;          // parallel to files
   Diagnostics diags;
   model::Program program;
   verify::VerifyResult verified;

@@ -270,6 +270,9 @@ int main(int argc, char **argv) {
   testing::InitGoogleTest(&argc, argv);
   for (int i = 1; i < argc; ++i)
     if (std::string(argv[i]) == "--autoupdate") gAutoupdate = true;
+  // Inputs are named relative to the repository root, as when rig runs
+  // there, so imports resolve the same way in every case.
+  fs::current_path(kRoot);
   registerAll();
   return RUN_ALL_TESTS();
 }

@@ -37,6 +37,8 @@ options:
   --no-kustomization        do not write kustomization.yaml
   --dump ast|model          print a phase's result instead of building
   --max-input-size BYTES    refuse larger input files (default 67108864)
+  --root DIR                project root that imports must stay inside (default: the first input's folder)
+  --max-items N             most items templates and `for` may produce (default 5000000)
 )";
 
 struct Args {
@@ -120,6 +122,16 @@ int parseArgs(int argc, char **argv, Args &a) {
       unsigned long long n = v ? std::strtoull(v->c_str(), &end, 10) : 0;
       if (!v || v->empty() || *end) return usageError("--max-input-size takes a number of bytes");
       a.opts.parse.maxFileBytes = n;
+    } else if (is("--root")) {
+      auto v = value("--root");
+      if (!v || v->empty()) return usageError("--root needs a directory");
+      a.opts.root = *v;
+    } else if (is("--max-items")) {
+      auto v = value("--max-items");
+      char *end = nullptr;
+      unsigned long long n = v ? std::strtoull(v->c_str(), &end, 10) : 0;
+      if (!v || v->empty() || *end || n == 0) return usageError("--max-items takes a positive number");
+      a.opts.maxExpandedItems = n;
     } else if (arg == "--") {
       for (++i; i < argc; ++i) a.inputs.push_back(argv[i]);
     } else if (arg.size() > 1 && arg[0] == '-') {
@@ -205,7 +217,12 @@ int main(int argc, char **argv) {
   }
   if (!a.depfile.empty()) {
     std::ofstream dep(a.depfile, std::ios::binary | std::ios::trunc);
-    dep << rig::depfile(a.outDir + "/kustomization.yaml", a.inputs);
+    // Every project file read, imports included: a change to any of them
+    // must rebuild. The stdlib is part of the binary.
+    std::vector<std::string> read;
+    for (const rig::ModuleGraph::Module &m : c->modules.modules)
+      if (!m.stdlib) read.push_back(m.path);
+    dep << rig::depfile(a.outDir + "/kustomization.yaml", read);
     if (!dep) {
       std::cerr << "rig: cannot write depfile " << a.depfile << "\n";
       return 2;
