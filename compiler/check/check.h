@@ -15,6 +15,9 @@ namespace rig {
 struct CheckOptions {
   // --k8s from the command line; wins over `target kubernetes` in the file.
   std::optional<k8s::Version> target;
+  // Claims a previous build wrote (driver: `--previous DIR`, or the output
+  // directory being replaced); their immutable fields are compared.
+  std::vector<model::PreviousClaim> previousClaims;
 };
 
 model::Program check(llvm::ArrayRef<const ast::File *> files, const SourceManager &sm, Diagnostics &diags,

@@ -70,7 +70,17 @@ public:
 
   // storage (check_storage.cpp)
   bool checkStorageDeclaration(const ast::Declaration &d, const std::string &ns);
+  void checkClaimTemplate(const ast::Declaration &d, model::Workload &w);
   void finishStorage();
+  void checkStorageClass(const ast::Declaration &d);
+  void checkVolumeAttributes(const ast::Declaration &d);
+  bool checkClaimBody(const ast::Declaration &d, model::Claim &c, llvm::StringRef what);
+  void checkStorageLimitsDecl(const ast::Declaration &d);
+  void checkDriverParameters(const std::string &driver, const std::map<std::string, std::string> &params,
+                             const std::map<std::string, SourceRange> &ranges, bool forAttributes,
+                             const std::string &objectName, SourceRange objectRange);
+  void checkClaimAgainstClasses(const model::Claim &c);
+  std::optional<SourceRange> storageLimitsRange_;
 
   // GPUs and devices (check_devices.cpp)
   bool checkDeviceDeclaration(const ast::Declaration &d, const std::string &ns);

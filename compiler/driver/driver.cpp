@@ -1,4 +1,5 @@
 #include "compiler/driver/driver.h"
+#include "compiler/emit/k8s/previous_output.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -26,6 +27,11 @@ std::unique_ptr<Compilation> compile(std::vector<SourceInput> inputs, const Comp
   for (const ast::File &f : c->files) files.push_back(&f);
   CheckOptions checkOpts;
   checkOpts.target = opts.target;
+  if (!opts.previousOutput.empty()) {
+    std::string err;
+    if (!emit::readPreviousClaims(opts.previousOutput, checkOpts.previousClaims, err))
+      c->diags.report(DiagKind::PreviousOutputUnreadable, SourceRange{}, opts.previousOutput, err);
+  }
   c->program = check(files, c->sources, c->diags, checkOpts);
   if (opts.stopAfter == Phase::Check || c->diags.hasErrors()) return finish();
   c->verified = verify::verify(c->program, c->diags, opts.verify);

@@ -27,6 +27,10 @@ struct CompileOptions {
   bool werror = false;
   Phase stopAfter = Phase::Emit;
   bool streamOnly = false; // `-o -`: only the multi-document stream
+  // A directory a previous build wrote (`--previous DIR`, or the `-o`
+  // directory about to be replaced): claims' immutable fields are compared
+  // with it. Empty: nothing to compare.
+  std::string previousOutput;
 };
 
 struct SourceInput {

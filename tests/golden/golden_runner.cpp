@@ -74,6 +74,10 @@ CaseOptions parseRunLine(const std::string &text) {
       o.compile.parse.maxFileBytes = std::stoull(w);
     } else if (w == "--werror") {
       o.compile.werror = true;
+    } else if (w == "--previous" && words >> w) {
+      o.compile.previousOutput = w; // relative to the repository root
+    } else if (w == "--previous") {
+      o.ok = false;
     } else {
       o.ok = false;
     }
@@ -270,6 +274,9 @@ int main(int argc, char **argv) {
   testing::InitGoogleTest(&argc, argv);
   for (int i = 1; i < argc; ++i)
     if (std::string(argv[i]) == "--autoupdate") gAutoupdate = true;
+  // `// RUN: --previous DIR` names directories relative to the repository
+  // root, and diagnostics print them as written.
+  fs::current_path(kRoot);
   registerAll();
   return RUN_ALL_TESTS();
 }
