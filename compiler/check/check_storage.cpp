@@ -157,7 +157,7 @@ void Checker::checkStorageClass(const ast::Declaration &d) {
       sc.parameterRanges = ranges;
     }
   }
-  checkDriverParameters(sc.provisioner, sc.parameters, sc.parameterRanges, false, sc.name, sc.nameRange);
+  checkDriverParameters(sc.provisioner, sc.provisionerRange, sc.parameters, sc.parameterRanges, false, sc.name, sc.nameRange);
   if (uniqueClassName(diags_, program_.storage.classes, sc.name, sc.nameRange, "StorageClass"))
     program_.storage.classes.push_back(std::move(sc));
 }
@@ -232,18 +232,28 @@ void Checker::checkVolumeAttributes(const ast::Declaration &d) {
     ok = false;
   }
   if (!ok) return;
-  checkDriverParameters(vac.driver, vac.parameters, vac.parameterRanges, true, vac.name, vac.nameRange);
+  checkDriverParameters(vac.driver, vac.driverRange, vac.parameters, vac.parameterRanges, true, vac.name, vac.nameRange);
   if (uniqueClassName(diags_, program_.storage.attributes, vac.name, vac.nameRange, "VolumeAttributesClass"))
     program_.storage.attributes.push_back(std::move(vac));
 }
 
 // Parameters of a storage class (`forAttributes` false) or a volume
 // attributes class: known keys, valid values, and each volume type's limits.
-void Checker::checkDriverParameters(const std::string &driverName, const std::map<std::string, std::string> &params,
+void Checker::checkDriverParameters(const std::string &driverName, SourceRange driverRange,
+                                    const std::map<std::string, std::string> &params,
                                     const std::map<std::string, SourceRange> &ranges, bool forAttributes,
                                     const std::string &objectName, SourceRange objectRange) {
   const k8s::StorageDriver *d = k8s::findStorageDriver(driverName, program_.storage.limits);
-  if (!d) return; // a driver rig knows nothing of: its parameters are opaque
+  if (!d) {
+    // A driver rig knows nothing of: its parameters are opaque. One that
+    // is a letter or two off a known driver is almost surely a typo.
+    std::string close = closestMatch(driverName, k8s::knownStorageDrivers());
+    if (!close.empty() && driverRange.end)
+      diags_.report(DiagKind::UnknownStorageDriver, driverRange, driverName)
+          .note(fmt::format("did you mean `{}`?", close))
+          .fix(driverRange, "\"" + close + "\"");
+    return;
+  }
   auto at = [&](const std::string &k) {
     auto it = ranges.find(k);
     return it != ranges.end() ? it->second : objectRange;
@@ -594,6 +604,11 @@ void Checker::finishStorage() {
       checkClaimAgainstClasses(t);
       for (const model::Volume &v : w.pod.volumes)
         if (v.name == t.name) diags_.report(DiagKind::DuplicateVolume, t.nameRange, t.name).label(v.range, "first declared here");
+      bool mounted = false;
+      for (const auto *list : {&w.pod.initContainers, &w.pod.containers})
+        for (const model::Container &c : *list)
+          for (const model::Mount &m : c.mounts) mounted |= m.volume == t.name;
+      if (!mounted) diags_.report(DiagKind::UnusedVolume, t.nameRange, t.name);
     }
 
   // The attributes class of a claim that uses one outside the build, by

@@ -76,7 +76,7 @@ public:
   void checkVolumeAttributes(const ast::Declaration &d);
   bool checkClaimBody(const ast::Declaration &d, model::Claim &c, llvm::StringRef what);
   void checkStorageLimitsDecl(const ast::Declaration &d);
-  void checkDriverParameters(const std::string &driver, const std::map<std::string, std::string> &params,
+  void checkDriverParameters(const std::string &driver, SourceRange driverRange, const std::map<std::string, std::string> &params,
                              const std::map<std::string, SourceRange> &ranges, bool forAttributes,
                              const std::string &objectName, SourceRange objectRange);
   void checkClaimAgainstClasses(const model::Claim &c);
