@@ -659,19 +659,88 @@ void Checker::finishStorage() {
           }
     }
 
-  // Immutable: a claim's storage class, compared with the previous build.
+  // Immutable fields, compared with the previous build.
   for (const model::PreviousClaim &p : opts_.previousClaims) {
-    auto it = claims.find({p.ns, p.name});
-    if (it == claims.end() || !p.storageClass) continue;
-    const model::Claim &c = *it->second;
-    std::string now = c.storageClassSet ? c.storageClass : std::string();
-    // A claim written without a class gets the cluster default at creation;
-    // rig cannot know it, so only two explicit names are compared.
-    if (!c.storageClassSet || now == *p.storageClass) continue;
-    Diagnostic &diag = diags_.report(DiagKind::StorageClassChanged, c.storageClassRange, c.name, *p.storageClass, now);
+    if (p.owner.empty()) {
+      auto it = claims.find({p.ns, p.name});
+      if (it != claims.end()) compareWithPrevious(*it->second, p, nullptr);
+      continue;
+    }
+    for (const model::Workload &w : program_.workloads)
+      if (w.kind == model::WorkloadKind::StatefulSet && w.ns == p.ns && w.name == p.owner)
+        for (const model::Claim &t : w.claimTemplates)
+          if (t.name == p.name) compareWithPrevious(t, p, &w);
+  }
+}
+
+// A claim (or a StatefulSet's claim template, `owner`) against what the
+// previous build wrote for it. A bound claim's spec is immutable except
+// `resources.requests` (growth only, when its class allows expansion) and
+// `volumeAttributesClassName`; a StatefulSet's claim templates may not change
+// at all.
+void Checker::compareWithPrevious(const model::Claim &c, const model::PreviousClaim &p, const model::Workload *owner) {
+  auto join = [](const std::vector<std::string> &l) {
+    std::string s;
+    for (const std::string &x : l) s += (s.empty() ? "" : ", ") + x;
+    return s;
+  };
+  std::string nowSize = c.size ? c.size->canonical() : "";
+  std::string nowClass = c.storageClassSet ? c.storageClass : "";
+  std::string nowMode = c.volumeMode.empty() ? "Filesystem" : c.volumeMode;
+  std::string prevMode = p.volumeMode.value_or("Filesystem");
+  if (owner) {
+    auto changed = [&](llvm::StringRef field, const std::string &before, const std::string &after, SourceRange where) {
+      if (before == after) return false;
+      diags_.report(DiagKind::ClaimTemplateChanged, where, c.name, owner->name, field.str(), before.empty() ? "(none)" : before,
+                    after.empty() ? "(none)" : after)
+          .note(fmt::format("the previous build wrote it in `{}`", p.file))
+          .note("pods keep the claims made from the old template; change those claims themselves, or delete the statefulset "
+                "with `kubectl delete --cascade=orphan` and apply it again");
+      return true;
+    };
+    // One report per template: the first field that differs. A template
+    // without a class gets the cluster default, which rig cannot know.
+    if (c.storageClassSet && p.storageClass && changed("storage_class", *p.storageClass, nowClass, c.storageClassRange)) return;
+    if (changed("attributes", p.attributesClass.value_or(""), c.attributesClass, c.attributesRange.end ? c.attributesRange : c.nameRange))
+      return;
+    if (p.size && changed("size", *p.size, nowSize, c.sizeRange)) return;
+    if (!p.accessModes.empty() && changed("access_modes", join(p.accessModes), join(c.accessModes), c.accessModesRange)) return;
+    changed("volume_mode", prevMode, nowMode, c.nameRange);
+    return;
+  }
+  auto note = [&](Diagnostic &d) { d.note(fmt::format("the previous build wrote it in `{}`", p.file)); };
+  // A claim written without a class gets the cluster default at creation;
+  // rig cannot know it, so only two explicit names are compared.
+  if (c.storageClassSet && p.storageClass && nowClass != *p.storageClass) {
+    Diagnostic &diag = diags_.report(DiagKind::StorageClassChanged, c.storageClassRange, c.name, *p.storageClass, nowClass);
     diag.note(fmt::format("the previous build created it with storage class `{}` (`{}`)", *p.storageClass, p.file));
     diag.note("to change IOPS, throughput or volume type of a live claim, keep the storage class and set `attributes` to a "
               "`volume_attributes` class; to move the data to another class, create a new claim and copy it");
+  }
+  if (!p.accessModes.empty() && p.accessModes != c.accessModes)
+    note(diags_.report(DiagKind::ClaimFieldChanged, c.accessModesRange, c.name, "access_modes", join(p.accessModes), join(c.accessModes),
+                       "the access modes of an existing claim cannot be changed"));
+  if (prevMode != nowMode)
+    note(diags_.report(DiagKind::ClaimFieldChanged, c.nameRange, c.name, "volume_mode", prevMode, nowMode,
+                       "the volume mode of an existing claim cannot be changed"));
+  // Before 1.34 a claim's attributes class may not go back to none once set.
+  if (p.attributesClass && !p.attributesClass->empty() && c.attributesClass.empty() && target() < k8s::Version{1, 34})
+    note(diags_.report(DiagKind::ClaimFieldChanged, c.nameRange, c.name, "attributes", *p.attributesClass, "(none)",
+                       fmt::format("before Kubernetes 1.34 an attributes class cannot be removed once set; the target is {}",
+                                   target().str())));
+  if (p.size && c.size) {
+    QuantityParseResult before = parseQuantity(*p.size);
+    if (before.value && c.size->compare(*before.value) < 0) {
+      note(diags_.report(DiagKind::ClaimFieldChanged, c.sizeRange, c.name, "size", *p.size, nowSize, "a claim cannot shrink"));
+    } else if (before.value && c.size->compare(*before.value) > 0 && c.storageClassSet) {
+      for (const model::StorageClass &sc : program_.storage.classes)
+        if (sc.name == c.storageClass && !sc.allowVolumeExpansion.value_or(false)) {
+          Diagnostic &d = diags_.report(DiagKind::ClaimFieldChanged, c.sizeRange, c.name, "size", *p.size, nowSize,
+                                        fmt::format("storage class `{}` does not allow expansion", sc.name));
+          note(d);
+          d.label(sc.nameRange, "set `allow_expansion = true` here");
+        }
+    }
   }
 }
 

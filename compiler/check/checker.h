@@ -80,6 +80,7 @@ public:
                              const std::map<std::string, SourceRange> &ranges, bool forAttributes,
                              const std::string &objectName, SourceRange objectRange);
   void checkClaimAgainstClasses(const model::Claim &c);
+  void compareWithPrevious(const model::Claim &c, const model::PreviousClaim &p, const model::Workload *owner);
   std::optional<SourceRange> storageLimitsRange_;
 
   // GPUs and devices (check_devices.cpp)

@@ -61,8 +61,13 @@ struct Claim {
 // output directory a build replaces): immutable fields are compared with it.
 struct PreviousClaim {
   std::string ns, name;
+  std::string owner;                       // a StatefulSet's claim template: the StatefulSet's name
   std::optional<std::string> storageClass; // spec.storageClassName
-  std::string file;                        // where it was read, for the message
+  std::optional<std::string> attributesClass;
+  std::optional<std::string> size;         // spec.resources.requests.storage, as written
+  std::vector<std::string> accessModes;
+  std::optional<std::string> volumeMode;
+  std::string file;                        // where it was read (relative to its directory), for the message
 };
 
 using k8s::StorageLimits;

@@ -38,6 +38,25 @@ TEST(PreviousOutput, ReadsClaimsFromYamlAndJson) {
   fs::remove_all(d);
 }
 
+TEST(PreviousOutput, ReadsStatefulSetClaimTemplates) {
+  fs::path d = scratch("sts");
+  write(d / "shop" / "statefulset-db.yaml",
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n  namespace: shop\nspec:\n  volumeClaimTemplates:\n"
+        "  - metadata:\n      name: data\n    spec:\n      accessModes: [ReadWriteOnce]\n      resources:\n        requests:\n"
+        "          storage: 50Gi\n      volumeAttributesClassName: fast\n");
+  std::vector<model::PreviousClaim> claims;
+  std::string err;
+  ASSERT_TRUE(emit::readPreviousClaims(d.string(), claims, err)) << err;
+  ASSERT_EQ(claims.size(), 1u);
+  EXPECT_EQ(claims[0].owner, "db");
+  EXPECT_EQ(claims[0].name, "data");
+  EXPECT_EQ(claims[0].size.value_or(""), "50Gi");
+  EXPECT_EQ(claims[0].attributesClass.value_or(""), "fast");
+  EXPECT_EQ(claims[0].accessModes, std::vector<std::string>{"ReadWriteOnce"});
+  EXPECT_FALSE(claims[0].storageClass);
+  fs::remove_all(d);
+}
+
 TEST(PreviousOutput, ReportsMissingDirectoryAndBrokenYaml) {
   std::vector<model::PreviousClaim> claims;
   std::string err;
