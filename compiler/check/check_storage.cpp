@@ -3,6 +3,7 @@
 // a claim's attributes class must belong to its provisioner, claims that
 // volumes name must exist, a claim's storage class cannot change.
 #include <set>
+#include <utility>
 
 #include "compiler/check/checker.h"
 #include "compiler/k8s/names.h"
@@ -47,6 +48,8 @@ std::string spelledName(const std::string &k8sName) {
 
 bool Checker::checkStorageDeclaration(const ast::Declaration &d, const std::string &ns) {
   const std::string &kw = d.keyword.name;
+  if ((kw == "storage_class" || kw == "volume_attributes" || kw == "claim") && d.value)
+    diags_.report(DiagKind::UnsupportedConstruct, d.value->range, fmt::format("making a `{}` from a value", kw));
   if (kw == "storage_class") checkStorageClass(d);
   else if (kw == "volume_attributes") checkVolumeAttributes(d);
   else if (kw == "storage_limits") checkStorageLimitsDecl(d);
@@ -181,7 +184,7 @@ void Checker::checkVolumeAttributes(const ast::Declaration &d) {
     diags_.report(DiagKind::FeatureUnavailable, d.keyword.range, "VolumeAttributesClass", "1.29", target().str());
     return;
   }
-  if (!info.onByDefault && program_.storage.attributes.empty())
+  if (!info.onByDefault && !std::exchange(vacGateWarned_, true))
     diags_.report(DiagKind::VolumeAttributesGateOff, d.keyword.range, k8s::stageName(info.stage).str(), target().str(),
                   k8s::volumeAttributesClassApi(target()).str());
   if (!d.body) {
@@ -613,7 +616,7 @@ void Checker::finishStorage() {
 
   // The attributes class of a claim that uses one outside the build, by
   // string, still needs the feature: warn once as for a declared class.
-  if (st.attributes.empty()) {
+  if (!vacGateWarned_) {
     k8s::FeatureInfo info = k8s::feature(k8s::Feature::VolumeAttributesClass, target());
     auto uses = [](const model::Claim &c) { return !c.attributesClass.empty(); };
     const model::Claim *first = nullptr;

@@ -82,6 +82,7 @@ public:
   void checkClaimAgainstClasses(const model::Claim &c);
   void compareWithPrevious(const model::Claim &c, const model::PreviousClaim &p, const model::Workload *owner);
   std::optional<SourceRange> storageLimitsRange_;
+  bool vacGateWarned_ = false; // W0602 once per build
 
   // GPUs and devices (check_devices.cpp)
   bool checkDeviceDeclaration(const ast::Declaration &d, const std::string &ns);
