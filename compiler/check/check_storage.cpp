@@ -361,7 +361,9 @@ void Checker::checkDriverParameters(const std::string &driverName, SourceRange d
     else if (*tpN < t->minThroughput || *tpN > t->maxThroughput)
       diags_.report(DiagKind::StorageLimitExceeded, at(tpKey), "`" + tpKey + "` (MiB/s)", *tpN, t->type.str(), t->minThroughput,
                     t->maxThroughput, t->source.str());
-    else if (t->throughputPerIopsNum && *tpN > t->baselineThroughput) {
+    // An attributes class without `iops` keeps the volume's: only the claim
+    // knows it (checkClaimAgainstClasses).
+    else if (t->throughputPerIopsNum && *tpN > t->baselineThroughput && (iopsN || !forAttributes)) {
       int64_t have = iopsN.value_or(t->baselineIops);
       int64_t need = (*tpN * t->throughputPerIopsDen + t->throughputPerIopsNum - 1) / t->throughputPerIopsNum;
       if (have < need) {
@@ -574,6 +576,7 @@ void Checker::checkClaimAgainstClasses(const model::Claim &c) {
                   fmt::format("{}Gi", t->minSizeGiB), fmt::format("{}Gi", t->maxSizeGiB), t->source.str());
     return;
   }
+  if (vac) checkEffectiveAttributes(c, *d, *t, *vac, eff);
   std::string iopsKey;
   const std::string *iops = lookupRole(*d, eff, k8s::ParamRole::Iops, &iopsKey);
   if (!iops || !t->maxIopsPerGiB) return;
@@ -587,6 +590,59 @@ void Checker::checkClaimAgainstClasses(const model::Claim &c) {
     else if (sc && sc->parameterRanges.count(iopsKey)) diag.label(sc->parameterRanges.at(iopsKey), "IOPS set here");
     diag.fix(c.sizeRange, fmt::format("{}Gi", need));
   }
+}
+
+// What the attributes class alone could not be checked for: without a
+// `type` its values are checked against the type of the claim's volume, and
+// throughput against IOPS that come from the other class (or the baseline).
+void Checker::checkEffectiveAttributes(const model::Claim &c, const k8s::StorageDriver &d, const k8s::VolumeTypeLimits &t,
+                                       const model::VolumeAttributesClass &vac, const std::map<std::string, std::string> &eff) {
+  std::string vIopsKey, vTpKey, iopsKey, tpKey;
+  bool vacType = lookupRole(d, vac.parameters, k8s::ParamRole::Type) != nullptr;
+  bool vacIops = lookupRole(d, vac.parameters, k8s::ParamRole::Iops, &vIopsKey) != nullptr;
+  bool vacTp = lookupRole(d, vac.parameters, k8s::ParamRole::Throughput, &vTpKey) != nullptr;
+  const std::string *iops = lookupRole(d, eff, k8s::ParamRole::Iops, &iopsKey);
+  const std::string *tp = lookupRole(d, eff, k8s::ParamRole::Throughput, &tpKey);
+  std::optional<int64_t> iopsN, tpN;
+  if (iops) iopsN = intValue(*k8s::findDriverParam(d, iopsKey), *iops);
+  if (tp) tpN = intValue(*k8s::findDriverParam(d, tpKey), *tp);
+  auto report = [&](Diagnostic &diag, const std::string &key) {
+    if (vac.parameterRanges.count(key)) diag.label(vac.parameterRanges.at(key), fmt::format("set in `{}`", vac.name));
+    diag.note(fmt::format("claim `{}` has `{}` volumes, with volume attributes class `{}`", c.name,
+                          t.type.str(), vac.name));
+  };
+  if (!vacType) {
+    if (vacIops && iopsN && t.maxIops == 0) {
+      report(diags_.report(DiagKind::ParameterNotForType, c.attributesRange, vIopsKey, t.type.str(), d.title.str()), vIopsKey);
+      return;
+    }
+    if (vacIops && iopsN && (*iopsN < t.minIops || *iopsN > t.maxIops)) {
+      report(diags_.report(DiagKind::StorageLimitExceeded, c.attributesRange, "`" + vIopsKey + "`", *iopsN, t.type.str(), t.minIops,
+                           t.maxIops, t.source.str()),
+             vIopsKey);
+      return;
+    }
+    if (vacTp && tpN && t.maxThroughput == 0) {
+      report(diags_.report(DiagKind::ParameterNotForType, c.attributesRange, vTpKey, t.type.str(), d.title.str()), vTpKey);
+      return;
+    }
+    if (vacTp && tpN && (*tpN < t.minThroughput || *tpN > t.maxThroughput)) {
+      report(diags_.report(DiagKind::StorageLimitExceeded, c.attributesRange, "`" + vTpKey + "` (MiB/s)", *tpN, t.type.str(),
+                           t.minThroughput, t.maxThroughput, t.source.str()),
+             vTpKey);
+      return;
+    }
+  }
+  // Both from the attributes class (checked there, when it names a type)
+  // or neither (the storage class's own check): nothing new to combine.
+  bool bothFromVac = vacIops && vacTp;
+  if ((bothFromVac && vacType) || (!vacIops && !vacTp) || !tpN || !t.throughputPerIopsNum || *tpN <= t.baselineThroughput) return;
+  int64_t have = iopsN.value_or(t.baselineIops);
+  int64_t need = (*tpN * t.throughputPerIopsDen + t.throughputPerIopsNum - 1) / t.throughputPerIopsNum;
+  if (have >= need) return;
+  std::string ratio = fmt::format("{:g}", double(t.throughputPerIopsNum) / double(t.throughputPerIopsDen));
+  report(diags_.report(DiagKind::ThroughputNeedsIops, c.attributesRange, *tpN, need, t.type.str(), ratio, t.source.str(), have),
+         vacTp ? vTpKey : vIopsKey);
 }
 
 void Checker::finishStorage() {

@@ -7,6 +7,7 @@
 #include "compiler/check/check.h"
 #include "compiler/check/schema.h"
 #include "compiler/check/values.h"
+#include "compiler/k8s/storage_drivers.h"
 
 namespace rig::sema {
 
@@ -80,6 +81,8 @@ public:
                              const std::map<std::string, SourceRange> &ranges, bool forAttributes,
                              const std::string &objectName, SourceRange objectRange);
   void checkClaimAgainstClasses(const model::Claim &c);
+  void checkEffectiveAttributes(const model::Claim &c, const k8s::StorageDriver &d, const k8s::VolumeTypeLimits &t,
+                                const model::VolumeAttributesClass &vac, const std::map<std::string, std::string> &eff);
   void compareWithPrevious(const model::Claim &c, const model::PreviousClaim &p, const model::Workload *owner);
   std::optional<SourceRange> storageLimitsRange_;
   bool vacGateWarned_ = false; // W0602 once per build
