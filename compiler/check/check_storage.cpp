@@ -354,8 +354,14 @@ void Checker::checkDriverParameters(const std::string &driverName, SourceRange d
       diags_.report(DiagKind::StorageLimitExceeded, at(iopsKey), "`" + iopsKey + "`", *iopsN, t->type.str(), t->minIops, t->maxIops,
                     t->source.str());
   }
-  if (perGiB && t->maxIops == 0)
+  if (perGiB && t->maxIops == 0) {
     diags_.report(DiagKind::ParameterNotForType, at(perGiBKey), perGiBKey, t->type.str(), d->title.str());
+  } else if (perGiB && t->maxIopsPerGiB) {
+    int64_t n = intValue(*k8s::findDriverParam(*d, perGiBKey), *perGiB).value_or(0);
+    if (n < 1 || n > t->maxIopsPerGiB)
+      diags_.report(DiagKind::StorageLimitExceeded, at(perGiBKey), "`" + perGiBKey + "`", n, t->type.str(), 1, t->maxIopsPerGiB,
+                    t->source.str());
+  }
   if (tpN) {
     if (t->maxThroughput == 0) diags_.report(DiagKind::ParameterNotForType, at(tpKey), tpKey, t->type.str(), d->title.str());
     else if (*tpN < t->minThroughput || *tpN > t->maxThroughput)
