@@ -2,7 +2,6 @@
 // driver limits (k8s/storage_drivers.h), and the rules that span objects —
 // a claim's attributes class must belong to its provisioner, claims that
 // volumes name must exist, a claim's storage class cannot change.
-#include <set>
 #include <utility>
 
 #include "compiler/check/checker.h"
@@ -10,8 +9,6 @@
 #include "compiler/k8s/storage_drivers.h"
 
 namespace rig::sema {
-
-using llvm::dyn_cast;
 
 namespace {
 
@@ -160,7 +157,6 @@ void Checker::checkStorageClass(const ast::Declaration &d) {
       sc.parameterRanges = ranges;
     }
   }
-  checkDriverParameters(sc.provisioner, sc.provisionerRange, sc.parameters, sc.parameterRanges, false, sc.name, sc.nameRange);
   if (uniqueClassName(diags_, program_.storage.classes, sc.name, sc.nameRange, "StorageClass"))
     program_.storage.classes.push_back(std::move(sc));
 }
@@ -235,7 +231,6 @@ void Checker::checkVolumeAttributes(const ast::Declaration &d) {
     ok = false;
   }
   if (!ok) return;
-  checkDriverParameters(vac.driver, vac.driverRange, vac.parameters, vac.parameterRanges, true, vac.name, vac.nameRange);
   if (uniqueClassName(diags_, program_.storage.attributes, vac.name, vac.nameRange, "VolumeAttributesClass"))
     program_.storage.attributes.push_back(std::move(vac));
 }
@@ -653,6 +648,12 @@ void Checker::checkEffectiveAttributes(const model::Claim &c, const k8s::Storage
 
 void Checker::finishStorage() {
   auto &st = program_.storage;
+  // Driver parameters are checked once every file is read: `storage_limits`
+  // may come after the classes it governs, or in another file.
+  for (const model::StorageClass &sc : st.classes)
+    checkDriverParameters(sc.provisioner, sc.provisionerRange, sc.parameters, sc.parameterRanges, false, sc.name, sc.nameRange);
+  for (const model::VolumeAttributesClass &vac : st.attributes)
+    checkDriverParameters(vac.driver, vac.driverRange, vac.parameters, vac.parameterRanges, true, vac.name, vac.nameRange);
   // Claims: unique per namespace, and consistent with their classes.
   std::map<std::pair<std::string, std::string>, const model::Claim *> claims;
   for (const model::Claim &c : st.claims) {
