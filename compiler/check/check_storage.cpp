@@ -88,7 +88,7 @@ static bool uniqueClassName(Diagnostics &diags, const std::vector<T> &existing, 
                             llvm::StringRef kind) {
   for (const T &e : existing)
     if (e.name == name) {
-      diags.report(DiagKind::DuplicateObjectName, range, kind.str(), name, "(cluster)").label(e.nameRange, "first declared here");
+      diags.report(DiagKind::DuplicateDeclaration, range, kind.str(), name).label(e.nameRange, "first declared here");
       return false;
     }
   return true;
@@ -157,7 +157,7 @@ void Checker::checkStorageClass(const ast::Declaration &d) {
       sc.parameterRanges = ranges;
     }
   }
-  if (uniqueClassName(diags_, program_.storage.classes, sc.name, sc.nameRange, "StorageClass"))
+  if (uniqueClassName(diags_, program_.storage.classes, sc.name, sc.nameRange, "storage_class"))
     program_.storage.classes.push_back(std::move(sc));
 }
 
@@ -231,7 +231,7 @@ void Checker::checkVolumeAttributes(const ast::Declaration &d) {
     ok = false;
   }
   if (!ok) return;
-  if (uniqueClassName(diags_, program_.storage.attributes, vac.name, vac.nameRange, "VolumeAttributesClass"))
+  if (uniqueClassName(diags_, program_.storage.attributes, vac.name, vac.nameRange, "volume_attributes"))
     program_.storage.attributes.push_back(std::move(vac));
 }
 
@@ -284,8 +284,14 @@ void Checker::checkDriverParameters(const std::string &driverName, SourceRange d
         for (llvm::StringRef c : candidates)
           if (llvm::StringRef(k).equals_insensitive(c)) close = c.str();
       if (!close.empty()) diag.note(fmt::format("did you mean `{}`?", close)).fix(at(k), close);
-      else diag.note(fmt::format("{} accepts {}", d->title.str(),
-                                 forAttributes ? d->modifiableSummary.str() : "the keys listed in docs/storage.md"));
+      else if (forAttributes) diag.note(fmt::format("{} modifies only {}", d->title.str(), d->modifiableSummary.str()));
+      else {
+        std::string keys;
+        for (llvm::StringRef c : candidates) keys += (keys.empty() ? "`" : ", `") + c.str() + "`";
+        for (const k8s::DriverParam &q : d->params)
+          if (q.prefix && q.inClass) keys += ", `" + q.key.str() + "N`";
+        diag.note(fmt::format("{} takes {}", d->title.str(), keys));
+      }
       continue;
     }
     switch (p->value) {
