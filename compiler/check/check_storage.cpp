@@ -444,12 +444,16 @@ bool Checker::checkClaimBody(const ast::Declaration &d, model::Claim &c, llvm::S
       c.sizeRange = v.range;
       // A bare number is bytes to Kubernetes, but `size = 100` almost
       // always means 100Gi: ask for the unit.
-      if (v.kind == Value::Kind::Int) {
-        if (v.integer < 0) diags_.report(DiagKind::NegativeQuantity, v.range, "size");
-        else
-          diags_.report(DiagKind::MissingUnit, v.range, v.text, "a claim size")
-              .fix(SourceRange{v.range.file, v.range.end, v.range.end}, "Gi")
-              .note(fmt::format("write `{}Gi` (binary) or `{}G` (decimal)", v.integer, v.integer));
+      llvm::StringRef digits = v.text;
+      bool unitless = (v.kind == Value::Kind::Int || v.kind == Value::Kind::String) && !digits.empty() &&
+                      digits.ltrim('-').find_first_not_of("0123456789") == llvm::StringRef::npos;
+      if (unitless) {
+        if (digits.startswith("-")) diags_.report(DiagKind::NegativeQuantity, v.range, "size");
+        else {
+          Diagnostic &diag = diags_.report(DiagKind::MissingUnit, v.range, v.text, "a claim size");
+          if (v.kind == Value::Kind::Int) diag.fix(SourceRange{v.range.file, v.range.end, v.range.end}, "Gi");
+          diag.note(fmt::format("write `{}Gi` (binary) or `{}G` (decimal)", digits.str(), digits.str()));
+        }
         ok = false;
         return;
       }
@@ -460,6 +464,11 @@ bool Checker::checkClaimBody(const ast::Declaration &d, model::Claim &c, llvm::S
       }
       if (q->isZero()) {
         diags_.report(DiagKind::ValueTooSmall, v.range, "a claim size", "1 byte", v.text);
+        ok = false;
+        return;
+      }
+      if (q->milli % 1000 != 0) {
+        diags_.report(DiagKind::InvalidQuantity, v.range, v.text, "a claim size is a whole number of bytes");
         ok = false;
         return;
       }
