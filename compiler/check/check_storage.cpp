@@ -544,7 +544,7 @@ void Checker::checkClaimAgainstClasses(const model::Claim &c) {
   const model::StorageClass *sc = nullptr;
   const model::VolumeAttributesClass *vac = nullptr;
   auto undefined = [&](const std::string &name, SourceRange r, llvm::StringRef what, std::vector<std::string> cands) {
-    Diagnostic &diag = diags_.report(DiagKind::UndefinedName, r, name, fmt::format("as a {}", what.str()));
+    Diagnostic &diag = diags_.report(DiagKind::UndefinedName, r, spelledName(name), fmt::format("as a {}", what.str()));
     std::string close = closestMatch(name, cands);
     if (!close.empty()) diag.note(fmt::format("did you mean `{}`?", close));
     else diag.note(fmt::format("to use a {} that exists outside this build, write its name as a string: \"{}\"", what.str(), name));
