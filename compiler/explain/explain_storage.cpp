@@ -29,8 +29,10 @@ std::string claimLines(const model::Program &program, const model::Claim &c, llv
   if (c.attributesClass.empty()) out += "    attributes class: none\n";
   else if (!vac) out += fmt::format("    attributes class: {} (outside this build)\n", c.attributesClass);
   else
-    out += fmt::format("    attributes class: {} (driver {}, {}; changeable on the live claim)\n", vac->name, vac->driver,
-                       k8s::volumeAttributesClassApi(program.target).str());
+    out += fmt::format("    attributes class: {} (driver {}, {}{}; changeable on the live claim)\n", vac->name, vac->driver,
+                       k8s::volumeAttributesClassApi(program.target).str(),
+                       k8s::available(k8s::Feature::VolumeAttributesClass, program.target) ? ""
+                                                                                           : ", needs the VolumeAttributesClass feature gate");
 
   llvm::StringRef driverName = sc ? llvm::StringRef(sc->provisioner) : vac ? llvm::StringRef(vac->driver) : llvm::StringRef();
   const k8s::StorageDriver *d = driverName.empty() ? nullptr : k8s::findStorageDriver(driverName, st.limits);
@@ -46,8 +48,12 @@ std::string claimLines(const model::Program &program, const model::Claim &c, llv
   const k8s::VolumeTypeLimits *t = typeName.empty() ? nullptr : k8s::findVolumeType(*d, typeName);
   std::string iopsText = iops ? *iops : t && t->baselineIops ? fmt::format("{} (baseline)", t->baselineIops) : "-";
   std::string tpText = tp ? *tp + " MiB/s" : t && t->baselineThroughput ? fmt::format("{} MiB/s (baseline)", t->baselineThroughput) : "-";
-  out += fmt::format("    effective: type {}{}, iops {}, throughput {}\n", typeName.empty() ? "unknown" : typeName,
-                     type ? "" : " (driver default)", iopsText, tpText);
+  const std::string *enc = k8s::parameterByRole(*d, eff, k8s::ParamRole::Encrypted);
+  const std::string *kms = k8s::parameterByRole(*d, eff, k8s::ParamRole::KmsKey);
+  std::string encText = enc && *enc == "true" ? ", encrypted" : kms ? ", encrypted" : "";
+  if (!encText.empty() && kms) encText += " with key " + *kms;
+  out += fmt::format("    effective: type {}{}, iops {}, throughput {}{}\n", typeName.empty() ? "unknown" : typeName,
+                     type ? "" : " (driver default)", iopsText, tpText, encText);
   if (!t) return out;
   std::string limits = fmt::format("    limits ({}, `storage_limits {}`):", t->source.str(), k8s::storageLimitsName(st.limits).str());
   if (t->maxSizeGiB) limits += fmt::format(" size {}Gi-{}Gi;", t->minSizeGiB, t->maxSizeGiB);
