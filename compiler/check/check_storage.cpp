@@ -721,6 +721,12 @@ void Checker::finishStorage() {
           if (c.ns == w.ns) cands.push_back(c.name);
         std::string close = closestMatch(v.source, cands);
         if (!close.empty()) diag.note(fmt::format("did you mean `{}`?", close));
+        for (const model::Claim &c : st.claims)
+          if (c.name == v.source && c.ns != w.ns) {
+            diag.note(fmt::format("a claim `{}` is declared in namespace `{}`; pods mount only claims of their own namespace", c.name,
+                                  c.ns.empty() ? "default" : c.ns));
+            break;
+          }
         diag.note(fmt::format("declare it with `claim {} {{ size = …, access_modes = [ReadWriteOnce] }}`, or, if it exists outside "
                               "this build, write `claim(\"{}\", external: true)`",
                               spelledName(v.source), v.source));

@@ -118,6 +118,14 @@ expect_rc 0 "storage: check without previous" "$RIG" check "$WORK/moved.rig"
 expect_rc 0 "storage: --no-previous" "$RIG" build --no-previous -o "$WORK/pvc" "$WORK/moved.rig"
 expect_rc 2 "storage: --previous without a directory" "$RIG" check "$WORK/moved.rig" --previous
 
+# A claim is mounted only from its own namespace (files set namespaces).
+printf 'claim shared { size = 1Gi, access_modes = [ReadWriteMany], storage_class = "efs-sc" }\n' > "$WORK/ns1.rig"
+printf 'namespace "shop"\npod p {\n  volume s = claim(shared)\n  container a {\n    image = "x:1"\n    mount s at "/s"\n  }\n}\n' > "$WORK/ns2.rig"
+expect_rc 1 "storage: claim from another namespace" "$RIG" check "$WORK/ns1.rig" "$WORK/ns2.rig"
+grep -q "declared in namespace \`default\`" "$WORK/stderr" && ok || bad "storage: no note naming the claim's namespace"
+sed 's/namespace "shop"//' "$WORK/ns2.rig" > "$WORK/ns3.rig"
+expect_rc 0 "storage: claim from the same namespace" "$RIG" check "$WORK/ns1.rig" "$WORK/ns3.rig"
+
 # The README's example compiles.
 awk '/^```rig$/{on=1;next} /^```$/{on=0} on' "$ROOT/README.md" > "$WORK/readme.rig"
 [ -s "$WORK/readme.rig" ] && ok || bad "README has no rig example"
