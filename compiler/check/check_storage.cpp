@@ -112,6 +112,12 @@ void Checker::checkStorageClass(const ast::Declaration &d) {
     return;
   }
   const ast::Item *paramsItem = nullptr;
+  SourceRange paramsRange;
+  // `parameters { … }` and `parameters = { … }` are one field.
+  auto setParams = [&](const ast::Item &item, SourceRange where) {
+    if (paramsItem) diags_.report(DiagKind::DuplicateField, where, "parameters").label(paramsRange, "first set here");
+    else paramsItem = &item, paramsRange = where;
+  };
   bool sawProvisioner = false;
   BlockHandlers h;
   h.attribute = [&](const ast::Attribute &a, const Value &v) {
@@ -127,7 +133,7 @@ void Checker::checkStorageClass(const ast::Declaration &d) {
         sc.provisionerRange = v.range;
       }
     } else if (f == "parameters") {
-      paramsItem = &a;
+      setParams(a, a.path.front().range);
     } else if (f == "reclaim_policy") {
       // `Recycle` exists for PersistentVolumes but a class refuses it.
       static const llvm::StringRef allowed[] = {"Delete", "Retain"};
@@ -142,7 +148,7 @@ void Checker::checkStorageClass(const ast::Declaration &d) {
     }
   };
   h.declaration = [&](const ast::Declaration &c) {
-    if (c.keyword.name == "parameters") paramsItem = &c;
+    if (c.keyword.name == "parameters") setParams(c, c.keyword.range);
   };
   walkBlock(*d.body, BlockKind::StorageClass, "a storage_class", h);
   if (sc.provisioner.empty()) {
@@ -188,6 +194,12 @@ void Checker::checkVolumeAttributes(const ast::Declaration &d) {
     return;
   }
   const ast::Item *paramsItem = nullptr;
+  SourceRange paramsRange;
+  // `parameters { … }` and `parameters = { … }` are one field.
+  auto setParams = [&](const ast::Item &item, SourceRange where) {
+    if (paramsItem) diags_.report(DiagKind::DuplicateField, where, "parameters").label(paramsRange, "first set here");
+    else paramsItem = &item, paramsRange = where;
+  };
   bool sawDriver = false;
   BlockHandlers h;
   h.attribute = [&](const ast::Attribute &a, const Value &v) {
@@ -203,11 +215,11 @@ void Checker::checkVolumeAttributes(const ast::Declaration &d) {
         vac.driverRange = v.range;
       }
     } else if (f == "parameters") {
-      paramsItem = &a;
+      setParams(a, a.path.front().range);
     }
   };
   h.declaration = [&](const ast::Declaration &c) {
-    if (c.keyword.name == "parameters") paramsItem = &c;
+    if (c.keyword.name == "parameters") setParams(c, c.keyword.range);
   };
   walkBlock(*d.body, BlockKind::VolumeAttributes, "a volume_attributes class", h);
   bool ok = true;
