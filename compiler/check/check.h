@@ -36,6 +36,9 @@ struct CheckOptions {
   // (objects, containers, fields) templates and comprehensions may produce.
   unsigned maxTemplateDepth = 64;
   size_t maxExpandedItems = 5'000'000;
+  // Claims a previous build wrote (driver: `--previous DIR`, or the output
+  // directory being replaced); their immutable fields are compared.
+  std::vector<model::PreviousClaim> previousClaims;
 };
 
 model::Program check(llvm::ArrayRef<const ast::File *> files, const SourceManager &sm, Diagnostics &diags,

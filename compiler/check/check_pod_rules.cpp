@@ -156,7 +156,9 @@ void Checker::checkPodRules(model::Workload &w) {
     std::map<std::string, SourceRange> paths;
     for (const model::Mount &m : c.mounts) {
       mounted.insert(m.volume);
-      if (!volumes.count(m.volume)) {
+      bool claimTemplate = std::any_of(w.claimTemplates.begin(), w.claimTemplates.end(),
+                                       [&](const model::Claim &t) { return t.name == m.volume; });
+      if (!volumes.count(m.volume) && !claimTemplate) {
         Diagnostic &d = diags_.report(DiagKind::UndeclaredVolume, m.volumeRange, m.volume);
         std::vector<std::string> cands;
         for (auto &[n, v] : volumes) cands.push_back(n);

@@ -161,6 +161,7 @@ void Checker::checkWorkload(const ast::Declaration &d, model::WorkloadKind kind,
     const std::string &ck = c.keyword.name;
     if (ck == "container" || ck == "sidecar" || ck == "init") containers.push_back(&c);
     else if (ck == "volume") volumes.push_back(&c);
+    else if (ck == "claim_template") checkClaimTemplate(c, w);
     else if (ck == "labels") labelsItem = &c;
     else if (ck == "annotations") {
       if (auto m = stringMap(c, "annotations", &annotationKeys)) w.annotations = *m;
@@ -290,9 +291,12 @@ void Checker::checkVolume(const ast::Declaration &d, model::Volume &vol) {
                : v.text == "secret"   ? model::Volume::Kind::Secret
                                       : model::Volume::Kind::Claim;
     ok = argCount(1, "one argument (the object's name)");
-    if (v.text == "claim") checkNamed({"readonly"});
+    if (v.text == "claim") checkNamed({"readonly", "external"});
     else checkNamed({"optional", "default_mode"});
-    if (ok) {
+    if (ok) vol.sourceRange = v.items[0].range;
+    if (ok && v.text == "claim" && v.items[0].kind == Value::Kind::Symbol) {
+      vol.source = k8s::identifierToK8sName(v.items[0].text); // `claim(pg_data)`: a declared claim
+    } else if (ok) {
       if (auto s = ex_.string(v.items[0], fmt::format("the {} name", v.text))) {
         auto errs = k8s::validateDns1123Subdomain(*s);
         if (!errs.empty()) diags_.report(DiagKind::InvalidName, v.items[0].range, v.text, *s, errs.front());
@@ -302,6 +306,7 @@ void Checker::checkVolume(const ast::Declaration &d, model::Volume &vol) {
       }
     }
     if (const Value *r = v.named("readonly")) vol.readOnly = ex_.boolean(*r, "`readonly`");
+    if (const Value *e = v.named("external")) vol.claimExternal = ex_.boolean(*e, "`external`").value_or(false);
     if (const Value *o = v.named("optional")) vol.optional = ex_.boolean(*o, "`optional`");
     if (const Value *m = v.named("default_mode")) vol.defaultMode = ex_.integer(*m, "`default_mode`", 0, 0777);
   } else if (v.text == "host_path") {

@@ -8,6 +8,7 @@
 #include "compiler/check/expand.h"
 #include "compiler/check/schema.h"
 #include "compiler/check/values.h"
+#include "compiler/k8s/storage_drivers.h"
 
 namespace rig::sema {
 
@@ -71,7 +72,21 @@ public:
 
   // storage (check_storage.cpp)
   bool checkStorageDeclaration(const ast::Declaration &d, const std::string &ns);
+  void checkClaimTemplate(const ast::Declaration &d, model::Workload &w);
   void finishStorage();
+  void checkStorageClass(const ast::Declaration &d);
+  void checkVolumeAttributes(const ast::Declaration &d);
+  bool checkClaimBody(const ast::Declaration &d, model::Claim &c, llvm::StringRef what);
+  void checkStorageLimitsDecl(const ast::Declaration &d);
+  void checkDriverParameters(const std::string &driver, SourceRange driverRange, const std::map<std::string, std::string> &params,
+                             const std::map<std::string, SourceRange> &ranges, bool forAttributes,
+                             const std::string &objectName, SourceRange objectRange);
+  void checkClaimAgainstClasses(const model::Claim &c);
+  void checkEffectiveAttributes(const model::Claim &c, const k8s::StorageDriver &d, const k8s::VolumeTypeLimits &t,
+                                const model::VolumeAttributesClass &vac, const std::map<std::string, std::string> &eff);
+  void compareWithPrevious(const model::Claim &c, const model::PreviousClaim &p, const model::Workload *owner);
+  std::optional<SourceRange> storageLimitsRange_;
+  bool vacGateWarned_ = false; // W0602 once per build
 
   // GPUs and devices (check_devices.cpp)
   bool checkDeviceDeclaration(const ast::Declaration &d, const std::string &ns);

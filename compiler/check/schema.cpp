@@ -19,6 +19,10 @@ std::vector<BlockSpec> makeSpecs() {
                        {"daemonset", "workload", "apps/v1 DaemonSet", "one pod on every node"},
                        {"job", "workload", "batch/v1 Job", "pods that run to completion"},
                        {"cronjob", "workload", "batch/v1 CronJob", "a Job on a schedule"},
+                       {"storage_class", "storage class", "storage.k8s.io/v1 StorageClass", "how volumes are provisioned: driver, parameters, reclaim policy"},
+                       {"volume_attributes", "volume attributes class", "storage.k8s.io VolumeAttributesClass", "attributes a driver can change on a live volume (IOPS, throughput)"},
+                       {"claim", "claim", "v1 PersistentVolumeClaim", "a persistent volume claim"},
+                       {"storage_limits", "classic | late_2025", "", "which published driver limits storage checks use (default classic)"},
                    }});
   specs.push_back({BlockKind::Workload, "workload",
                    {
@@ -57,6 +61,7 @@ std::vector<BlockSpec> makeSpecs() {
                        {"pod_annotations", "map", "spec.template.metadata.annotations", "annotations on the pods"},
                        {"node_selector", "map", "spec.nodeSelector", "node labels the pods must run on"},
                        {"security", "block", "spec.securityContext", "the pod security context"},
+                       {"claim_template", "claim", "spec.volumeClaimTemplates[]", "a claim per pod, mounted by its name (statefulset)"},
                    }});
   specs.push_back({BlockKind::Container, "container",
                    {
@@ -153,6 +158,35 @@ std::vector<BlockSpec> makeSpecs() {
                    },
                    {}});
   specs.push_back({BlockKind::EnvBlock, "env", {}, {}});
+  specs.push_back({BlockKind::StorageClass, "storage_class",
+                   {
+                       {"provisioner", "string", "provisioner", "the CSI driver that creates the volumes, e.g. \"ebs.csi.aws.com\""},
+                       {"parameters", "map", "parameters", "driver parameters (checked against what rig knows of the driver)"},
+                       {"reclaim_policy", "Delete | Retain", "reclaimPolicy", "what happens to a volume when its claim is deleted"},
+                       {"binding_mode", "Immediate | WaitForFirstConsumer", "volumeBindingMode", "when a volume is provisioned"},
+                       {"allow_expansion", "bool", "allowVolumeExpansion", "whether claims may grow"},
+                       {"mount_options", "list", "mountOptions", "mount options for volumes of this class"},
+                   },
+                   {
+                       {"parameters", "map", "parameters", "driver parameters"},
+                   }});
+  specs.push_back({BlockKind::VolumeAttributes, "volume_attributes",
+                   {
+                       {"driver", "string", "driverName", "the CSI driver, e.g. \"ebs.csi.aws.com\""},
+                       {"parameters", "map", "parameters", "attributes the driver changes on a live volume"},
+                   },
+                   {
+                       {"parameters", "map", "parameters", "attributes the driver changes on a live volume"},
+                   }});
+  specs.push_back({BlockKind::Claim, "claim",
+                   {
+                       {"size", "quantity", "spec.resources.requests.storage", "the requested size, e.g. `100Gi`"},
+                       {"access_modes", "list", "spec.accessModes", "ReadWriteOnce | ReadOnlyMany | ReadWriteMany | ReadWriteOncePod"},
+                       {"storage_class", "name or string", "spec.storageClassName", "a declared storage_class, or the name of one outside this build"},
+                       {"attributes", "name or string", "spec.volumeAttributesClassName", "a declared volume_attributes class (changeable on a live claim)"},
+                       {"volume_mode", "Filesystem | Block", "spec.volumeMode", "a filesystem (default) or a raw block device"},
+                   },
+                   {}});
   return specs;
 }
 

@@ -13,7 +13,8 @@ namespace rig::sema {
 
 enum class BlockKind {
   File, Workload, Container, Probe, LifecycleHook, Security, Capabilities, PodSecurity, StringMap,
-  ResourceMap, PortOptions, MountOptions, EnvBlock
+  ResourceMap, PortOptions, MountOptions, EnvBlock,
+  StorageClass, VolumeAttributes, Claim // storage (check_storage.cpp)
 };
 
 struct FieldSpec {

@@ -1,4 +1,5 @@
 #include "compiler/driver/driver.h"
+#include "compiler/emit/k8s/previous_output.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -38,6 +39,11 @@ std::unique_ptr<Compilation> compile(std::vector<SourceInput> inputs, const Comp
   checkOpts.modules = &c->modules;
   checkOpts.maxTemplateDepth = opts.maxTemplateDepth;
   checkOpts.maxExpandedItems = opts.maxExpandedItems;
+  if (!opts.previousOutput.empty()) {
+    std::string err;
+    if (!emit::readPreviousClaims(opts.previousOutput, checkOpts.previousClaims, err))
+      c->diags.report(DiagKind::PreviousOutputUnreadable, SourceRange{}, opts.previousOutput, err);
+  }
   c->program = check(files, c->sources, c->diags, checkOpts);
   if (opts.stopAfter == Phase::Check || c->diags.hasErrors()) return finish();
   c->verified = verify::verify(c->program, c->diags, opts.verify);

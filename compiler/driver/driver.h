@@ -35,6 +35,10 @@ struct CompileOptions {
   // Evaluation bounds (see CheckOptions).
   unsigned maxTemplateDepth = 64;
   size_t maxExpandedItems = 5'000'000;
+  // A directory a previous build wrote (`--previous DIR`, or the `-o`
+  // directory about to be replaced): claims' immutable fields are compared
+  // with it. Empty: nothing to compare.
+  std::string previousOutput;
 };
 
 struct SourceInput {

@@ -37,6 +37,37 @@ llvm::StringRef workloadKeyword(WorkloadKind k) {
   return "pod";
 }
 
+namespace {
+
+std::string params(const std::map<std::string, std::string> &m) {
+  std::string s;
+  for (const auto &[k, v] : m) s += fmt::format(" {}={}", k, v);
+  return s;
+}
+
+std::string dumpClaim(const Claim &c) {
+  std::string modes;
+  for (const std::string &m : c.accessModes) modes += (modes.empty() ? "" : ",") + m;
+  return fmt::format("{} size={} modes={}{}{}{}", c.name, c.size ? c.size->canonical() : "-",
+                     modes, c.storageClassSet ? " class=" + c.storageClass : "",
+                     c.attributesClass.empty() ? "" : " attributes=" + c.attributesClass,
+                     c.volumeMode.empty() ? "" : " mode=" + c.volumeMode);
+}
+
+// Storage objects, only when there are any (keeps other dumps unchanged).
+std::string dumpStorage(const StorageModel &st) {
+  std::string out;
+  for (const StorageClass &c : st.classes)
+    out += fmt::format("StorageClass {} provisioner={}{}\n", c.name, c.provisioner, params(c.parameters));
+  for (const VolumeAttributesClass &a : st.attributes)
+    out += fmt::format("VolumeAttributesClass {} driver={}{}\n", a.name, a.driver, params(a.parameters));
+  for (const Claim &c : st.claims) out += "PersistentVolumeClaim " + (c.ns.empty() ? "" : c.ns + "/") + dumpClaim(c) + "\n";
+  if (!st.empty() && st.limits != StorageLimits::Classic) out += fmt::format("storage_limits {}\n", k8s::storageLimitsName(st.limits).str());
+  return out;
+}
+
+} // namespace
+
 std::string dump(const Program &p) {
   std::string out = "target " + p.target.str() + "\n";
   auto container = [&](const Container &c) {
@@ -54,7 +85,9 @@ std::string dump(const Program &p) {
     for (const Container &c : w.pod.initContainers) container(c);
     for (const Container &c : w.pod.containers) container(c);
     for (const Volume &v : w.pod.volumes) out += fmt::format("  volume {} source={}\n", v.name, v.source);
+    for (const Claim &t : w.claimTemplates) out += "  claim_template " + dumpClaim(t) + "\n";
   }
+  out += dumpStorage(p.storage);
   return out;
 }
 

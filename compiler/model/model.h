@@ -135,7 +135,9 @@ struct Volume {
   std::optional<bool> readOnly;   // Claim
   std::optional<int64_t> defaultMode;
   std::optional<bool> optional;
+  bool claimExternal = false;     // Claim: `external: true`, a claim made outside this build
   SourceRange range;
+  SourceRange sourceRange;        // the source argument, e.g. the claim name
 };
 
 enum class QosClass { BestEffort, Burstable, Guaranteed };
@@ -189,6 +191,7 @@ struct Workload {
   StringMap podAnnotations; // on the pod template (the pod itself for kind Pod)
   std::optional<int64_t> replicas;
   std::string serviceName; // StatefulSet
+  std::vector<Claim> claimTemplates; // StatefulSet: spec.volumeClaimTemplates (storage.h)
   PodSpec pod;
   JobSpec job;            // Job, and CronJob's job template
   CronJobSpec cron;

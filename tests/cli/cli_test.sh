@@ -100,6 +100,32 @@ expect_rc 1 "binary file" "$RIG" check "$WORK/binary.rig"
 yes 'pod p { container c { image = "x:1" } }' | head -c 10485760 > "$WORK/big.rig"
 expect_rc 1 "10 MB file" timeout 120 "$RIG" check "$WORK/big.rig"
 
+# Storage: a build into an existing rig output compares claims with what it
+# wrote before; the storage class of a claim cannot change (E0609), its
+# attributes class can. --previous names the directory explicitly, and
+# --no-previous turns the comparison off.
+UP3="$ROOT/examples/ebs-iops-upgrade-3k"
+UP10="$ROOT/examples/ebs-iops-upgrade-10k"
+expect_rc 0 "storage: first build" "$RIG" build -o "$WORK/pvc" "$UP3"
+expect_rc 0 "storage: attributes class change accepted" "$RIG" build -o "$WORK/pvc" "$UP10"
+grep -q "volumeAttributesClassName: ebs-gp3-10k-iops" "$WORK/pvc/db/persistentvolumeclaim-postgres-data.yaml" && ok || bad "storage: upgraded claim not written"
+sed 's/storage_class = ebs_gp3_default$/storage_class = "ebs-io2"/' "$UP10/postgres.rig" > "$WORK/moved.rig"
+expect_rc 1 "storage: storage class change refused" "$RIG" build -o "$WORK/pvc" "$WORK/moved.rig"
+grep -q "E0609" "$WORK/stderr" && ok || bad "storage: no E0609"
+grep -q "volumeAttributesClassName: ebs-gp3-10k-iops" "$WORK/pvc/db/persistentvolumeclaim-postgres-data.yaml" && ok || bad "storage: refused build touched the output"
+expect_rc 1 "storage: check --previous" "$RIG" check --previous "$WORK/pvc" "$WORK/moved.rig"
+expect_rc 0 "storage: check without previous" "$RIG" check "$WORK/moved.rig"
+expect_rc 0 "storage: --no-previous" "$RIG" build --no-previous -o "$WORK/pvc" "$WORK/moved.rig"
+expect_rc 2 "storage: --previous without a directory" "$RIG" check "$WORK/moved.rig" --previous
+
+# A claim is mounted only from its own namespace (files set namespaces).
+printf 'claim shared { size = 1Gi, access_modes = [ReadWriteMany], storage_class = "efs-sc" }\n' > "$WORK/ns1.rig"
+printf 'namespace "shop"\npod p {\n  volume s = claim(shared)\n  container a {\n    image = "x:1"\n    mount s at "/s"\n  }\n}\n' > "$WORK/ns2.rig"
+expect_rc 1 "storage: claim from another namespace" "$RIG" check "$WORK/ns1.rig" "$WORK/ns2.rig"
+grep -q "declared in namespace \`default\`" "$WORK/stderr" && ok || bad "storage: no note naming the claim's namespace"
+sed 's/namespace "shop"//' "$WORK/ns2.rig" > "$WORK/ns3.rig"
+expect_rc 0 "storage: claim from the same namespace" "$RIG" check "$WORK/ns1.rig" "$WORK/ns3.rig"
+
 # The README's example compiles.
 awk '/^```rig$/{on=1;next} /^```$/{on=0} on' "$ROOT/README.md" > "$WORK/readme.rig"
 [ -s "$WORK/readme.rig" ] && ok || bad "README has no rig example"

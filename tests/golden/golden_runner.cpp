@@ -74,6 +74,10 @@ CaseOptions parseRunLine(const std::string &text) {
       o.compile.parse.maxFileBytes = std::stoull(w);
     } else if (w == "--werror") {
       o.compile.werror = true;
+    } else if (w == "--previous" && words >> w) {
+      o.compile.previousOutput = w; // relative to the repository root
+    } else if (w == "--previous") {
+      o.ok = false;
     } else {
       o.ok = false;
     }
@@ -270,8 +274,9 @@ int main(int argc, char **argv) {
   testing::InitGoogleTest(&argc, argv);
   for (int i = 1; i < argc; ++i)
     if (std::string(argv[i]) == "--autoupdate") gAutoupdate = true;
-  // Inputs are named relative to the repository root, as when rig runs
-  // there, so imports resolve the same way in every case.
+  // Inputs and `// RUN: --previous DIR` are named relative to the
+  // repository root, as when rig runs there, so imports and directories
+  // resolve the same way in every case and diagnostics print them as written.
   fs::current_path(kRoot);
   registerAll();
   return RUN_ALL_TESTS();

@@ -78,6 +78,18 @@ public:
       if (!w.serviceName.empty()) spec.setView("serviceName", w.serviceName);
       spec.set("selector", selector(w));
       spec.set("template", podTemplate(w));
+      if (!w.claimTemplates.empty()) {
+        Node templates = Node::list();
+        for (const model::Claim &c : w.claimTemplates) {
+          Node t = Node::map();
+          Node tm = Node::map();
+          tm.setView("name", c.name);
+          t.set("metadata", std::move(tm));
+          t.set("spec", claimSpec(c));
+          templates.push(std::move(t));
+        }
+        spec.set("volumeClaimTemplates", std::move(templates));
+      }
       break;
     case model::WorkloadKind::Job: jobSpec(spec, w); break;
     case model::WorkloadKind::CronJob: {

@@ -20,6 +20,9 @@ struct FeatureObject {
 };
 
 void emitStorageObjects(const model::Program &program, std::vector<FeatureObject> &out);
+// A claim's `spec`, shared by PersistentVolumeClaims and a StatefulSet's
+// volumeClaimTemplates (emit_storage.cpp).
+Node claimSpec(const model::Claim &c);
 void emitDeviceObjects(const model::Program &program, std::vector<FeatureObject> &out);
 void emitAppArmorObjects(const model::Program &program, std::vector<FeatureObject> &out);
 

@@ -2,6 +2,7 @@
 // exit code (0 success, 1 diagnostics with errors, 2 usage or I/O errors).
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -39,6 +40,9 @@ options:
   --max-input-size BYTES    refuse larger input files (default 67108864)
   --root DIR                project root that imports must stay inside (default: the first input's folder)
   --max-items N             most items templates and `for` may produce (default 5000000)
+  --previous DIR            a previous build's output, to check that claims keep their storage class
+                            (build -o DIR compares with DIR itself when rig wrote it)
+  --no-previous             do not compare with any previous build
 )";
 
 struct Args {
@@ -50,6 +54,7 @@ struct Args {
   std::string color = "auto";
   std::string depfile;
   std::string dump;
+  bool noPrevious = false;
 };
 
 int usageError(const std::string &msg) {
@@ -104,6 +109,12 @@ int parseArgs(int argc, char **argv, Args &a) {
       auto v = value("--color");
       if (v != "auto" && v != "always" && v != "never") return usageError("--color takes auto, always or never");
       a.color = *v;
+    } else if (is("--previous")) {
+      auto v = value("--previous");
+      if (!v || v->empty()) return usageError("--previous needs a directory");
+      a.opts.previousOutput = *v;
+    } else if (arg == "--no-previous") {
+      a.noPrevious = true;
     } else if (arg == "--werror") {
       a.opts.werror = true;
     } else if (is("--depfile")) {
@@ -159,6 +170,12 @@ int main(int argc, char **argv) {
   if (a.inputs.empty()) return usageError("no input files");
 
   bool toStdout = a.outDir == "-";
+  // The directory a build replaces is the previous state of its claims,
+  // when rig wrote it (it holds the marker).
+  if (a.noPrevious) a.opts.previousOutput.clear();
+  else if (a.opts.previousOutput.empty() && a.command == "build" && !toStdout &&
+           std::filesystem::exists(std::filesystem::path(a.outDir) / rig::kOutputMarker))
+    a.opts.previousOutput = a.outDir;
   if (a.command != "build" || !a.dump.empty()) a.opts.stopAfter = rig::Phase::Verify;
   if (a.dump == "ast") a.opts.stopAfter = rig::Phase::Parse;
   a.opts.streamOnly = toStdout;
