@@ -149,10 +149,12 @@ model::Program Checker::run(const ExpandedProgram &expanded) {
     if (declared == 0 && f->items.empty() && !expandedFile && !diags_.hasErrors())
       diags_.report(DiagKind::EmptyFile, SourceRange{f->id, 0, 0}, sm_.name(f->id).str());
   }
+  size_t firstCrossCheck = diags_.all().size();
   checkUniqueObjects();
   finishStorage();
   finishDevices();
   finishAppArmor();
+  labelAnyInstantiation(diags_, firstCrossCheck, expanded);
   return std::move(program_);
 }
 

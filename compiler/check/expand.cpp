@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "compiler/check/values.h"
 #include "llvm/ADT/STLExtras.h"
@@ -878,6 +879,24 @@ void labelInstantiations(Diagnostics &diags, size_t first, const std::vector<Ins
       if (contains(chain[(size_t)i].templateRange, d.range)) found = i;
     for (int i = found; i >= 0; i = chain[(size_t)i].parent)
       d.label(chain[(size_t)i].site, fmt::format("in `{}`, instantiated here", chain[(size_t)i].templateName));
+  }
+}
+
+void labelAnyInstantiation(Diagnostics &diags, size_t first, const ExpandedProgram &expanded) {
+  std::vector<Diagnostic> &all = diags.all();
+  for (size_t k = first; k < all.size(); ++k) {
+    Diagnostic &d = all[k];
+    std::vector<const Instantiation *> sites;
+    for (const auto &[item, chain] : expanded.instantiations)
+      for (const Instantiation &i : chain)
+        if (contains(i.templateRange, d.range)) sites.push_back(&i);
+    // Report order, not map order: stable across runs.
+    std::sort(sites.begin(), sites.end(), [](const Instantiation *a, const Instantiation *b) {
+      return std::make_tuple(a->site.file.value, a->site.begin) < std::make_tuple(b->site.file.value, b->site.begin);
+    });
+    for (size_t i = 0; i < sites.size() && i < 3; ++i)
+      d.label(sites[i]->site, fmt::format("in `{}`, instantiated here", sites[i]->templateName));
+    if (sites.size() > 3) d.note(fmt::format("and {} more instantiations", sites.size() - 3));
   }
 }
 

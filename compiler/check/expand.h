@@ -48,4 +48,9 @@ ExpandedProgram expand(llvm::ArrayRef<const ast::File *> files, const SourceMana
 // `first` on) inside the body of a template instantiated in `chain`.
 void labelInstantiations(Diagnostics &diags, size_t first, const std::vector<Instantiation> &chain);
 
+// For diagnostics reported after every item was checked (cross-object
+// rules), from index `first` on: labels on the instantiations whose
+// template holds them, wherever they were (at most three, then a count).
+void labelAnyInstantiation(Diagnostics &diags, size_t first, const ExpandedProgram &expanded);
+
 } // namespace rig::sema
