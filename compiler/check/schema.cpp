@@ -19,6 +19,18 @@ std::vector<BlockSpec> makeSpecs() {
                        {"daemonset", "workload", "apps/v1 DaemonSet", "one pod on every node"},
                        {"job", "workload", "batch/v1 Job", "pods that run to completion"},
                        {"cronjob", "workload", "batch/v1 CronJob", "a Job on a schedule"},
+                       {"apparmor", "profile", "out/apparmor/NAME", "an AppArmor profile, loaded on the nodes and referenced with `apparmor = NAME`"},
+                   }});
+  specs.push_back({BlockKind::AppArmorProfile, "apparmor profile",
+                   {},
+                   {
+                       {"flags", "flags", "flags=(…)", "profile flags: attach_disconnected, mediate_deleted, chroot_relative, complain, enforce, kill, audit"},
+                       {"mode", "complain | enforce | kill", "flags=(…)", "the profile's mode (default enforce)"},
+                       {"include", "abstractions.NAME", "include <abstractions/NAME>", "rules from an abstraction Debian's apparmor package ships"},
+                       {"variable", "variable", "@{NAME} = …", "`variable NAME \"/a\", \"/b\"`, used in paths as `@{NAME}`"},
+                       {"allow", "rule", "", "an allow rule: file permissions, exec, capability, network, mount, ptrace, signal, unix, change_profile"},
+                       {"deny", "rule", "deny …", "a deny rule; deny always wins over allow"},
+                       {"audit", "rule", "audit …", "`audit allow …` / `audit deny …`: log when the rule applies"},
                    }});
   specs.push_back({BlockKind::Workload, "workload",
                    {

@@ -55,6 +55,7 @@ std::string dump(const Program &p) {
     for (const Container &c : w.pod.containers) container(c);
     for (const Volume &v : w.pod.volumes) out += fmt::format("  volume {} source={}\n", v.name, v.source);
   }
+  out += dumpAppArmor(p.apparmor);
   return out;
 }
 
