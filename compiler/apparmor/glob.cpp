@@ -129,9 +129,7 @@ private:
     ByteSet s;
     bool negate = false;
     if (i_ < g_.size() && g_[i_] == '^') negate = true, ++i_;
-    bool first = true;
-    while (i_ < g_.size() && (g_[i_] != ']' || first)) {
-      first = false;
+    while (i_ < g_.size() && g_[i_] != ']') {
       unsigned char lo = (unsigned char)g_[i_];
       if (lo == '\\' && i_ + 1 < g_.size()) lo = (unsigned char)g_[++i_];
       ++i_;
@@ -243,6 +241,7 @@ std::vector<unsigned char> byteClasses(const std::vector<const Nfa *> &nfas) {
 
 std::optional<GlobError> checkGlob(std::string_view g) {
   std::vector<size_t> braces;
+  std::vector<int> commas; // per open brace
   for (size_t i = 0; i < g.size(); ++i) {
     char c = g[i];
     if (c == '\0') return GlobError{i, "a path cannot contain a NUL byte"};
@@ -257,17 +256,21 @@ std::optional<GlobError> checkGlob(std::string_view g) {
       i = close;
       continue;
     }
-    if (c == '{') braces.push_back(i);
+    if (c == '{') braces.push_back(i), commas.push_back(0);
+    else if (c == ',' && !braces.empty()) ++commas.back();
     else if (c == '}') {
       if (braces.empty()) return GlobError{i, "unbalanced `}` with no `{` before it"};
+      // apparmor_parser: "Invalid number of items between {}".
+      if (commas.back() == 0) return GlobError{braces.back(), "an alternation `{…}` needs at least two items separated by `,`"};
       braces.pop_back();
+      commas.pop_back();
     } else if (c == '[') {
       size_t j = i + 1;
       if (j < g.size() && g[j] == '^') ++j;
       if (j < g.size() && g[j] == ':') return GlobError{i, "POSIX character classes such as `[[:alpha:]]` are not supported"};
       if (j < g.size() && g[j] == '[' && j + 1 < g.size() && g[j + 1] == ':')
         return GlobError{i, "POSIX character classes such as `[[:alpha:]]` are not supported"};
-      if (j < g.size() && g[j] == ']') ++j; // a leading `]` is literal
+      if (j < g.size() && g[j] == ']') return GlobError{i, "an empty character class `[]`"};
       bool closed = false;
       for (; j < g.size(); ++j) {
         if (g[j] == '\\') {
@@ -298,8 +301,15 @@ std::string escapeGlob(std::string_view literal) {
   return out;
 }
 
-bool isPlainPath(std::string_view glob) {
-  return glob.find_first_of("*?[]{}\\") == std::string_view::npos && glob.find("@{") == std::string_view::npos;
+bool hasWildcard(std::string_view glob) {
+  for (size_t i = 0; i < glob.size(); ++i) {
+    if (glob[i] == '\\') {
+      ++i;
+      continue;
+    }
+    if (glob[i] == '*' || glob[i] == '?' || glob[i] == '[') return true;
+  }
+  return false;
 }
 
 Nfa unionOf(const std::vector<Nfa> &parts) {

@@ -50,8 +50,11 @@ std::optional<GlobError> checkGlob(std::string_view glob);
 Nfa compileGlob(std::string_view glob);
 // A glob's literal text with its special bytes escaped.
 std::string escapeGlob(std::string_view literal);
-// True when the glob has no special byte, i.e. names exactly one path.
-bool isPlainPath(std::string_view glob);
+// True when the glob has `*`, `?` or `[`. apparmor_parser gives rules
+// without one (plain paths, alternations and escapes included) priority
+// over wildcard rules for exec modes: only two wildcard rules, or two
+// wildcard-free rules, conflict where they overlap. Ask on the expanded glob.
+bool hasWildcard(std::string_view glob);
 // The union of several automata.
 Nfa unionOf(const std::vector<Nfa> &parts);
 

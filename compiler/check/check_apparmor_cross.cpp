@@ -105,7 +105,8 @@ void Checker::finishAppArmor() {
     auto limit = [&](const Rule &r, const char *what) {
       if (limited) return;
       limited = true;
-      diags_.report(DiagKind::AppArmorAnalysisLimit, r.pathRange, p.name, apparmor::kDefaultStateLimit, what);
+      diags_.report(DiagKind::AppArmorAnalysisLimit, r.pathRange, p.name, apparmor::kDefaultStateLimit, what)
+          .note("globs this large can also exceed apparmor_parser's own limit on DFA states (\"Too many states\")");
     };
     // Exec modes on overlapping globs.
     for (size_t j = 0; j < p.rules.size(); ++j) {
@@ -115,27 +116,21 @@ void Checker::finishAppArmor() {
         const Rule &a = p.rules[i];
         if (a.cls != Class::File || a.deny || a.exec.empty()) continue;
         if (a.exec == b.exec && a.target == b.target) continue;
-        std::string ea = au.expand(a.path), eb = au.expand(b.path);
-        bool plainA = apparmor::isPlainPath(ea), plainB = apparmor::isPlainPath(eb);
-        std::string witness;
-        if (plainA && plainB) {
-          if (ea != eb) continue;
-          witness = ea;
-        } else if (plainA || plainB) {
-          continue; // a plain path wins over a glob
-        } else {
-          apparmor::Answer ans = apparmor::findPath({&au.rule(i), &au.rule(j)});
-          if (ans.verdict == apparmor::Verdict::Limit) {
-            limit(b, "exec modes");
-            continue;
-          }
-          if (ans.verdict != apparmor::Verdict::Found) continue;
-          witness = ans.witness;
+        // A rule without wildcards wins over a wildcard rule; two of the same
+        // kind conflict wherever they overlap (alternations count as plain:
+        // `/usr/bin/{foo,bar} ix` + `/usr/bin/foo px` is rejected).
+        if (apparmor::hasWildcard(au.expand(a.path)) != apparmor::hasWildcard(au.expand(b.path))) continue;
+        apparmor::Answer ans = apparmor::findPath({&au.rule(i), &au.rule(j)});
+        if (ans.verdict == apparmor::Verdict::Limit) {
+          limit(b, "exec modes");
+          continue;
         }
+        if (ans.verdict != apparmor::Verdict::Found) continue;
+        std::string witness = ans.witness;
         auto modeText = [](const Rule &r) { return r.exec + (r.target.empty() ? "" : " -> " + r.target); };
         diags_.report(DiagKind::AppArmorExecConflict, b.pathRange, modeText(a), modeText(b), witness)
             .label(a.pathRange, fmt::format("`{}` here", modeText(a)))
-            .note("a plain path may override a glob, but two globs that overlap need the same exec mode");
+            .note("a path without wildcards (`*`, `?`, `[…]`) may override a wildcard rule; otherwise overlapping rules need the same exec mode");
         break;
       }
     }
