@@ -74,6 +74,8 @@ CaseOptions parseRunLine(const std::string &text) {
       o.compile.parse.maxFileBytes = std::stoull(w);
     } else if (w == "--werror") {
       o.compile.werror = true;
+    } else if (w == "--no-apparmor-loader") {
+      o.compile.emit.appArmorLoader = false;
     } else {
       o.ok = false;
     }
