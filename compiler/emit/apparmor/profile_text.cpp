@@ -10,11 +10,22 @@ namespace {
 using Rule = model::AppArmorRule;
 using Class = model::AppArmorRule::Class;
 
-// Paths are quoted only when they must be (a space); globs keep their meaning
-// either way.
+// Paths are quoted only when they must be: whitespace, `#` (a comment) or a
+// `,` outside braces (the end of the rule). Globs keep their meaning either way.
 std::string path(const std::string &p) {
-  if (p.find_first_of(" \t") != std::string::npos) return "\"" + p + "\"";
-  return p;
+  bool quote = false;
+  int depth = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    char c = p[i];
+    if (c == '\\') {
+      ++i;
+      continue;
+    }
+    if (c == '{') ++depth;
+    else if (c == '}') --depth;
+    else if (c == ' ' || c == '\t' || c == '#' || (c == ',' && depth == 0)) quote = true;
+  }
+  return quote ? "\"" + p + "\"" : p;
 }
 
 std::string list(const std::vector<std::string> &items, const char *sep) {
