@@ -620,8 +620,15 @@ bool Checker::checkAppArmorDeclaration(const ast::Declaration &d) {
   llvm::StringRef n = name->first;
   if (n.empty() || !std::isalnum((unsigned char)n[0]) ||
       !llvm::all_of(n, [](char ch) { return std::islower((unsigned char)ch) || std::isdigit((unsigned char)ch) || ch == '-' || ch == '.' || ch == '_'; })) {
-    diags_.report(DiagKind::InvalidName, name->second, "AppArmor profile", name->first,
-                  "must start with a lowercase letter or digit and hold only lowercase letters, digits, `-`, `.` and `_`");
+    diags_.report(DiagKind::AppArmorBadName, name->second, name->first,
+                  "it must start with a lowercase letter or digit and hold only lowercase letters, digits, `-`, `.` and `_`");
+    return true;
+  }
+  // `apparmor = unconfined` and `= runtime_default` mean the built-in
+  // profiles: a profile with either name could never be referenced.
+  if (d.nameWord()->text == "unconfined" || d.nameWord()->text == "runtime_default") {
+    diags_.report(DiagKind::AppArmorBadName, name->second, name->first,
+                  "it is reserved: `apparmor = " + d.nameWord()->text + "` means the built-in profile");
     return true;
   }
   for (const model::AppArmorProfile &other : program_.apparmor.profiles)
