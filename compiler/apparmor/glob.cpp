@@ -272,6 +272,7 @@ std::optional<GlobError> checkGlob(std::string_view g) {
         return GlobError{i, "POSIX character classes such as `[[:alpha:]]` are not supported"};
       if (j < g.size() && g[j] == ']') return GlobError{i, "an empty character class `[]`"};
       bool closed = false;
+      size_t first = j;
       for (; j < g.size(); ++j) {
         if (g[j] == '\\') {
           ++j;
@@ -281,6 +282,9 @@ std::optional<GlobError> checkGlob(std::string_view g) {
           closed = true;
           break;
         }
+        // apparmor_parser rejects `[a-]`; a leading `-` is literal.
+        if (g[j] == '-' && j > first && j + 1 < g.size() && g[j + 1] == ']')
+          return GlobError{j, "a range in `[…]` needs an end (write `\\-` for a literal `-`)"};
       }
       if (!closed) return GlobError{i, "unclosed character class `[`"};
       i = j;

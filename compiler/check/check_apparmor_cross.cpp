@@ -227,7 +227,7 @@ void Checker::finishAppArmor() {
             Diagnostic &d = diags_.report(DiagKind::AppArmorDeniedExec, at.valid() ? at : c.nameRange, what, c.name,
                                           command[0], p->name);
             d.label(r->pathRange, "denied here");
-            if (which != command[0]) d.note(fmt::format("`{}` is looked up on the PATH and found as `{}`", command[0], which));
+            if (which != command[0]) d.note(fmt::format("`{}` is looked up on the PATH and may resolve to `{}`", command[0], which));
           }
         };
         checkRun(c.command, c.commandRange, "the command");

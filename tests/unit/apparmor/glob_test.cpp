@@ -175,7 +175,8 @@ TEST(AppArmorGlob, SyntaxErrors) {
   EXPECT_FALSE(checkGlob("/a/{b,c}/[a-z]*"));
   EXPECT_FALSE(checkGlob("/a/{b,}"));
   EXPECT_FALSE(checkGlob("@{HOME}/x"));
-  for (const char *bad : {"/a/{b,c", "/a/b}", "/a/[bc", "/a/[[:alpha:]]", "/a/{b}", "/a/[]", "/a/\\", "/a/{b,{c}}"})
+  EXPECT_FALSE(checkGlob("/a/[-a]"));
+  for (const char *bad : {"/a/{b,c", "/a/b}", "/a/[bc", "/a/[[:alpha:]]", "/a/{b}", "/a/[]", "/a/\\", "/a/{b,{c}}", "/a/[a-]"})
     EXPECT_TRUE(checkGlob(bad)) << bad;
   EXPECT_EQ(checkGlob("/etc/{a,b")->offset, 5u);
 }
