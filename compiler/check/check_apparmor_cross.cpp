@@ -253,7 +253,8 @@ void Checker::finishAppArmor() {
           std::string mp = m.path;
           while (mp.size() > 1 && mp.back() == '/') mp.pop_back();
           std::string base = apparmor::escapeGlob(mp == "/" ? "" : mp);
-          apparmor::Nfa under = apparmor::unionOf({apparmor::compileGlob(base + "/"), apparmor::compileGlob(base + "/**")});
+          // What the container writes lives below the mount point.
+          apparmor::Nfa under = apparmor::compileGlob(base + "/**");
           apparmor::Answer ans = apparmor::findPath({&under, &*denyWrite});
           if (ans.verdict == apparmor::Verdict::Found)
             diags_.report(DiagKind::AppArmorDeniedMountWrite, m.range, c.name, m.volume, m.path, p->name, ans.witness)
@@ -266,7 +267,7 @@ void Checker::finishAppArmor() {
           // Abstractions grant writes of their own (base: /dev/null, …): with
           // includes, only deny rules covering every path deny every write.
           if (!p->includes.empty())
-            allowWrite = apparmor::unionOf({apparmor::compileGlob("/"), apparmor::compileGlob("/**")});
+            allowWrite = apparmor::compileGlob("/**"); // every path but `/` itself, which is never written
           bool deniesAll = !allowWrite;
           if (allowWrite) {
             apparmor::Answer ans = apparmor::findPath({&*allowWrite}, denyWrite ? &*denyWrite : nullptr);
