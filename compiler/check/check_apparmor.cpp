@@ -75,14 +75,13 @@ struct AppArmorProfileChecker {
     std::vector<std::pair<std::string, SourceRange>> modes; // exec modes as given
     bool sawExec = false;
     SourceRange execRange;
-    auto addLetter = [&](char l, SourceRange at) {
+    auto addLetter = [&](char l) {
       if (letters.find(l) == std::string::npos) letters += l;
-      (void)at;
     };
     while (i < ws.size() && ws[i]->kind == ast::Word::Kind::Name) {
       llvm::StringRef w = ws[i]->text;
       if (auto l = permissionLetter(w)) {
-        addLetter(*l, ws[i]->range);
+        addLetter(*l);
         ++i;
         continue;
       }
@@ -208,17 +207,16 @@ struct AppArmorProfileChecker {
         }
         return false;
       }
-      for (char ch : lets) addLetter(ch, ws[i]->range);
+      for (char ch : lets) addLetter(ch);
       if (!exec.empty()) {
         if (!modes.empty() || !r.exec.empty() || sawExec) {
-          diags.report(DiagKind::AppArmorTwoExecModes, ws[i]->range, modes.empty() ? r.exec : modes[0].first, exec);
+          diags.report(DiagKind::AppArmorTwoExecModes, ws[i]->range, modes.empty() ? std::string("exec") : modes[0].first, exec);
           return false;
         }
         sawExec = true;
         execRange = ws[i]->range;
         modes.emplace_back(exec, ws[i]->range);
-        r.exec = exec == "x" ? "" : exec;
-        if (exec == "x") r.exec = "x";
+        r.exec = exec; // a bare `x` is checked below: deny rules only
       }
       ++i;
     }
