@@ -311,12 +311,17 @@ std::optional<model::AppArmorRef> Checker::appArmorRef(const Value &v) {
     ref.profile = *name;
     return ref;
   }
+  if (v.kind == Value::Kind::Symbol && !llvm::StringRef(v.text).contains('.')) {
+    // A bare name is a profile declared in rig, maybe in a later file:
+    // finishAppArmor resolves it or reports it.
+    ref.kind = model::AppArmorRef::Kind::Localhost;
+    ref.profile = v.text;
+    ref.declared = true;
+    return ref;
+  }
   if (v.kind == Value::Kind::Symbol) {
-    // A bare name must be a profile declared in rig; none is declared yet.
-    Diagnostic &d = diags_.report(DiagKind::UndefinedName, v.range, v.text, "as an AppArmor profile");
-    std::string close = closestMatch(v.text, llvm::ArrayRef<llvm::StringRef>{"runtime_default", "unconfined"});
-    if (!close.empty()) d.note(fmt::format("did you mean `{}`?", close)).fix(v.range, close);
-    else d.note(fmt::format("to use a profile already loaded on the nodes, write `localhost(\"{}\")`", v.text));
+    diags_.report(DiagKind::UndefinedName, v.range, v.text, "as an AppArmor profile")
+        .note(fmt::format("to use a profile already loaded on the nodes, write `localhost(\"{}\")`", v.text));
   } else if (!v.isError()) {
     diags_.report(DiagKind::TypeMismatch, v.range,
                   "`runtime_default`, `unconfined` or `localhost(\"profile\")` for `apparmor`", describe(v));

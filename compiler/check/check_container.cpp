@@ -169,6 +169,7 @@ void Checker::checkContainer(const ast::Declaration &d, model::ContainerRole rol
       if (auto s = ex_.oneOf(v, "image pull policy", allowed)) c.imagePullPolicy = *s;
     } else if (f == "command") {
       if (auto l = ex_.stringList(v, "`command`")) c.command = *l;
+      c.commandRange = v.range;
     } else if (f == "args") {
       if (auto l = ex_.stringList(v, "`args`")) c.args = *l;
     } else if (f == "working_dir") {
@@ -444,7 +445,7 @@ void Checker::checkSecurity(const ast::Declaration &x, model::SecurityContext &s
     diags_.report(DiagKind::SyntaxError, x.range, "expected `security { … }`");
     return;
   }
-  auto capList = [&](const Value &v, std::vector<std::string> &out, llvm::StringRef what) {
+  auto capList = [&](const Value &v, std::vector<std::string> &out, std::vector<SourceRange> *ranges, llvm::StringRef what) {
     if (v.kind != Value::Kind::List) {
       if (!v.isError()) diags_.report(DiagKind::TypeMismatch, v.range, fmt::format("a list of capabilities for `{}`", what.str()), describe(v));
       return;
@@ -463,6 +464,7 @@ void Checker::checkSecurity(const ast::Declaration &x, model::SecurityContext &s
         continue;
       }
       out.push_back(name);
+      if (ranges) ranges->push_back(cap.range);
     }
   };
   BlockHandlers h;
@@ -482,7 +484,8 @@ void Checker::checkSecurity(const ast::Declaration &x, model::SecurityContext &s
     }
     BlockHandlers ch;
     ch.attribute = [&](const ast::Attribute &a, const Value &v) {
-      capList(v, a.dottedName() == "add" ? sec.capAdd : sec.capDrop, a.dottedName());
+      bool add = a.dottedName() == "add";
+      capList(v, add ? sec.capAdd : sec.capDrop, add ? &sec.capAddRanges : nullptr, a.dottedName());
     };
     walkBlock(*cd.body, BlockKind::Capabilities, "`capabilities`", ch);
   };

@@ -23,6 +23,18 @@ std::vector<BlockSpec> makeSpecs() {
                        {"volume_attributes", "volume attributes class", "storage.k8s.io VolumeAttributesClass", "attributes a driver can change on a live volume (IOPS, throughput)"},
                        {"claim", "claim", "v1 PersistentVolumeClaim", "a persistent volume claim"},
                        {"storage_limits", "classic | late_2025", "", "which published driver limits storage checks use (default classic)"},
+                       {"apparmor", "profile", "out/apparmor/NAME", "an AppArmor profile, loaded on the nodes and referenced with `apparmor = NAME`"},
+                   }});
+  specs.push_back({BlockKind::AppArmorProfile, "apparmor profile",
+                   {},
+                   {
+                       {"flags", "flags", "flags=(…)", "profile flags: attach_disconnected, mediate_deleted, chroot_relative, complain, enforce, kill, audit"},
+                       {"mode", "complain | enforce | kill", "flags=(…)", "the profile's mode (default enforce)"},
+                       {"include", "abstractions.NAME", "include <abstractions/NAME>", "rules from an abstraction Debian's apparmor package ships"},
+                       {"variable", "variable", "@{NAME} = …", "`variable NAME \"/a\", \"/b\"`, used in paths as `@{NAME}`"},
+                       {"allow", "rule", "", "an allow rule: file permissions, exec, capability, network, mount, ptrace, signal, unix, change_profile"},
+                       {"deny", "rule", "deny …", "a deny rule; deny always wins over allow"},
+                       {"audit", "rule", "audit …", "`audit allow …` / `audit deny …`: log when the rule applies"},
                    }});
   specs.push_back({BlockKind::Workload, "workload",
                    {
@@ -36,7 +48,7 @@ std::vector<BlockSpec> makeSpecs() {
                        {"service_name", "string", "spec.serviceName", "the governing headless service (statefulset)"},
                        {"node_selector", "map", "spec.nodeSelector", "node labels the pods must run on"},
                        {"host_network", "bool", "spec.hostNetwork", "use the node's network namespace"},
-                       {"apparmor", "runtime_default | unconfined | localhost(\"name\")", "spec.securityContext.appArmorProfile", "the pod's AppArmor profile"},
+                       {"apparmor", "runtime_default | unconfined | NAME | localhost(\"name\")", "spec.securityContext.appArmorProfile", "the pod's AppArmor profile"},
                        {"seccomp", "runtime_default | unconfined", "spec.securityContext.seccompProfile", "the pod's seccomp profile"},
                        {"completions", "int", "spec.completions", "successful pods needed (job)"},
                        {"parallelism", "int", "spec.parallelism", "pods running at once (job)"},
@@ -71,7 +83,7 @@ std::vector<BlockSpec> makeSpecs() {
                        {"args", "list", "args", "arguments (replace the image's CMD)"},
                        {"working_dir", "string", "workingDir", "the working directory"},
                        {"port", "int", "ports[].containerPort", "an unnamed port"},
-                       {"apparmor", "runtime_default | unconfined | localhost(\"name\")", "securityContext.appArmorProfile", "the container's AppArmor profile"},
+                       {"apparmor", "runtime_default | unconfined | NAME | localhost(\"name\")", "securityContext.appArmorProfile", "the container's AppArmor profile"},
                        {"seccomp", "runtime_default | unconfined", "securityContext.seccompProfile", "the container's seccomp profile"},
                        {"env", "map", "env[]", "environment variables"},
                    },

@@ -13,7 +13,7 @@ namespace rig::sema {
 
 enum class BlockKind {
   File, Workload, Container, Probe, LifecycleHook, Security, Capabilities, PodSecurity, StringMap,
-  ResourceMap, PortOptions, MountOptions, EnvBlock,
+  ResourceMap, PortOptions, MountOptions, EnvBlock, AppArmorProfile,
   StorageClass, VolumeAttributes, Claim // storage (check_storage.cpp)
 };
 

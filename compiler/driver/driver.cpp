@@ -1,5 +1,6 @@
 #include "compiler/driver/driver.h"
 #include "compiler/emit/k8s/previous_output.h"
+#include "compiler/emit/apparmor/profile_text.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -49,7 +50,15 @@ std::unique_ptr<Compilation> compile(std::vector<SourceInput> inputs, const Comp
   c->verified = verify::verify(c->program, c->diags, opts.verify);
   if (opts.stopAfter == Phase::Verify) return finish();
   if (opts.werror && c->diags.warningCount() > 0) return finish();
-  if (!c->diags.hasErrors()) c->outputs = emit::emitKubernetes(c->program, opts.emit, opts.streamOnly);
+  if (!c->diags.hasErrors()) {
+    c->outputs = emit::emitKubernetes(c->program, opts.emit, opts.streamOnly);
+    // Profile texts go beside the manifests, not into kustomization.yaml.
+    if (!opts.streamOnly) {
+      for (emit::OutputFile &f : emit::appArmorProfileFiles(c->program)) c->outputs.files.push_back(std::move(f));
+      std::sort(c->outputs.files.begin(), c->outputs.files.end(),
+                [](const emit::OutputFile &a, const emit::OutputFile &b) { return a.path < b.path; });
+    }
+  }
   return finish();
 }
 

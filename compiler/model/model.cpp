@@ -88,6 +88,7 @@ std::string dump(const Program &p) {
     for (const Claim &t : w.claimTemplates) out += "  claim_template " + dumpClaim(t) + "\n";
   }
   out += dumpStorage(p.storage);
+  out += dumpAppArmor(p.apparmor);
   return out;
 }
 

@@ -88,6 +88,7 @@ struct AppArmorRef {
   enum class Kind { RuntimeDefault, Unconfined, Localhost };
   Kind kind = Kind::RuntimeDefault;
   std::string profile; // Localhost: the profile name loaded on the node
+  bool declared = false; // a bare name: an `apparmor` profile declared in rig (resolved after every file)
   SourceRange range;
 };
 
@@ -95,6 +96,7 @@ struct SecurityContext {
   std::optional<int64_t> runAsUser, runAsGroup;
   std::optional<bool> runAsNonRoot, readOnlyRootFilesystem, allowPrivilegeEscalation, privileged;
   std::vector<std::string> capAdd, capDrop;
+  std::vector<SourceRange> capAddRanges; // parallel to capAdd
   std::optional<AppArmorRef> appArmor;
   std::string seccomp; // "" | RuntimeDefault | Unconfined
   bool empty() const {
@@ -111,6 +113,7 @@ struct Container {
   ContainerRole role = ContainerRole::Main;
   std::string image, imagePullPolicy, workingDir;
   std::vector<std::string> command, args;
+  SourceRange commandRange;
   std::vector<EnvVar> env;
   std::vector<Port> ports;
   std::optional<Probe> liveness, readiness, startup;

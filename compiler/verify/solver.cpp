@@ -54,6 +54,52 @@ Solver::Term Solver::lor(const std::vector<Term> &ts) {
 }
 Solver::Term Solver::lnot(Term t) { return impl_->add(!impl_->terms[t]); }
 
+Solver::Term Solver::stringVar(const std::string &name) { return impl_->add(impl_->ctx.string_const(name.c_str())); }
+Solver::Term Solver::stringConst(const std::string &value) {
+  // The (pointer, length) form takes bytes literally; the C-string form
+  // would interpret `\u{..}` escapes.
+  return impl_->add(impl_->ctx.string_val(value.data(), static_cast<unsigned>(value.size())));
+}
+// Terms are created before any reference into `terms` is taken: adding one
+// may reallocate the vector.
+Solver::Term Solver::reLiteral(const std::string &value) {
+  Term s = stringConst(value);
+  z3::expr re = z3::to_re(impl_->terms[s]);
+  return impl_->add(re);
+}
+Solver::Term Solver::reRange(char lo, char hi) {
+  Term l = stringConst(std::string(1, lo));
+  Term h = stringConst(std::string(1, hi));
+  z3::expr re = z3::range(impl_->terms[l], impl_->terms[h]);
+  return impl_->add(re);
+}
+Solver::Term Solver::reUnion(const std::vector<Term> &res) {
+  z3::sort str = impl_->ctx.string_sort();
+  z3::sort reSort = impl_->ctx.re_sort(str);
+  if (res.empty()) return impl_->add(z3::re_empty(reSort));
+  z3::expr u = impl_->terms[res[0]];
+  for (size_t i = 1; i < res.size(); ++i) u = u + impl_->terms[res[i]]; // regex union is operator+
+  return impl_->add(u);
+}
+Solver::Term Solver::reConcat(const std::vector<Term> &res) {
+  if (res.empty()) return reLiteral("");
+  z3::expr c = impl_->terms[res[0]];
+  for (size_t i = 1; i < res.size(); ++i) c = z3::concat(c, impl_->terms[res[i]]);
+  return impl_->add(c);
+}
+Solver::Term Solver::reIntersect(const std::vector<Term> &res) { return impl_->add(z3::re_intersect(impl_->vec(res))); }
+Solver::Term Solver::reComplement(Term re) { return impl_->add(z3::re_complement(impl_->terms[re])); }
+Solver::Term Solver::reStar(Term re) { return impl_->add(z3::star(impl_->terms[re])); }
+Solver::Term Solver::inRe(Term str, Term re) { return impl_->add(z3::in_re(impl_->terms[str], impl_->terms[re])); }
+std::string Solver::stringValue(Term t) {
+  try {
+    z3::expr v = impl_->solver.get_model().eval(impl_->terms[t], true);
+    return v.is_string_value() ? v.get_string() : std::string();
+  } catch (const z3::exception &) {
+    return std::string();
+  }
+}
+
 void Solver::add(Term t) { impl_->solver.add(impl_->terms[t]); }
 void Solver::addTracked(Term t, const std::string &label) {
   z3::expr lit = impl_->ctx.bool_const(("track!" + label).c_str());

@@ -33,6 +33,22 @@ public:
   Term lor(const std::vector<Term> &ts);
   Term lnot(Term t);
 
+  // Strings and regular expressions (used as an independent oracle for the
+  // AppArmor glob automata; Z3's string solver is too slow for the checker
+  // itself, see solver-notes.md). Literals are taken byte for byte.
+  Term stringVar(const std::string &name);
+  Term stringConst(const std::string &value);
+  Term reLiteral(const std::string &value);
+  Term reRange(char lo, char hi);   // one character in lo..hi
+  Term reUnion(const std::vector<Term> &res);     // empty: matches nothing
+  Term reConcat(const std::vector<Term> &res);    // empty: the empty string
+  Term reIntersect(const std::vector<Term> &res);
+  Term reComplement(Term re);
+  Term reStar(Term re);
+  Term inRe(Term str, Term re);
+  // After Sat: the value of a string variable in the model.
+  std::string stringValue(Term t);
+
   void add(Term t);
   // Adds `t` tracked under `label`; unsatCore() returns the labels involved.
   void addTracked(Term t, const std::string &label);

@@ -44,6 +44,17 @@ expect_rc 0 "build" "$RIG" build -o "$WORK/out" "$EX"
 [ -f "$WORK/out/pod-webapp-with-sidecar.yaml" ] && ok || bad "build: manifest missing"
 [ -f "$WORK/out/kustomization.yaml" ] && ok || bad "build: kustomization.yaml missing"
 
+# AppArmor: profile text beside the manifests (not in kustomization.yaml),
+# the node loader, and --no-apparmor-loader.
+AA="$ROOT/examples/apparmor-nginx-strict"
+expect_rc 0 "build apparmor" "$RIG" build -o "$WORK/aa" "$AA"
+[ -f "$WORK/aa/apparmor/k8s-nginx-strict" ] && ok || bad "apparmor: profile text missing"
+[ -f "$WORK/aa/kube-system/daemonset-rig-apparmor-loader.yaml" ] && ok || bad "apparmor: loader missing"
+grep -q apparmor/ "$WORK/aa/kustomization.yaml" && bad "apparmor: profile listed in kustomization.yaml" || ok
+expect_rc 0 "build apparmor without loader" "$RIG" build --no-apparmor-loader -o "$WORK/aa2" "$AA"
+[ -f "$WORK/aa2/apparmor/k8s-nginx-strict" ] && ok || bad "--no-apparmor-loader: profile text missing"
+[ ! -e "$WORK/aa2/kube-system" ] && ok || bad "--no-apparmor-loader: loader still emitted"
+
 # All or nothing: a failing build leaves the existing output untouched.
 before=$(cd "$WORK/out" && find . -type f -exec md5sum {} + | sort)
 expect_rc 1 "failing build" "$RIG" build -o "$WORK/out" "$WORK/bad.rig"

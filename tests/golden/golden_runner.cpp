@@ -78,6 +78,8 @@ CaseOptions parseRunLine(const std::string &text) {
       o.compile.previousOutput = w; // relative to the repository root
     } else if (w == "--previous") {
       o.ok = false;
+    } else if (w == "--no-apparmor-loader") {
+      o.compile.emit.appArmorLoader = false;
     } else {
       o.ok = false;
     }

@@ -485,7 +485,7 @@ EmitResult emitKubernetes(const model::Program &program, const EmitOptions &opts
   // Cluster objects and the classes and claims workloads use come first, so
   // a stream applied in order creates them before their users.
   std::vector<FeatureObject> features;
-  emitAppArmorObjects(program, features);
+  emitAppArmorObjects(program, opts, features);
   emitStorageObjects(program, features);
   emitDeviceObjects(program, features);
   for (FeatureObject &f : features) {

@@ -16,6 +16,10 @@ struct EmitOptions {
   // Also write kustomization.yaml listing every object, so that
   // `kubectl apply -k DIR` works.
   bool kustomization = true;
+  // With rig-declared AppArmor profiles, also emit the ConfigMap and
+  // DaemonSet that load them on the nodes; off for clusters that
+  // distribute profiles another way (the Security Profiles Operator, …).
+  bool appArmorLoader = true;
 };
 
 struct OutputFile {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "compiler/emit/k8s/document.h"
+#include "compiler/emit/k8s/emit_k8s.h"
 #include "compiler/model/model.h"
 
 namespace rig::emit {
@@ -24,6 +25,7 @@ void emitStorageObjects(const model::Program &program, std::vector<FeatureObject
 // volumeClaimTemplates (emit_storage.cpp).
 Node claimSpec(const model::Claim &c);
 void emitDeviceObjects(const model::Program &program, std::vector<FeatureObject> &out);
-void emitAppArmorObjects(const model::Program &program, std::vector<FeatureObject> &out);
+// Off with EmitOptions::appArmorLoader = false (`--no-apparmor-loader`).
+void emitAppArmorObjects(const model::Program &program, const EmitOptions &opts, std::vector<FeatureObject> &out);
 
 } // namespace rig::emit

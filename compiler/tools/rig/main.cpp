@@ -36,6 +36,8 @@ options:
   --werror                  treat warnings as errors
   --depfile FILE            also write a Make depfile for the build
   --no-kustomization        do not write kustomization.yaml
+  --no-apparmor-loader      do not emit the DaemonSet and ConfigMap that load
+                            rig's AppArmor profiles on the nodes
   --dump ast|model          print a phase's result instead of building
   --max-input-size BYTES    refuse larger input files (default 67108864)
   --root DIR                project root that imports must stay inside (default: the first input's folder)
@@ -121,6 +123,8 @@ int parseArgs(int argc, char **argv, Args &a) {
       auto v = value("--depfile");
       if (!v) return usageError("--depfile needs a file name");
       a.depfile = *v;
+    } else if (arg == "--no-apparmor-loader") {
+      a.opts.emit.appArmorLoader = false;
     } else if (arg == "--no-kustomization") {
       a.opts.emit.kustomization = false;
     } else if (is("--dump")) {
