@@ -254,6 +254,19 @@ private:
         bindImport(i, *imp);
       } else if (auto *l = dyn_cast<ast::LetDecl>(it.get())) {
         if (l->type && !knownType(*l->type)) continue;
+        // A name bound by a later `let` would read as a bare symbol here;
+        // say what is wrong instead.
+        bool early = false;
+        forEachName(*l->value, [&](const ast::NameExpr &n) {
+          if (env.values.count(n.name) || !laterLet(i, *l, n.name)) return;
+          diags_.report(DiagKind::UndefinedName, n.range, n.name, "yet; its `let` comes later in the file")
+              .label(laterLet(i, *l, n.name)->name.range, "declared here");
+          early = true;
+        });
+        if (early) {
+          envs_[i].values[l->name.name] = Value::error(l->value->range);
+          continue;
+        }
         Value v = eval(*l->value, top);
         if (l->type && !hasType(v, *l->type)) {
           diags_.report(DiagKind::TypeMismatch, l->value->range, typeText(*l->type), describe(v));
@@ -276,6 +289,59 @@ private:
       }
     }
     envs_[i].state = ModuleEnv::State::Done;
+  }
+
+  // The top-level `let` of `name` after `current` in file `i`, if any.
+  const ast::LetDecl *laterLet(size_t i, const ast::LetDecl &current, llvm::StringRef name) const {
+    bool after = false;
+    for (const ast::ItemPtr &it : files_[i]->items) {
+      auto *l = dyn_cast<ast::LetDecl>(it.get());
+      if (!l) continue;
+      if (l == &current) after = true;
+      else if (after && l->name.name == name) return l;
+    }
+    return nullptr;
+  }
+
+  static void forEachName(const ast::Expr &e, llvm::function_ref<void(const ast::NameExpr &)> f) {
+    switch (e.kind) {
+    case ast::ExprKind::Name: f(cast<ast::NameExpr>(e)); return;
+    case ast::ExprKind::String:
+      for (const ast::StringPart &p : cast<ast::StringExpr>(e).parts)
+        if (p.expr) forEachName(*p.expr, f);
+      return;
+    case ast::ExprKind::List:
+      for (const ast::ExprPtr &x : cast<ast::ListExpr>(e).elements) forEachName(*x, f);
+      return;
+    case ast::ExprKind::Map:
+      for (const ast::MapEntry &m : cast<ast::MapExpr>(e).entries) forEachName(*m.value, f);
+      return;
+    case ast::ExprKind::Member: forEachName(*cast<ast::MemberExpr>(e).base, f); return;
+    case ast::ExprKind::Call:
+      for (const ast::Argument &a : cast<ast::CallExpr>(e).args) forEachName(*a.value, f);
+      return;
+    case ast::ExprKind::Index:
+      forEachName(*cast<ast::IndexExpr>(e).base, f);
+      forEachName(*cast<ast::IndexExpr>(e).index, f);
+      return;
+    case ast::ExprKind::Unary: forEachName(*cast<ast::UnaryExpr>(e).operand, f); return;
+    case ast::ExprKind::Binary:
+      forEachName(*cast<ast::BinaryExpr>(e).lhs, f);
+      forEachName(*cast<ast::BinaryExpr>(e).rhs, f);
+      return;
+    case ast::ExprKind::Range:
+      forEachName(*cast<ast::RangeExpr>(e).lo, f);
+      forEachName(*cast<ast::RangeExpr>(e).hi, f);
+      return;
+    case ast::ExprKind::Conditional: {
+      auto &c = cast<ast::ConditionalExpr>(e);
+      forEachName(*c.cond, f);
+      forEachName(*c.then, f);
+      forEachName(*c.otherwise, f);
+      return;
+    }
+    default: return;
+    }
   }
 
   bool declareName(ModuleEnv &env, const ast::Ident &name, llvm::StringRef what) {
