@@ -1,12 +1,431 @@
+// Failure rules (podFailurePolicy) under the job controller's semantics: the
+// first rule that matches a failed pod decides. A failed pod is modelled as
+// an exit code per container (0 = did not fail; init containers and
+// sidecars included) and the pod conditions present. Z3 decides, per rule,
+// whether any failure reaches it past the earlier rules (and if not, which
+// earlier rules take its failures: a minimised unsat core), and per pair of
+// rules with different actions whether a failure reaches the first while
+// also matching the second. Exit-code sets are encoded as intervals, one
+// solver is reused through push/pop, and every query is bounded by
+// VerifyOptions (rlimit, timeout, seed).
+//
+// Witnesses come from the solver's model but are shrunk by the concrete
+// semantics below (fewer failed containers, smaller codes) so what users
+// read is small and does not depend on how the model happened to look.
+#include <bitset>
+#include <map>
+
+#include <fmt/format.h>
+
 #include "compiler/verify/properties.h"
+#include "compiler/verify/solver.h"
 
 namespace rig::verify {
 
+namespace {
+
+using model::FailureRule;
+
+// A rule with its names resolved to indexes of a FailureRuleSpace.
+struct CompiledRule {
+  bool exit = true;
+  int container = -1;        // -1: any container
+  bool unknownContainer = false;
+  std::bitset<256> codes;    // exit codes (1..255) it matches
+  std::vector<int> conditions;
+};
+
+CompiledRule compile(const FailureRule &r, const FailureRuleSpace &space) {
+  CompiledRule c;
+  if (r.match == FailureRule::Match::Conditions) {
+    c.exit = false;
+    for (const std::string &name : r.conditions) {
+      auto it = std::find(space.conditions.begin(), space.conditions.end(), name);
+      if (it != space.conditions.end()) c.conditions.push_back(static_cast<int>(it - space.conditions.begin()));
+    }
+    return c;
+  }
+  if (!r.container.empty()) {
+    auto it = std::find(space.containers.begin(), space.containers.end(), r.container);
+    if (it == space.containers.end()) c.unknownContainer = true;
+    else c.container = static_cast<int>(it - space.containers.begin());
+  }
+  for (const model::ExitRange &x : r.matchedCodes())
+    for (int v = x.lo; v <= x.hi; ++v) c.codes.set(v);
+  return c;
+}
+
+bool matches(const CompiledRule &r, const FailedPod &pod) {
+  if (!r.exit) {
+    for (int c : r.conditions)
+      if (pod.conditions[c]) return true;
+    return false;
+  }
+  if (r.unknownContainer) return false;
+  if (r.container >= 0) {
+    int code = pod.exitCodes[r.container];
+    return code > 0 && r.codes.test(code);
+  }
+  for (int code : pod.exitCodes)
+    if (code > 0 && r.codes.test(code)) return true;
+  return false;
+}
+
+int firstMatch(const std::vector<CompiledRule> &rules, const FailedPod &pod) {
+  for (size_t i = 0; i < rules.size(); ++i)
+    if (matches(rules[i], pod)) return static_cast<int>(i);
+  return -1;
+}
+
+bool isFailure(const FailedPod &pod) {
+  for (int c : pod.exitCodes)
+    if (c > 0) return true;
+  for (bool b : pod.conditions)
+    if (b) return true;
+  return false;
+}
+
+// Makes `pod` smaller while `keep` holds: drop conditions and failed
+// containers, then lower each remaining exit code.
+template <typename Pred> void shrink(FailedPod &pod, Pred keep) {
+  for (size_t i = 0; i < pod.conditions.size(); ++i) {
+    if (!pod.conditions[i]) continue;
+    pod.conditions[i] = false;
+    if (!isFailure(pod) || !keep(pod)) pod.conditions[i] = true;
+  }
+  for (size_t i = 0; i < pod.exitCodes.size(); ++i) {
+    int old = pod.exitCodes[i];
+    if (old == 0) continue;
+    pod.exitCodes[i] = 0;
+    if (isFailure(pod) && keep(pod)) continue;
+    for (int v = 1; v <= old; ++v) {
+      pod.exitCodes[i] = v;
+      if (keep(pod)) break;
+    }
+  }
+}
+
+std::string rangesText(const std::vector<model::ExitRange> &ranges) {
+  std::string s;
+  for (const model::ExitRange &r : ranges) {
+    if (!s.empty()) s += ", ";
+    s += r.lo == r.hi ? fmt::format("{}", r.lo) : fmt::format("{}..{}", r.lo, r.hi);
+  }
+  return s;
+}
+
+std::vector<model::ExitRange> toRanges(const std::bitset<256> &codes) {
+  std::vector<model::ExitRange> out;
+  for (int v = 1; v <= 255; ++v) {
+    if (!codes.test(v)) continue;
+    if (!out.empty() && out.back().hi + 1 == v) out.back().hi = v;
+    else out.push_back({v, v});
+  }
+  return out;
+}
+
+// The Z3 encoding of one job's rules.
+class Encoding {
+public:
+  Encoding(Solver &s, const FailureRuleSpace &space, const std::vector<CompiledRule> &rules) : s_(s), space_(space) {
+    // Containers no rule names are interchangeable: one variable stands for
+    // all of them (the first such container, in witnesses).
+    std::vector<bool> named(space.containers.size(), false);
+    for (const CompiledRule &r : rules)
+      if (r.exit && r.container >= 0) named[r.container] = true;
+    int representative = -1;
+    for (size_t c = 0; c < space.containers.size(); ++c) {
+      if (!named[c] && representative >= 0) continue;
+      if (!named[c]) representative = static_cast<int>(c);
+      containerOfVar_.push_back(static_cast<int>(c));
+      Solver::Term e = s.intVar(fmt::format("exit!{}", c));
+      varOfContainer_.emplace(static_cast<int>(c), e);
+      vars_.push_back(e);
+      s.add(s.le(s.intConst(0), e));
+      s.add(s.le(e, s.intConst(255)));
+    }
+    for (size_t i = 0; i < space.conditions.size(); ++i) conds_.push_back(s.boolVar(fmt::format("cond!{}", i)));
+    // A failed pod shows a failed container or a condition.
+    std::vector<Solver::Term> failed;
+    for (Solver::Term e : vars_) failed.push_back(s.le(s.intConst(1), e));
+    for (Solver::Term c : conds_) failed.push_back(c);
+    s.add(s.lor(failed));
+    for (const CompiledRule &r : rules) match_.push_back(matchTerm(r));
+  }
+
+  Solver::Term match(size_t rule) const { return match_[rule]; }
+
+  FailedPod model() {
+    FailedPod pod;
+    pod.exitCodes.assign(space_.containers.size(), 0);
+    for (size_t v = 0; v < vars_.size(); ++v) pod.exitCodes[containerOfVar_[v]] = static_cast<int>(s_.intValue(vars_[v]));
+    for (Solver::Term c : conds_) pod.conditions.push_back(s_.boolValue(c));
+    return pod;
+  }
+
+private:
+  Solver::Term inCodes(Solver::Term e, const std::bitset<256> &codes) {
+    std::vector<Solver::Term> parts;
+    for (const model::ExitRange &r : toRanges(codes)) {
+      if (r.lo == r.hi) parts.push_back(s_.eq(e, s_.intConst(r.lo)));
+      else parts.push_back(s_.land({s_.le(s_.intConst(r.lo), e), s_.le(e, s_.intConst(r.hi))}));
+    }
+    return s_.lor(parts);
+  }
+  Solver::Term matchTerm(const CompiledRule &r) {
+    std::vector<Solver::Term> parts;
+    if (!r.exit) {
+      for (int c : r.conditions) parts.push_back(conds_[c]);
+    } else if (!r.unknownContainer) {
+      if (r.container >= 0) parts.push_back(inCodes(varOfContainer_.at(r.container), r.codes));
+      else
+        for (Solver::Term e : vars_) parts.push_back(inCodes(e, r.codes));
+    }
+    return s_.lor(parts);
+  }
+
+  Solver &s_;
+  const FailureRuleSpace &space_;
+  std::vector<Solver::Term> vars_;
+  std::vector<int> containerOfVar_;
+  std::map<int, Solver::Term> varOfContainer_;
+  std::vector<Solver::Term> conds_;
+  std::vector<Solver::Term> match_;
+};
+
+// A job's rules as a cache key: jobs with the same containers and rules
+// share one analysis.
+std::string signature(const model::Workload &w, const FailureRuleSpace &space) {
+  std::string key;
+  for (const std::string &c : space.containers) key += c + ",";
+  key += "|";
+  for (const FailureRule &r : w.job.failureRules) key += describeRule(r) + ";";
+  return key;
+}
+
+} // namespace
+
+FailureRuleSpace FailureRuleSpace::of(const model::Workload &w) {
+  FailureRuleSpace space;
+  for (const auto *list : {&w.pod.initContainers, &w.pod.containers})
+    for (const model::Container &c : *list) space.containers.push_back(c.name);
+  for (const FailureRule &r : w.job.failureRules)
+    for (const std::string &c : r.conditions)
+      if (std::find(space.conditions.begin(), space.conditions.end(), c) == space.conditions.end()) space.conditions.push_back(c);
+  return space;
+}
+
+bool ruleMatches(const FailureRule &rule, const FailureRuleSpace &space, const FailedPod &pod) {
+  return matches(compile(rule, space), pod);
+}
+
+int firstMatchingRule(const std::vector<FailureRule> &rules, const FailureRuleSpace &space, const FailedPod &pod) {
+  for (size_t i = 0; i < rules.size(); ++i)
+    if (ruleMatches(rules[i], space, pod)) return static_cast<int>(i);
+  return -1;
+}
+
+std::string describeFailure(const FailureRuleSpace &space, const FailedPod &pod) {
+  std::vector<std::string> parts;
+  for (size_t c = 0; c < pod.exitCodes.size(); ++c)
+    if (pod.exitCodes[c] > 0) parts.push_back(fmt::format("exit {} in `{}`", pod.exitCodes[c], space.containers[c]));
+  for (size_t c = 0; c < pod.conditions.size(); ++c)
+    if (pod.conditions[c]) parts.push_back(fmt::format("condition `{}`", space.conditions[c]));
+  if (parts.empty()) return "a failure without exit code or condition";
+  std::string s = parts.front();
+  for (size_t i = 1; i < parts.size(); ++i) s += (i + 1 == parts.size() ? " and " : ", ") + parts[i];
+  return s;
+}
+
+std::string describeRule(const FailureRule &r) {
+  if (r.match == FailureRule::Match::Conditions) {
+    std::string s = "condition ";
+    for (size_t i = 0; i < r.conditions.size(); ++i) s += (i ? ", " : "") + r.conditions[i];
+    return s + " => " + model::failureActionRigName(r.action);
+  }
+  std::vector<model::ExitRange> listed;
+  for (int v : r.values) {
+    if (!listed.empty() && listed.back().hi + 1 == v) listed.back().hi = v;
+    else listed.push_back({v, v});
+  }
+  return fmt::format("exit {}{}{} => {}", r.notIn ? "not in " : "", rangesText(listed), r.container.empty() ? "" : " in " + r.container,
+                     model::failureActionRigName(r.action));
+}
+
+std::string workloadKey(const model::Workload &w) {
+  return fmt::format("{}/{}/{}", model::workloadKeyword(w.kind).str(), w.ns, w.name);
+}
+
+FailureRuleAnalysis analyzeFailureRules(const model::Workload &w, Solver &solver) {
+  FailureRuleAnalysis a;
+  a.workloadKey = workloadKey(w);
+  const std::vector<FailureRule> &rules = w.job.failureRules;
+  FailureRuleSpace space = FailureRuleSpace::of(w);
+  std::vector<CompiledRule> compiled;
+  for (const FailureRule &r : rules) compiled.push_back(compile(r, space));
+  a.rules.resize(rules.size());
+
+  auto inconclusive = [&](SolverResult r) {
+    a.conclusive = false;
+    a.inconclusiveReason = fmt::format("the solver answered `{}` within its limits", solverResultName(r));
+  };
+
+  solver.push();
+  Encoding enc(solver, space, compiled);
+
+  // 1. Reachability: rule k acts on some failure iff match_k and no earlier match.
+  for (size_t k = 0; k < rules.size() && a.conclusive; ++k) {
+    solver.push();
+    solver.add(enc.match(k));
+    for (size_t j = 0; j < k; ++j) solver.addTracked(solver.lnot(enc.match(j)), std::to_string(j));
+    SolverResult res = solver.check();
+    std::vector<size_t> core;
+    if (res == SolverResult::Unsat)
+      for (const std::string &label : solver.unsatCore()) core.push_back(std::stoul(label));
+    solver.pop();
+    if (res == SolverResult::Sat) continue;
+    if (res != SolverResult::Unsat) {
+      inconclusive(res);
+      break;
+    }
+    a.rules[k].reachable = false;
+    // Keep only the earlier rules that are needed: drop each in turn.
+    std::sort(core.begin(), core.end());
+    for (size_t idx = 0; idx < core.size();) {
+      solver.push();
+      solver.add(enc.match(k));
+      for (size_t j : core)
+        if (j != core[idx]) solver.add(solver.lnot(enc.match(j)));
+      SolverResult r = solver.check();
+      solver.pop();
+      if (r == SolverResult::Unsat) core.erase(core.begin() + static_cast<long>(idx));
+      else if (r == SolverResult::Sat) ++idx;
+      else {
+        inconclusive(r);
+        break;
+      }
+    }
+    a.rules[k].shadowedBy = core;
+  }
+
+  // 2. Overlaps: a failure that rule i decides and rule j (i < j, another
+  // action) also matches.
+  for (size_t j = 0; j < rules.size() && a.conclusive; ++j) {
+    if (!a.rules[j].reachable) continue;
+    for (size_t i = 0; i < j && a.conclusive; ++i) {
+      if (!a.rules[i].reachable || rules[i].action == rules[j].action) continue;
+      const CompiledRule &ri = compiled[i], &rj = compiled[j];
+      // One container, one exit code: disjoint codes on the same container never meet.
+      if (ri.exit && rj.exit && ri.container >= 0 && ri.container == rj.container && (ri.codes & rj.codes).none()) continue;
+      solver.push();
+      solver.add(enc.match(i));
+      solver.add(enc.match(j));
+      for (size_t h = 0; h < i; ++h) solver.add(solver.lnot(enc.match(h)));
+      SolverResult res = solver.check();
+      FailedPod pod;
+      if (res == SolverResult::Sat) pod = enc.model();
+      solver.pop();
+      if (res == SolverResult::Unsat) continue;
+      if (res != SolverResult::Sat) {
+        inconclusive(res);
+        break;
+      }
+      auto keep = [&](const FailedPod &p) { return firstMatch(compiled, p) == static_cast<int>(i) && matches(rj, p); };
+      if (!keep(pod)) continue; // cannot happen: the model satisfies both; be safe
+      shrink(pod, keep);
+      a.overlaps.push_back({i, j, describeFailure(space, pod)});
+    }
+  }
+
+  // 3. Is any failure left to the default? The per-container lists below
+  // say which; a failure of several containers is uncovered only if each
+  // of its parts is.
+  bool anyUncovered = false;
+  if (a.conclusive) {
+    solver.push();
+    for (size_t r = 0; r < rules.size(); ++r) solver.add(solver.lnot(enc.match(r)));
+    SolverResult res = solver.check();
+    solver.pop();
+    if (res == SolverResult::Sat) anyUncovered = true;
+    else if (res != SolverResult::Unsat) inconclusive(res);
+  }
+  solver.pop();
+
+  // The decision table, per failure of one container or one condition.
+  std::vector<std::vector<std::bitset<256>>> decides(rules.size(), std::vector<std::bitset<256>>(space.containers.size()));
+  std::vector<std::bitset<256>> uncovered(space.containers.size());
+  FailedPod pod;
+  pod.exitCodes.assign(space.containers.size(), 0);
+  pod.conditions.assign(space.conditions.size(), false);
+  for (size_t c = 0; c < space.containers.size(); ++c) {
+    for (int v = 1; v <= 255; ++v) {
+      pod.exitCodes[c] = v;
+      int r = firstMatch(compiled, pod);
+      if (r >= 0) decides[r][c].set(v);
+      else uncovered[c].set(v);
+    }
+    pod.exitCodes[c] = 0;
+  }
+  for (size_t r = 0; r < rules.size(); ++r)
+    for (size_t c = 0; c < space.containers.size(); ++c)
+      if (decides[r][c].any()) a.rules[r].decides.push_back({space.containers[c], toRanges(decides[r][c])});
+  for (size_t k = 0; k < space.conditions.size(); ++k) {
+    pod.conditions[k] = true;
+    int r = firstMatch(compiled, pod);
+    if (r >= 0) a.rules[r].conditions.push_back(space.conditions[k]);
+    else a.uncoveredConditions.push_back(space.conditions[k]);
+    pod.conditions[k] = false;
+  }
+  if (anyUncovered || !a.conclusive)
+    for (size_t c = 0; c < space.containers.size(); ++c)
+      if (uncovered[c].any()) a.uncovered.push_back({space.containers[c], toRanges(uncovered[c])});
+  return a;
+}
+
 void verifyFailureRules(const model::Program &program, Diagnostics &diags, const VerifyOptions &opts, VerifyResult &result) {
-  (void)program;
-  (void)diags;
-  (void)opts;
-  (void)result;
+  std::optional<Solver> solver;
+  std::map<std::string, FailureRuleAnalysis> cache;
+  for (const model::Workload &w : program.workloads) {
+    if (w.kind != model::WorkloadKind::Job && w.kind != model::WorkloadKind::CronJob) continue;
+    const std::vector<FailureRule> &rules = w.job.failureRules;
+    if (rules.empty()) continue;
+    if (!solver) solver.emplace(opts);
+    std::string sig = signature(w, FailureRuleSpace::of(w));
+    auto cached = cache.find(sig);
+    FailureRuleAnalysis a = cached != cache.end() ? cached->second : analyzeFailureRules(w, *solver);
+    if (cached == cache.end()) cache.emplace(sig, a);
+    a.workloadKey = workloadKey(w);
+    ++result.propertiesChecked;
+    llvm::StringRef kw = model::workloadKeyword(w.kind);
+    if (!a.conclusive) {
+      ++result.inconclusive;
+      diags.report(DiagKind::FailureRulesInconclusive, w.nameRange, kw.str(), w.name, a.inconclusiveReason);
+    }
+    for (size_t k = 0; k < a.rules.size(); ++k) {
+      const FailureRuleAnalysis::Rule &r = a.rules[k];
+      if (r.reachable) continue;
+      std::string why;
+      if (r.shadowedBy.empty()) {
+        why = "it matches no failure";
+        if (rules[k].notIn) why += " (`not in` lists every exit code from 1 to 255)";
+      } else {
+        std::string list;
+        for (size_t i = 0; i < r.shadowedBy.size(); ++i)
+          list += fmt::format("{}{}", i == 0 ? "" : i + 1 == r.shadowedBy.size() ? " and " : ", ", r.shadowedBy[i] + 1);
+        why = fmt::format("every failure it matches is taken first by rule{} {}", r.shadowedBy.size() > 1 ? "s" : "", list);
+      }
+      Diagnostic &d = diags.report(DiagKind::ShadowedFailureRule, rules[k].range, k + 1, describeRule(rules[k]), why);
+      for (size_t i : r.shadowedBy) d.label(rules[i].range, fmt::format("rule {} (`{}`) matches first", i + 1, describeRule(rules[i])));
+      if (!r.shadowedBy.empty()) d.note("rules are tried in order and the first match decides: move this rule up or remove it");
+    }
+    for (const FailureRuleAnalysis::Overlap &o : a.overlaps) {
+      const char *first = model::failureActionRigName(rules[o.first].action);
+      const char *second = model::failureActionRigName(rules[o.second].action);
+      diags.report(DiagKind::OverlappingFailureRules, rules[o.second].range, o.witness, o.first + 1, first, o.second + 1, second, o.first + 1)
+          .label(rules[o.first].range, fmt::format("rule {} decides first", o.first + 1));
+    }
+    result.failureRules.push_back(std::move(a));
+  }
 }
 
 } // namespace rig::verify

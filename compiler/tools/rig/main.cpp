@@ -37,6 +37,7 @@ options:
   --no-kustomization        do not write kustomization.yaml
   --dump ast|model          print a phase's result instead of building
   --max-input-size BYTES    refuse larger input files (default 67108864)
+  --solver-rlimit N         bound each Z3 query to N resource units (default 50000000)
 )";
 
 struct Args {
@@ -120,6 +121,12 @@ int parseArgs(int argc, char **argv, Args &a) {
       unsigned long long n = v ? std::strtoull(v->c_str(), &end, 10) : 0;
       if (!v || v->empty() || *end) return usageError("--max-input-size takes a number of bytes");
       a.opts.parse.maxFileBytes = n;
+    } else if (is("--solver-rlimit")) {
+      auto v = value("--solver-rlimit");
+      char *end = nullptr;
+      unsigned long long n = v ? std::strtoull(v->c_str(), &end, 10) : 0;
+      if (!v || v->empty() || *end || n == 0) return usageError("--solver-rlimit takes a positive number of Z3 resource units");
+      a.opts.verify.rlimit = n;
     } else if (arg == "--") {
       for (++i; i < argc; ++i) a.inputs.push_back(argv[i]);
     } else if (arg.size() > 1 && arg[0] == '-') {
