@@ -315,6 +315,11 @@ FailureRuleAnalysis analyzeFailureRules(const model::Workload &w, Solver &solver
     for (size_t i = 0; i < j && a.conclusive; ++i) {
       if (!a.rules[i].reachable || rules[i].action == rules[j].action) continue;
       const CompiledRule &ri = compiled[i], &rj = compiled[j];
+      // A condition rule before exit-code rules is the documented idiom
+      // (`DisruptionTarget => ignore` first): the condition says why the pod
+      // was stopped and the exit code is only the kill signal's echo. The
+      // reverse order is the surprising one and is reported.
+      if (!ri.exit && rj.exit) continue;
       // One container, one exit code: disjoint codes on the same container never meet.
       if (ri.exit && rj.exit && ri.container >= 0 && ri.container == rj.container && (ri.codes & rj.codes).none()) continue;
       solver.push();
