@@ -18,6 +18,13 @@ std::string rangesText(const std::vector<model::ExitRange> &ranges) {
   return s;
 }
 
+// 21600 -> "6h", 90 -> "90s": as a rig duration reads.
+std::string durationText(int64_t s) {
+  if (s % 3600 == 0) return fmt::format("{}h", s / 3600);
+  if (s % 60 == 0) return fmt::format("{}m", s / 60);
+  return fmt::format("{}s", s);
+}
+
 std::string actionMeaning(model::FailureAction a, const model::JobSpec &j) {
   switch (a) {
   case model::FailureAction::FailJob: return "the job fails at once (reason `PodFailurePolicy`); running pods are terminated";
@@ -55,9 +62,11 @@ std::string outcome(const model::Workload &w) {
     int64_t limit = j.backoffLimit.value_or(6);
     out += fmt::format("    counted failures: failure {} fails the job (reason `BackoffLimitExceeded`; `backoff_limit = {}`{})\n", limit + 1,
                        limit, j.backoffLimit ? "" : ", the default");
+    if (w.pod.restartPolicy == "OnFailure")
+      out += "    with `restart_policy = OnFailure` containers restart in place, and each restart counts as a failure\n";
   }
   if (j.activeDeadlineSeconds)
-    out += fmt::format("    after {}s the job fails whatever its pods do (reason `DeadlineExceeded`)\n", *j.activeDeadlineSeconds);
+    out += fmt::format("    after {} the job fails whatever its pods do (reason `DeadlineExceeded`)\n", durationText(*j.activeDeadlineSeconds));
   if (!j.successRules.empty()) {
     out += "    success policy (failure policies are evaluated first): the job succeeds (`SuccessCriteriaMet`, then `Complete`) as soon as\n";
     for (const model::SuccessRule &r : j.successRules) {
