@@ -244,6 +244,16 @@ void Checker::checkFailureRule(const ast::FailureRule &rule, model::Workload &w)
 
   r.match = model::FailureRule::Match::ExitCodes;
   r.notIn = rule.notIn;
+  if (!rule.conditions.empty()) {
+    // Rules are OR-ed in order, never AND-ed: "exit 137 unless evicted" is
+    // an eviction rule first, then the exit-code rule.
+    SourceRange both = SourceRange::join(rule.conditions.front().range, rule.conditions.back().range);
+    diags_.report(DiagKind::FailureRuleBothMatches, both)
+        .note(fmt::format("write two rules and put the condition first: `on condition {} => …`, then `on exit … => {}`; the first "
+                          "match decides",
+                          rule.conditions.front().name, rule.action.name));
+    r.range = SourceRange();
+  }
   std::bitset<256> seen;
   bool ok = true;
   auto parseCode = [&](const std::string &text, SourceRange where, int &out) {

@@ -612,7 +612,8 @@ private:
   }
 
   // failureRule : KW_ON ruleMatch '=>' IDENT ;
-  // ruleMatch : KW_EXIT KW_NOT? KW_IN? valueSet (KW_IN IDENT)? | KW_CONDITION IDENT (',' IDENT)* ;
+  // ruleMatch : KW_EXIT KW_NOT? KW_IN? valueSet (KW_IN IDENT)? (KW_AND KW_CONDITION IDENT (',' IDENT)*)?
+  //           | KW_CONDITION IDENT (',' IDENT)* ;
   // valueSet : valueElem (',' valueElem)* ;  valueElem : NUMBER ('..' NUMBER)? ;
   ast::ItemPtr failureRule() {
     uint32_t start = take().begin;
@@ -641,6 +642,15 @@ private:
       if (cur() == K_IN) {
         advance();
         d->container = expectIdent();
+      }
+      if (cur() == K_AND) { // `and condition X, Y`: the checker rejects it with a reason
+        advance();
+        expect(K_CONDITION);
+        d->conditions.push_back(expectIdent());
+        while (cur() == T_COMMA) {
+          advance();
+          d->conditions.push_back(expectIdent());
+        }
       }
     } else if (cur() == K_CONDITION) {
       advance();

@@ -254,7 +254,17 @@ public:
           if (nums.size() > 1) ev.hi = nums[1]->getText();
           d->values.push_back(std::move(ev));
         }
-      if (m->IDENT()) d->container = ident(m->IDENT());
+      // IDENTs before `and` name the container, after it the conditions.
+      bool afterAnd = false;
+      for (antlr4::tree::ParseTree *child : m->children) {
+        auto *t = dynamic_cast<antlr4::tree::TerminalNode *>(child);
+        if (!t) continue;
+        if (t->getSymbol()->getType() == P::KW_AND) afterAnd = true;
+        else if (t->getSymbol()->getType() == P::IDENT) {
+          if (afterAnd) d->conditions.push_back(ident(t));
+          else d->container = ident(t);
+        }
+      }
     } else if (auto *m = dynamic_cast<P::ConditionMatchContext *>(c->ruleMatch())) {
       d->match = ast::FailureRule::Match::Condition;
       for (auto *id : m->IDENT()) d->conditions.push_back(ident(id));
