@@ -28,9 +28,14 @@ def main():
         out.append(f"job bench_{j} {{\n  completion_mode = Indexed\n  completions = 10\n  backoff_limit_per_index = 1\n")
         out.append('  init setup { image = "busybox:1.36" }\n  sidecar proxy { image = "envoy:1.30" }\n')
         out.append('  container loader { image = "loader:1" }\n  container trainer { image = "trainer:1" }\n')
-        for _ in range(20 if with_rules else 0):
+        seen = set()
+        while len(seen) < (20 if with_rules else 0):
             op, values = rule_values(rng)
             container = rng.choice(containers)
+            key = (op, values[0] if op == "in" else sum(values), container)
+            if key in seen:
+                continue  # the same match twice is an error (E0510), not a benchmark
+            seen.add(key)
             out.append(f"  on exit {op} {', '.join(map(str, values))} in {container} => {rng.choice(actions)}\n")
         out.append("}\n")
     sys.stdout.write("".join(out))

@@ -182,8 +182,15 @@ void Checker::checkSuccessPolicy(const Value &v, model::Workload &w) {
     bool ok = true;
     for (const Value::Entry &e : r->entries) {
       if (e.key == "succeeded_indexes") {
-        if (auto s = ex_.string(*e.value, "`succeeded_indexes`")) rule.succeededIndexes = *s;
-        else ok = false;
+        if (auto s = ex_.string(*e.value, "`succeeded_indexes`")) {
+          rule.succeededIndexes = *s;
+          if (s->empty()) {
+            diags_.report(DiagKind::InvalidSuccessPolicy, e.value->range, "`succeeded_indexes` is empty; list indexes such as \"0,2-5\"");
+            ok = false;
+          }
+        } else {
+          ok = false;
+        }
       } else if (e.key == "succeeded_count") {
         if (auto n = ex_.integer(*e.value, "`succeeded_count`", 0, INT32_MAX)) rule.succeededCount = n;
         else ok = false;

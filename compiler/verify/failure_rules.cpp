@@ -9,11 +9,17 @@
 // solver is reused through push/pop, and every query is bounded by
 // VerifyOptions (rlimit, timeout, seed).
 //
-// Witnesses come from the solver's model but are shrunk by the concrete
-// semantics below (fewer failed containers, smaller codes) so what users
-// read is small and does not depend on how the model happened to look.
+// As in placement, construction comes first and the solver refutes: a
+// failure built from the exit-code sets and checked against the concrete
+// semantics proves a rule reachable or an overlap real (and is the smallest
+// witness, independent of any solver model); the solver is asked for what
+// construction does not settle: unreachable rules (with a minimised unsat
+// core naming the earlier rules), overlaps no construction found, and
+// whether any failure is left uncovered. A witness taken from a solver model
+// is shrunk by the concrete semantics before users see it.
 #include <bitset>
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -124,6 +130,110 @@ std::vector<model::ExitRange> toRanges(const std::bitset<256> &codes) {
   return out;
 }
 
+// A failure whose first match is rule `i` and that also matches rule `j`
+// (or only the first, with j < 0), built from the exit-code sets: the
+// components (one failed container, or one condition) that no earlier rule
+// matches, one for `i` and one for `j` that can coexist. The smallest such
+// failure, or nullopt. Callers check it against the concrete semantics, so
+// a witness found here is a proof; when there is none the solver is asked.
+std::optional<FailedPod> constructWitness(const std::vector<CompiledRule> &rules, const FailureRuleSpace &space, size_t i, int j,
+                                          const std::vector<size_t> *earlier = nullptr) {
+  size_t nc = space.containers.size(), nk = space.conditions.size();
+  std::vector<std::bitset<256>> free(nc);
+  for (auto &b : free) b.set(), b.reset(0);
+  std::vector<bool> condFree(nk, true);
+  std::vector<size_t> before;
+  if (earlier) before = *earlier;
+  else
+    for (size_t h = 0; h < i; ++h) before.push_back(h);
+  for (size_t h : before) {
+    const CompiledRule &r = rules[h];
+    if (!r.exit) {
+      for (int k : r.conditions) condFree[k] = false;
+    } else if (!r.unknownContainer) {
+      for (size_t c = 0; c < nc; ++c)
+        if (r.container < 0 || r.container == static_cast<int>(c)) free[c] &= ~r.codes;
+    }
+  }
+  // The components a rule can match past the earlier rules: (container, codes) or a condition.
+  struct Component {
+    int container = -1; // -1: a condition
+    int condition = -1;
+    std::bitset<256> codes;
+  };
+  auto components = [&](const CompiledRule &r) {
+    std::vector<Component> out;
+    if (!r.exit) {
+      for (int k : r.conditions)
+        if (condFree[k]) out.push_back({-1, k, {}});
+    } else if (!r.unknownContainer) {
+      for (size_t c = 0; c < nc; ++c)
+        if ((r.container < 0 || r.container == static_cast<int>(c)) && (free[c] & r.codes).any())
+          out.push_back({static_cast<int>(c), -1, free[c] & r.codes});
+    }
+    return out;
+  };
+  auto lowest = [](const std::bitset<256> &b) {
+    for (int v = 1; v < 256; ++v)
+      if (b.test(v)) return v;
+    return 0;
+  };
+  FailedPod pod;
+  pod.exitCodes.assign(nc, 0);
+  pod.conditions.assign(nk, false);
+  auto set = [&](const Component &c, const std::bitset<256> &codes) {
+    if (c.container >= 0) pod.exitCodes[c.container] = lowest(codes);
+    else pod.conditions[c.condition] = true;
+  };
+  std::vector<Component> ci = components(rules[i]);
+  if (ci.empty()) return std::nullopt;
+  if (j < 0) {
+    set(ci.front(), ci.front().codes);
+    return pod;
+  }
+  std::vector<Component> cj = components(rules[j]);
+  // One component matching both: the same container with a shared code, or the same condition.
+  for (const Component &a : ci)
+    for (const Component &b : cj) {
+      if (a.container >= 0 && a.container == b.container && (a.codes & b.codes).any()) {
+        set(a, a.codes & b.codes);
+        return pod;
+      }
+      if (a.container < 0 && a.condition == b.condition) {
+        set(a, {});
+        return pod;
+      }
+    }
+  // Two components that can come together: a failed container and a
+  // condition, or two conditions. Two failed containers are not looked for:
+  // for any two rules on different containers such a failure exists, and
+  // the first rule decides it; explain says so once instead of a note per pair.
+  for (const Component &a : ci)
+    for (const Component &b : cj) {
+      bool sameSlot = a.container >= 0 ? a.container == b.container : b.container < 0 && a.condition == b.condition;
+      if (sameSlot || (a.container >= 0 && b.container >= 0)) continue;
+      set(a, a.codes);
+      set(b, b.codes);
+      return pod;
+    }
+  return std::nullopt;
+}
+
+// Whether two rules look at a common part of a failed pod (a container's
+// exit code, a condition). In "rule k past the earlier rules" only the
+// earlier rules sharing a part with k matter: the others are satisfied by
+// leaving their parts unfailed. Slicing them off keeps the queries small.
+bool sharePart(const CompiledRule &a, const CompiledRule &b) {
+  if (a.exit != b.exit) return false;
+  if (!a.exit) {
+    for (int x : a.conditions)
+      if (std::find(b.conditions.begin(), b.conditions.end(), x) != b.conditions.end()) return true;
+    return false;
+  }
+  if (a.unknownContainer || b.unknownContainer) return false;
+  return a.container < 0 || b.container < 0 || a.container == b.container;
+}
+
 // The Z3 encoding of one job's rules.
 class Encoding {
 public:
@@ -154,6 +264,14 @@ public:
   }
 
   Solver::Term match(size_t rule) const { return match_[rule]; }
+
+  Solver::Term atMostOneFailedContainer() {
+    std::vector<Solver::Term> pairs;
+    for (size_t a = 0; a < vars_.size(); ++a)
+      for (size_t b = a + 1; b < vars_.size(); ++b)
+        pairs.push_back(s_.lnot(s_.land({s_.le(s_.intConst(1), vars_[a]), s_.le(s_.intConst(1), vars_[b])})));
+    return s_.land(pairs);
+  }
 
   FailedPod model() {
     FailedPod pod;
@@ -275,9 +393,13 @@ FailureRuleAnalysis analyzeFailureRules(const model::Workload &w, Solver &solver
 
   // 1. Reachability: rule k acts on some failure iff match_k and no earlier match.
   for (size_t k = 0; k < rules.size() && a.conclusive; ++k) {
+    // A constructed failure that reaches rule k proves it reachable; the
+    // solver is asked only to refute (and to name the rules in the way).
+    if (auto pod = constructWitness(compiled, space, k, -1); pod && firstMatch(compiled, *pod) == static_cast<int>(k)) continue;
     solver.push();
     solver.add(enc.match(k));
-    for (size_t j = 0; j < k; ++j) solver.addTracked(solver.lnot(enc.match(j)), std::to_string(j));
+    for (size_t j = 0; j < k; ++j)
+      if (sharePart(compiled[j], compiled[k])) solver.addTracked(solver.lnot(enc.match(j)), std::to_string(j));
     SolverResult res = solver.check();
     std::vector<size_t> core;
     if (res == SolverResult::Unsat)
@@ -292,6 +414,18 @@ FailureRuleAnalysis analyzeFailureRules(const model::Workload &w, Solver &solver
     // Keep only the earlier rules that are needed: drop each in turn.
     std::sort(core.begin(), core.end());
     for (size_t idx = 0; idx < core.size();) {
+      // Needed if a failure matching k escapes the others: construct it.
+      std::vector<size_t> others;
+      for (size_t j : core)
+        if (j != core[idx]) others.push_back(j);
+      if (auto pod = constructWitness(compiled, space, k, -1, &others)) {
+        bool escapes = matches(compiled[k], *pod);
+        for (size_t j : others) escapes = escapes && !matches(compiled[j], *pod);
+        if (escapes) {
+          ++idx;
+          continue;
+        }
+      }
       solver.push();
       solver.add(enc.match(k));
       for (size_t j : core)
@@ -308,8 +442,8 @@ FailureRuleAnalysis analyzeFailureRules(const model::Workload &w, Solver &solver
     a.rules[k].shadowedBy = core;
   }
 
-  // 2. Overlaps: a failure that rule i decides and rule j (i < j, another
-  // action) also matches.
+  // 2. Overlaps: a failure of at most one container (with any conditions)
+  // that rule i decides and rule j (i < j, another action) also matches.
   for (size_t j = 0; j < rules.size() && a.conclusive; ++j) {
     if (!a.rules[j].reachable) continue;
     for (size_t i = 0; i < j && a.conclusive; ++i) {
@@ -322,7 +456,18 @@ FailureRuleAnalysis analyzeFailureRules(const model::Workload &w, Solver &solver
       if (!ri.exit && rj.exit) continue;
       // One container, one exit code: disjoint codes on the same container never meet.
       if (ri.exit && rj.exit && ri.container >= 0 && ri.container == rj.container && (ri.codes & rj.codes).none()) continue;
+      // Two named containers: they meet only when both fail, which is not looked for.
+      if (ri.exit && rj.exit && ri.container >= 0 && rj.container >= 0 && ri.container != rj.container) continue;
+      auto keep = [&](const FailedPod &p) {
+        return std::count_if(p.exitCodes.begin(), p.exitCodes.end(), [](int c) { return c > 0; }) <= 1 &&
+               firstMatch(compiled, p) == static_cast<int>(i) && matches(rj, p);
+      };
+      if (auto pod = constructWitness(compiled, space, i, static_cast<int>(j)); pod && keep(*pod)) {
+        a.overlaps.push_back({i, j, describeFailure(space, *pod)});
+        continue;
+      }
       solver.push();
+      solver.add(enc.atMostOneFailedContainer());
       solver.add(enc.match(i));
       solver.add(enc.match(j));
       for (size_t h = 0; h < i; ++h) solver.add(solver.lnot(enc.match(h)));
@@ -335,7 +480,6 @@ FailureRuleAnalysis analyzeFailureRules(const model::Workload &w, Solver &solver
         inconclusive(res);
         break;
       }
-      auto keep = [&](const FailedPod &p) { return firstMatch(compiled, p) == static_cast<int>(i) && matches(rj, p); };
       if (!keep(pod)) continue; // cannot happen: the model satisfies both; be safe
       shrink(pod, keep);
       a.overlaps.push_back({i, j, describeFailure(space, pod)});

@@ -130,6 +130,7 @@ TEST(FailureRules, AgreesWithBruteForceOnRandomRules) {
       int first = firstMatchingRule(rules, space, pod);
       if (first < 0) return;
       reachable[first] = true;
+      if (pod.exitCodes[0] > 0 && pod.exitCodes[1] > 0) return; // overlaps are judged on one failed container
       for (size_t j = first + 1; j < rules.size(); ++j)
         if (ruleMatches(rules[j], space, pod)) overlap[first][j] = true;
     });
