@@ -1,22 +1,23 @@
 // Failure rules (podFailurePolicy) under the job controller's semantics: the
 // first rule that matches a failed pod decides. A failed pod is modelled as
 // an exit code per container (0 = did not fail; init containers and
-// sidecars included) and the pod conditions present. Z3 decides, per rule,
-// whether any failure reaches it past the earlier rules (and if not, which
-// earlier rules take its failures: a minimised unsat core), and per pair of
-// rules with different actions whether a failure reaches the first while
-// also matching the second. Exit-code sets are encoded as intervals, one
-// solver is reused through push/pop, and every query is bounded by
-// VerifyOptions (rlimit, timeout, seed).
+// sidecars included) and the pod conditions present. The questions: can a
+// failure reach rule k past the earlier rules (if not, which earlier rules
+// take its failures); does a failure of one container that rule i decides
+// also match a later rule j with another action; is any failure uncovered.
 //
-// As in placement, construction comes first and the solver refutes: a
-// failure built from the exit-code sets and checked against the concrete
-// semantics proves a rule reachable or an overlap real (and is the smallest
-// witness, independent of any solver model); the solver is asked for what
-// construction does not settle: unreachable rules (with a minimised unsat
-// core naming the earlier rules), overlaps no construction found, and
-// whether any failure is left uncovered. A witness taken from a solver model
-// is shrunk by the concrete semantics before users see it.
+// Construction comes first and the solver refutes (as the solver notes
+// advise for placement): a failure built from the exit-code sets and checked
+// against the concrete semantics below proves a rule reachable or an overlap
+// real, and is the smallest witness, independent of any solver model. Z3 is
+// asked what construction does not settle: that a rule is unreachable (its
+// unsat core, minimised, names the earlier rules), overlaps no construction
+// found, and whether any failure is left uncovered. Exit-code sets are
+// intervals, queries are sliced to the rules sharing a container or
+// condition, one solver is reused through push/pop, and every query is
+// bounded by VerifyOptions (rlimit, timeout, seed). A witness from a solver
+// model is shrunk by the concrete semantics before users see it.
+#include <algorithm>
 #include <bitset>
 #include <map>
 #include <optional>

@@ -3,6 +3,7 @@
 // and without `DisruptionTarget`) run through the controller's first-match
 // semantics.
 #include <random>
+#include <set>
 
 #include <gtest/gtest.h>
 
