@@ -220,7 +220,10 @@ void Checker::checkFailureRule(const ast::FailureRule &rule, model::Workload &w)
   } else {
     Diagnostic &d = diags_.report(DiagKind::UnknownFailureAction, rule.action.range, rule.action.name);
     static const llvm::StringRef actions[] = {"fail_job", "fail_index", "ignore", "count"};
+    static const llvm::StringRef apiNames[] = {"FailJob", "FailIndex", "Ignore", "Count"};
     std::string close = closestMatch(rule.action.name, actions);
+    for (size_t i = 0; i < 4; ++i)
+      if (llvm::StringRef(rule.action.name).equals_insensitive(apiNames[i])) close = actions[i].str(); // the API's spelling
     if (!close.empty()) d.note(fmt::format("did you mean `{}`?", close)).fix(rule.action.range, close);
     r.range = SourceRange(); // still check the match, then drop the rule
   }
