@@ -37,9 +37,11 @@ ifItem       : KW_IF expr body (KW_ELSE (ifItem | body))? ;
 // on exit 137 in processor => fail_job
 // on exit not in 0, 1..10 => count
 // on condition DisruptionTarget => ignore
+// `on exit 137 and condition X` parses so that the checker can say why the
+// API rejects a rule with both exit codes and conditions.
 failureRule  : KW_ON ruleMatch '=>' IDENT ;
 ruleMatch
-  : KW_EXIT KW_NOT? KW_IN? valueSet (KW_IN IDENT)?    # exitMatch
+  : KW_EXIT KW_NOT? KW_IN? valueSet (KW_IN IDENT)? (KW_AND KW_CONDITION IDENT (',' IDENT)*)?    # exitMatch
   | KW_CONDITION IDENT (',' IDENT)*          # conditionMatch
   ;
 valueSet     : valueElem (',' valueElem)* ;

@@ -66,6 +66,8 @@ public:
         out += r.notIn ? "exit not in" : "exit in";
         for (const ExitValue &v : r.values) out += " " + v.lo + (v.hi.empty() ? "" : ".." + v.hi);
         if (r.container) out += " container " + r.container->name;
+        if (!r.conditions.empty()) out += " and condition";
+        for (const Ident &c : r.conditions) out += " " + c.name;
       } else {
         out += "condition";
         for (const Ident &c : r.conditions) out += " " + c.name;

@@ -233,7 +233,7 @@ struct FailureRule : Item {
   bool notIn = false;
   std::vector<ExitValue> values;
   std::optional<Ident> container;
-  std::vector<Ident> conditions;
+  std::vector<Ident> conditions; // Condition rules; on an Exit rule (`and condition …`) an error
   Ident action;
   static bool classof(const Item *i) { return i->kind == ItemKind::FailureRule; }
 };

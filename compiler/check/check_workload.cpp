@@ -127,34 +127,8 @@ void Checker::checkWorkload(const ast::Declaration &d, model::WorkloadKind kind,
       w.pod.security.appArmor = appArmorRef(v);
     } else if (f == "seccomp") {
       if (auto s = seccompProfile(v)) w.pod.security.seccomp = *s;
-    } else if (f == "completions") {
-      w.job.completions = ex_.integer(v, "`completions`", 0, INT32_MAX);
-    } else if (f == "parallelism") {
-      w.job.parallelism = ex_.integer(v, "`parallelism`", 0, INT32_MAX);
-    } else if (f == "backoff_limit") {
-      w.job.backoffLimit = ex_.integer(v, "`backoff_limit`", 0, INT32_MAX);
-    } else if (f == "active_deadline") {
-      if (auto s = ex_.durationSeconds(v, "`active_deadline`")) {
-        if (*s <= 0) diags_.report(DiagKind::ValueTooSmall, v.range, "`active_deadline`", "1s", v.text);
-        else w.job.activeDeadlineSeconds = s;
-      }
-    } else if (f == "ttl_after_finished") {
-      w.job.ttlSecondsAfterFinished = ex_.durationSeconds(v, "`ttl_after_finished`");
-    } else if (f == "schedule") {
-      if (auto s = ex_.string(v, "`schedule`")) w.cron.schedule = *s;
-    } else if (f == "time_zone") {
-      if (auto s = ex_.string(v, "`time_zone`")) w.cron.timeZone = *s;
-    } else if (f == "concurrency_policy") {
-      static const llvm::StringRef allowed[] = {"Allow", "Forbid", "Replace"};
-      if (auto s = ex_.oneOf(v, "concurrency policy", allowed)) w.cron.concurrencyPolicy = *s;
-    } else if (f == "suspend") {
-      w.cron.suspend = ex_.boolean(v, "`suspend`");
-    } else if (f == "successful_jobs_history") {
-      w.cron.successfulJobsHistoryLimit = ex_.integer(v, "`successful_jobs_history`", 0, INT32_MAX);
-    } else if (f == "failed_jobs_history") {
-      w.cron.failedJobsHistoryLimit = ex_.integer(v, "`failed_jobs_history`", 0, INT32_MAX);
-    } else if (f == "starting_deadline") {
-      w.cron.startingDeadlineSeconds = ex_.durationSeconds(v, "`starting_deadline`");
+    } else {
+      checkJobAttribute(a, v, w); // job and cronjob fields (check_job.cpp)
     }
   };
   h.declaration = [&](const ast::Declaration &c) {

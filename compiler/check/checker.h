@@ -69,6 +69,10 @@ public:
   // jobs and failure rules (check_job.cpp)
   void checkFailureRule(const ast::FailureRule &rule, model::Workload &w);
   void finishJob(model::Workload &w);
+  // Job and cronjob fields; returns false for a field that is not one.
+  bool checkJobAttribute(const ast::Attribute &a, const Value &v, model::Workload &w);
+  void checkSuccessPolicy(const Value &v, model::Workload &w);
+  void checkFailureRuleLimits(model::Workload &w);
 
   // storage (check_storage.cpp)
   bool checkStorageDeclaration(const ast::Declaration &d, const std::string &ns);

@@ -55,7 +55,12 @@ std::vector<BlockSpec> makeSpecs() {
                        {"backoff_limit", "int", "spec.backoffLimit", "retries before the job fails (job)"},
                        {"active_deadline", "duration", "spec.activeDeadlineSeconds", "time limit for the whole job"},
                        {"ttl_after_finished", "duration", "spec.ttlSecondsAfterFinished", "delete the job this long after it finishes"},
-                       {"schedule", "cron", "spec.schedule", "when the cronjob runs"},
+                       {"completion_mode", "NonIndexed | Indexed", "spec.completionMode", "Indexed gives each pod an index 0..completions-1 (job)"},
+                       {"backoff_limit_per_index", "int", "spec.backoffLimitPerIndex", "retries per index before the index fails (Indexed job, 1.29+)"},
+                       {"max_failed_indexes", "int", "spec.maxFailedIndexes", "failed indexes tolerated before the whole job fails (needs backoff_limit_per_index)"},
+                       {"success_policy", "{succeeded_indexes: \"0,2-5\", succeeded_count: N} | list", "spec.successPolicy.rules", "when an Indexed job counts as succeeded early (1.31+)"},
+                       {"pod_replacement_policy", "TerminatingOrFailed | Failed", "spec.podReplacementPolicy", "when a replacement pod is created (job)"},
+                       {"schedule", "cron", "spec.schedule", "when the cronjob runs: five fields or a macro such as @hourly"},
                        {"time_zone", "string", "spec.timeZone", "the schedule's time zone"},
                        {"concurrency_policy", "Allow | Forbid | Replace", "spec.concurrencyPolicy", "what to do when runs overlap"},
                        {"suspend", "bool", "spec.suspend", "stop scheduling new runs"},
@@ -241,7 +246,9 @@ llvm::ArrayRef<llvm::StringRef> workloadKeywords() {
 }
 
 bool attributeAllowedOn(llvm::StringRef workload, llvm::StringRef attr) {
-  static const llvm::StringRef jobOnly[] = {"completions", "parallelism", "backoff_limit", "active_deadline", "ttl_after_finished"};
+  static const llvm::StringRef jobOnly[] = {"completions", "parallelism", "backoff_limit", "active_deadline", "ttl_after_finished",
+                                           "completion_mode", "backoff_limit_per_index", "max_failed_indexes", "success_policy",
+                                           "pod_replacement_policy"};
   static const llvm::StringRef cronOnly[] = {"schedule", "time_zone", "concurrency_policy", "suspend",
                                             "successful_jobs_history", "failed_jobs_history", "starting_deadline"};
   auto in = [&](llvm::ArrayRef<llvm::StringRef> list) { return std::find(list.begin(), list.end(), attr) != list.end(); };

@@ -14,6 +14,7 @@
 #include "compiler/k8s/version.h"
 #include "compiler/model/apparmor.h"
 #include "compiler/model/devices.h"
+#include "compiler/model/job.h"
 #include "compiler/model/storage.h"
 #include "compiler/source/source_manager.h"
 
@@ -175,7 +176,13 @@ llvm::StringRef workloadKeyword(WorkloadKind k);  // "deployment"
 
 struct JobSpec {
   std::optional<int64_t> completions, parallelism, backoffLimit, activeDeadlineSeconds,
-      ttlSecondsAfterFinished;
+      ttlSecondsAfterFinished, backoffLimitPerIndex, maxFailedIndexes;
+  std::string completionMode;       // "" (NonIndexed by default) | NonIndexed | Indexed
+  std::string podReplacementPolicy; // "" | TerminatingOrFailed | Failed
+  std::vector<FailureRule> failureRules; // in order; first match wins
+  std::vector<SuccessRule> successRules;
+  JobFieldRanges ranges;
+  bool indexed() const { return completionMode == "Indexed"; }
 };
 
 struct CronJobSpec {

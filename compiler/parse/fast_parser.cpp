@@ -612,7 +612,8 @@ private:
   }
 
   // failureRule : KW_ON ruleMatch '=>' IDENT ;
-  // ruleMatch : KW_EXIT KW_NOT? KW_IN? valueSet (KW_IN IDENT)? | KW_CONDITION IDENT (',' IDENT)* ;
+  // ruleMatch : KW_EXIT KW_NOT? KW_IN? valueSet (KW_IN IDENT)? (KW_AND KW_CONDITION IDENT (',' IDENT)*)?
+  //           | KW_CONDITION IDENT (',' IDENT)* ;
   // valueSet : valueElem (',' valueElem)* ;  valueElem : NUMBER ('..' NUMBER)? ;
   ast::ItemPtr failureRule() {
     uint32_t start = take().begin;
@@ -641,6 +642,15 @@ private:
       if (cur() == K_IN) {
         advance();
         d->container = expectIdent();
+      }
+      if (cur() == K_AND) { // `and condition X, Y`: the checker rejects it with a reason
+        advance();
+        expect(K_CONDITION);
+        d->conditions.push_back(expectIdent());
+        while (cur() == T_COMMA) {
+          advance();
+          d->conditions.push_back(expectIdent());
+        }
       }
     } else if (cur() == K_CONDITION) {
       advance();
@@ -1038,8 +1048,9 @@ std::optional<ast::File> fastParse(const SourceManager &sm, FileId file) {
   if (text.size() >= UINT32_MAX - 8) return std::nullopt;
   // A UTF-8 byte order mark at the start of the file is skipped, as the
   // ANTLR path does (a mark anywhere else, e.g. at the start of an
-  // interpolation, is an invalid character for both).
+  // interpolation, is an invalid character for both); so is a doubled one.
   uint32_t begin = text.startswith("\xEF\xBB\xBF") ? 3 : 0;
+  if (text.substr(begin).startswith("\xEF\xBB\xBF")) begin += 3;
   ast::File out;
   out.id = file;
   try {

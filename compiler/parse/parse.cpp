@@ -254,7 +254,17 @@ public:
           if (nums.size() > 1) ev.hi = nums[1]->getText();
           d->values.push_back(std::move(ev));
         }
-      if (m->IDENT()) d->container = ident(m->IDENT());
+      // IDENTs before `and` name the container, after it the conditions.
+      bool afterAnd = false;
+      for (antlr4::tree::ParseTree *child : m->children) {
+        auto *t = dynamic_cast<antlr4::tree::TerminalNode *>(child);
+        if (!t) continue;
+        if (t->getSymbol()->getType() == P::KW_AND) afterAnd = true;
+        else if (t->getSymbol()->getType() == P::IDENT) {
+          if (afterAnd) d->conditions.push_back(ident(t));
+          else d->container = ident(t);
+        }
+      }
     } else if (auto *m = dynamic_cast<P::ConditionMatchContext *>(c->ruleMatch())) {
       d->match = ast::FailureRule::Match::Condition;
       for (auto *id : m->IDENT()) d->conditions.push_back(ident(id));
@@ -746,7 +756,11 @@ ast::File parse(const SourceManager &sm, FileId file, Diagnostics &diags, const 
   }
   // ANTLR's input stream drops a leading byte order mark; skip it here too
   // so code-point indexes still map to the right bytes.
+  // A doubled mark (an editor adding one to a file that had one) is
+  // skipped too: ANTLR would drop the second silently and every position
+  // after it would be off by one code point.
   uint32_t bom = text.startswith("\xEF\xBB\xBF") ? 3 : 0;
+  if (bom && text.substr(3).startswith("\xEF\xBB\xBF")) bom = 6;
   text = text.drop_front(bom);
   OffsetMap map(text, bom);
   ErrorCollector collector(file, map, diags, opts.maxSyntaxErrors);

@@ -21,6 +21,9 @@ struct Solver::Impl {
   z3::solver solver{ctx};
   std::vector<z3::expr> terms;
   std::vector<std::pair<z3::expr, std::string>> tracked;
+  // Sizes of `terms` and `tracked` at each push: pop() forgets what the
+  // scope built, so one solver can serve many queries without growing.
+  std::vector<std::pair<size_t, size_t>> scopes;
   Term add(z3::expr e) {
     terms.push_back(e);
     return static_cast<Term>(terms.size() - 1);
@@ -106,8 +109,18 @@ void Solver::addTracked(Term t, const std::string &label) {
   impl_->solver.add(impl_->terms[t], lit);
   impl_->tracked.emplace_back(lit, label);
 }
-void Solver::push() { impl_->solver.push(); }
-void Solver::pop() { impl_->solver.pop(); }
+void Solver::push() {
+  impl_->solver.push();
+  impl_->scopes.emplace_back(impl_->terms.size(), impl_->tracked.size());
+}
+void Solver::pop() {
+  impl_->solver.pop();
+  if (impl_->scopes.empty()) return;
+  auto [terms, tracked] = impl_->scopes.back();
+  impl_->scopes.pop_back();
+  impl_->terms.resize(terms, impl_->ctx.bool_val(true));
+  impl_->tracked.resize(tracked, {impl_->ctx.bool_val(true), std::string()});
+}
 
 SolverResult Solver::check() {
   try {
@@ -135,6 +148,15 @@ int64_t Solver::intValue(Term t) {
     return v;
   } catch (const z3::exception &) {
     return 0;
+  }
+}
+
+bool Solver::boolValue(Term t) {
+  try {
+    z3::model m = impl_->solver.get_model();
+    return m.eval(impl_->terms[t], true).is_true();
+  } catch (const z3::exception &) {
+    return false;
   }
 }
 

@@ -52,11 +52,14 @@ public:
   void add(Term t);
   // Adds `t` tracked under `label`; unsatCore() returns the labels involved.
   void addTracked(Term t, const std::string &label);
+  // pop() also forgets the terms built since the matching push(): do not
+  // use them afterwards.
   void push();
   void pop();
   SolverResult check();
   // After Sat: the value of an integer variable in the model.
   int64_t intValue(Term t);
+  bool boolValue(Term t);
   std::vector<std::string> unsatCore();
 
 private:

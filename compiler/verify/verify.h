@@ -7,6 +7,7 @@
 
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/model/model.h"
+#include "compiler/verify/failure_rule_analysis.h"
 
 namespace rig::verify {
 
@@ -21,6 +22,7 @@ struct VerifyOptions {
 struct VerifyResult {
   unsigned propertiesChecked = 0;
   unsigned inconclusive = 0;
+  std::vector<FailureRuleAnalysis> failureRules; // one per job with failure rules
 };
 
 // Checks every property the model has and reports findings as diagnostics.

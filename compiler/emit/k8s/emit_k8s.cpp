@@ -200,6 +200,53 @@ private:
     if (j.backoffLimit) spec.setInt("backoffLimit", *j.backoffLimit);
     if (j.activeDeadlineSeconds) spec.setInt("activeDeadlineSeconds", *j.activeDeadlineSeconds);
     if (j.ttlSecondsAfterFinished) spec.setInt("ttlSecondsAfterFinished", *j.ttlSecondsAfterFinished);
+    if (!j.completionMode.empty()) spec.setView("completionMode", j.completionMode);
+    if (j.backoffLimitPerIndex) spec.setInt("backoffLimitPerIndex", *j.backoffLimitPerIndex);
+    if (j.maxFailedIndexes) spec.setInt("maxFailedIndexes", *j.maxFailedIndexes);
+    if (!j.podReplacementPolicy.empty()) spec.setView("podReplacementPolicy", j.podReplacementPolicy);
+    if (!j.failureRules.empty()) {
+      // The checker already sorted and de-duplicated the values and kept
+      // each rule to one of onExitCodes / onPodConditions.
+      Node rules = Node::list();
+      for (const model::FailureRule &r : j.failureRules) {
+        Node rule = Node::map();
+        rule.set("action", model::failureActionApiName(r.action));
+        if (r.match == model::FailureRule::Match::ExitCodes) {
+          Node codes = Node::map();
+          if (!r.container.empty()) codes.setView("containerName", r.container);
+          codes.set("operator", r.notIn ? "NotIn" : "In");
+          Node values = Node::list();
+          for (int v : r.values) values.push(Node::integer(v));
+          codes.set("values", std::move(values));
+          rule.set("onExitCodes", std::move(codes));
+        } else {
+          Node conds = Node::list();
+          for (const std::string &c : r.conditions) {
+            Node cond = Node::map();
+            cond.setView("type", c);
+            cond.set("status", "True");
+            conds.push(std::move(cond));
+          }
+          rule.set("onPodConditions", std::move(conds));
+        }
+        rules.push(std::move(rule));
+      }
+      Node policy = Node::map();
+      policy.set("rules", std::move(rules));
+      spec.set("podFailurePolicy", std::move(policy));
+    }
+    if (!j.successRules.empty()) {
+      Node rules = Node::list();
+      for (const model::SuccessRule &r : j.successRules) {
+        Node rule = Node::map();
+        if (!r.succeededIndexes.empty()) rule.setView("succeededIndexes", r.succeededIndexes);
+        if (r.succeededCount) rule.setInt("succeededCount", *r.succeededCount);
+        rules.push(std::move(rule));
+      }
+      Node policy = Node::map();
+      policy.set("rules", std::move(rules));
+      spec.set("successPolicy", std::move(policy));
+    }
     spec.set("template", podTemplate(w));
   }
 
