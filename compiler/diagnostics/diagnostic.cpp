@@ -25,6 +25,8 @@ llvm::StringRef severityName(Severity s) {
 Diagnostic &Diagnostics::add(Diagnostic d) {
   if (diags_.size() >= limit_) {
     ++dropped_;
+    if (d.severity == Severity::Error) ++droppedErrors_;
+    else if (d.severity == Severity::Warning) ++droppedWarnings_;
     overflow_ = std::move(d);
     return overflow_;
   }
@@ -35,19 +37,21 @@ Diagnostic &Diagnostics::add(Diagnostic d) {
 size_t Diagnostics::errorCount() const {
   size_t n = std::count_if(diags_.begin(), diags_.end(),
                            [](const Diagnostic &d) { return d.severity == Severity::Error; });
-  // Dropped reports still count when they might be errors: a run that hit
-  // the limit must never be mistaken for a clean one.
-  return n + dropped_;
+  // Dropped errors still count: a run that hit the limit must never be
+  // mistaken for a clean one. Dropped notes and warnings do not fail it.
+  return n + droppedErrors_;
 }
 
 size_t Diagnostics::warningCount() const {
-  return std::count_if(diags_.begin(), diags_.end(),
-                       [](const Diagnostic &d) { return d.severity == Severity::Warning; });
+  return droppedWarnings_ + std::count_if(diags_.begin(), diags_.end(),
+                                          [](const Diagnostic &d) { return d.severity == Severity::Warning; });
 }
 
 void Diagnostics::promoteWarningsToErrors() {
   for (Diagnostic &d : diags_)
     if (d.severity == Severity::Warning) d.severity = Severity::Error;
+  droppedErrors_ += droppedWarnings_;
+  droppedWarnings_ = 0;
 }
 
 void Diagnostics::sortByLocation() {

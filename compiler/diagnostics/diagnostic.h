@@ -101,6 +101,7 @@ private:
   Diagnostic overflow_{};
   size_t limit_ = 1000;
   size_t dropped_ = 0;
+  size_t droppedErrors_ = 0, droppedWarnings_ = 0; // by severity, for the counts
 };
 
 // Closest candidate by edit distance, or "" when nothing is close enough to
