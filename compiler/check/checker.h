@@ -75,6 +75,12 @@ public:
   // GPUs and devices (check_devices.cpp)
   bool checkDeviceDeclaration(const ast::Declaration &d, const std::string &ns);
   void finishDevices();
+  void checkGpuRequest(const ast::Declaration &d, model::Workload &w); // `gpus NAME { … }`
+  void checkClaimUse(const ast::Declaration &d, model::Container &c);  // `uses NAME`
+  void checkDeviceClass(const ast::Declaration &d);
+  void checkNodeShape(const ast::Body &body, model::NodeShape &shape, llvm::StringRef where);
+  void checkCluster(const ast::Declaration &d);
+  std::optional<int64_t> bandwidthGBps(const Value &v);
 
   // AppArmor profiles (check_apparmor.cpp)
   bool checkAppArmorDeclaration(const ast::Declaration &d);

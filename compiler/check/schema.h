@@ -13,7 +13,8 @@ namespace rig::sema {
 
 enum class BlockKind {
   File, Workload, Container, Probe, LifecycleHook, Security, Capabilities, PodSecurity, StringMap,
-  ResourceMap, PortOptions, MountOptions, EnvBlock
+  ResourceMap, PortOptions, MountOptions, EnvBlock,
+  DeviceClass, NodeShape, Cluster, GpuRequest // GPUs (check_devices.cpp)
 };
 
 struct FieldSpec {

@@ -118,6 +118,7 @@ struct Container {
   Resources resources;
   std::vector<Mount> mounts;
   SecurityContext security;
+  std::vector<ClaimUse> claims; // `uses NAME`: GPU requests of the workload (devices.h)
   std::vector<std::string> after; // Kubernetes names of containers this one starts after
   std::vector<SourceRange> afterRanges;
   SourceRange range;
@@ -190,6 +191,7 @@ struct Workload {
   std::optional<int64_t> replicas;
   std::string serviceName; // StatefulSet
   PodSpec pod;
+  std::vector<GpuRequest> gpus; // `gpus NAME { … }` (devices.h)
   JobSpec job;            // Job, and CronJob's job template
   CronJobSpec cron;
   SourceRange range;

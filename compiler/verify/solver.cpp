@@ -21,6 +21,7 @@ struct Solver::Impl {
   z3::solver solver{ctx};
   std::vector<z3::expr> terms;
   std::vector<std::pair<z3::expr, std::string>> tracked;
+  bool broken = false; // a Z3 exception while asserting: every check is Unknown
   Term add(z3::expr e) {
     terms.push_back(e);
     return static_cast<Term>(terms.size() - 1);
@@ -53,17 +54,36 @@ Solver::Term Solver::lor(const std::vector<Term> &ts) {
   return ts.empty() ? impl_->add(impl_->ctx.bool_val(false)) : impl_->add(z3::mk_or(impl_->vec(ts)));
 }
 Solver::Term Solver::lnot(Term t) { return impl_->add(!impl_->terms[t]); }
+Solver::Term Solver::pbLe(const std::vector<Term> &bools, const std::vector<int> &coeffs, int k) {
+  if (bools.empty()) return impl_->add(impl_->ctx.bool_val(0 <= k));
+  return impl_->add(z3::pble(impl_->vec(bools), coeffs.data(), k));
+}
+Solver::Term Solver::pbGe(const std::vector<Term> &bools, const std::vector<int> &coeffs, int k) {
+  if (bools.empty()) return impl_->add(impl_->ctx.bool_val(0 >= k));
+  return impl_->add(z3::pbge(impl_->vec(bools), coeffs.data(), k));
+}
 
-void Solver::add(Term t) { impl_->solver.add(impl_->terms[t]); }
+void Solver::add(Term t) {
+  try {
+    impl_->solver.add(impl_->terms[t]);
+  } catch (const z3::exception &) {
+    impl_->broken = true;
+  }
+}
 void Solver::addTracked(Term t, const std::string &label) {
-  z3::expr lit = impl_->ctx.bool_const(("track!" + label).c_str());
-  impl_->solver.add(impl_->terms[t], lit);
-  impl_->tracked.emplace_back(lit, label);
+  try {
+    z3::expr lit = impl_->ctx.bool_const(("track!" + label).c_str());
+    impl_->solver.add(impl_->terms[t], lit);
+    impl_->tracked.emplace_back(lit, label);
+  } catch (const z3::exception &) {
+    impl_->broken = true;
+  }
 }
 void Solver::push() { impl_->solver.push(); }
 void Solver::pop() { impl_->solver.pop(); }
 
 SolverResult Solver::check() {
+  if (impl_->broken) return SolverResult::Unknown;
   try {
     switch (impl_->solver.check()) {
     case z3::sat: return SolverResult::Sat;
@@ -89,6 +109,14 @@ int64_t Solver::intValue(Term t) {
     return v;
   } catch (const z3::exception &) {
     return 0;
+  }
+}
+
+std::string Solver::reasonUnknown() {
+  try {
+    return impl_->solver.reason_unknown();
+  } catch (const z3::exception &) {
+    return "unknown";
   }
 }
 

@@ -32,6 +32,9 @@ public:
   Term land(const std::vector<Term> &ts);
   Term lor(const std::vector<Term> &ts);
   Term lnot(Term t);
+  // Pseudo-boolean: Σ coeffs[i]·bools[i] ≤ k (≥ k, = k).
+  Term pbLe(const std::vector<Term> &bools, const std::vector<int> &coeffs, int k);
+  Term pbGe(const std::vector<Term> &bools, const std::vector<int> &coeffs, int k);
 
   void add(Term t);
   // Adds `t` tracked under `label`; unsatCore() returns the labels involved.
@@ -42,6 +45,8 @@ public:
   // After Sat: the value of an integer variable in the model.
   int64_t intValue(Term t);
   std::vector<std::string> unsatCore();
+  // After Timeout/Unknown: Z3's reason ("timeout", "max. resource limit exceeded").
+  std::string reasonUnknown();
 
 private:
   struct Impl;

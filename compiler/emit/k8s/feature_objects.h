@@ -21,6 +21,10 @@ struct FeatureObject {
 
 void emitStorageObjects(const model::Program &program, std::vector<FeatureObject> &out);
 void emitDeviceObjects(const model::Program &program, std::vector<FeatureObject> &out);
+// The pod's `resourceClaims` (one per GPU request, from its template) and a
+// container's `resources.claims` (emit_devices.cpp).
+Node podResourceClaims(const std::vector<model::GpuRequest> &gpus);
+Node containerClaims(const std::vector<model::ClaimUse> &claims);
 void emitAppArmorObjects(const model::Program &program, std::vector<FeatureObject> &out);
 
 } // namespace rig::emit

@@ -37,6 +37,8 @@ options:
   --no-kustomization        do not write kustomization.yaml
   --dump ast|model          print a phase's result instead of building
   --max-input-size BYTES    refuse larger input files (default 67108864)
+  --solver-timeout MS       wall-clock bound of each solver query (default 5000)
+  --solver-rlimit N         deterministic work bound of each solver query (default 50000000)
 )";
 
 struct Args {
@@ -120,6 +122,14 @@ int parseArgs(int argc, char **argv, Args &a) {
       unsigned long long n = v ? std::strtoull(v->c_str(), &end, 10) : 0;
       if (!v || v->empty() || *end) return usageError("--max-input-size takes a number of bytes");
       a.opts.parse.maxFileBytes = n;
+    } else if (is("--solver-timeout") || is("--solver-rlimit")) {
+      bool timeout = arg.rfind("--solver-timeout", 0) == 0;
+      auto v = value(timeout ? "--solver-timeout" : "--solver-rlimit");
+      char *end = nullptr;
+      unsigned long long n = v ? std::strtoull(v->c_str(), &end, 10) : 0;
+      if (!v || v->empty() || *end || n == 0) return usageError(timeout ? "--solver-timeout takes milliseconds" : "--solver-rlimit takes a number");
+      if (timeout) a.opts.verify.timeoutMs = static_cast<unsigned>(std::min<unsigned long long>(n, UINT32_MAX));
+      else a.opts.verify.rlimit = n;
     } else if (arg == "--") {
       for (++i; i < argc; ++i) a.inputs.push_back(argv[i]);
     } else if (arg.size() > 1 && arg[0] == '-') {

@@ -1,0 +1,56 @@
+#include "compiler/model/devices.h"
+
+namespace rig::model {
+
+llvm::ArrayRef<MigProfile> h100MigProfiles() {
+  // `nvidia-smi mig -lgipp` on an H100 80 GB (reference §8.1). The media
+  // extension profile `1g.10gb+me` is left out: the driver names it the same
+  // way but at most one fits, and rig has no selector for media engines yet.
+  static const std::vector<MigProfile> profiles = {
+      {"1g.10gb", 1, 1, 7, {0, 1, 2, 3, 4, 5, 6}},
+      {"1g.20gb", 2, 1, 4, {0, 2, 4, 6}},
+      {"2g.20gb", 2, 2, 3, {0, 2, 4}},
+      {"3g.40gb", 4, 3, 2, {0, 4}},
+      {"4g.40gb", 4, 4, 1, {0}},
+      {"7g.80gb", 8, 7, 1, {0}},
+  };
+  return profiles;
+}
+
+const MigProfile *findMigProfile(llvm::StringRef name) {
+  for (const MigProfile &p : h100MigProfiles())
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+bool classMatchesShape(const DeviceClass &cls, const NodeShape &shape) {
+  if (shape.gpus <= 0) return false;
+  if (!cls.model.empty() && cls.model != shape.model) return false;
+  if (!cls.architecture.empty() && cls.architecture != shape.architecture) return false;
+  if (cls.minMemory && (!shape.memory || shape.memory->compare(*cls.minMemory) < 0)) return false;
+  // A GPU in MIG mode offers only its instances, one out of MIG mode only
+  // itself (reference §8.1).
+  return cls.migProfile.empty() ? !shape.mig : shape.mig;
+}
+
+} // namespace rig::model
+
+namespace rig::model {
+
+bool requestFitsShape(const GpuRequest &r, const DeviceClass &cls, const NodeShape &shape) {
+  if (!classMatchesShape(cls, shape)) return false;
+  if (!cls.migProfile.empty()) {
+    // MIG instances have no NVLink; the checker already refused the
+    // combination, so only capacity decides here.
+    const MigProfile *p = findMigProfile(cls.migProfile);
+    return p && r.count <= shape.gpus * p->maxPerGpu && !r.sameNvlinkDomain && r.minBandwidthGBps == 0;
+  }
+  if (r.count > shape.gpus) return false;
+  if (r.minBandwidthGBps > 0 && (shape.linkBandwidthGBps < r.minBandwidthGBps || shape.nvlinkDomainSize < 2))
+    return false;
+  if (r.sameNvlinkDomain && r.count > shape.nvlinkDomainSize) return false;
+  if (r.samePcieRoot && r.count > shape.pcieRootSize) return false;
+  return true;
+}
+
+} // namespace rig::model
