@@ -209,9 +209,19 @@ SolverResult refute(const std::vector<Pod> &pods, const std::vector<Node> &nodes
       gpusNeeded += p.fullGpus();
       computeNeeded += p.migComputeSlices();
     }
+  // Cores can name hundreds of workloads: a few by name, then a count, and
+  // the classes they ask for.
   std::string names;
-  for (const model::Workload *w : order)
-    if (workloads.count(w->name)) names += (names.empty() ? "`" : ", `") + w->sourceName + "`";
+  std::set<std::string> classes;
+  size_t named = 0;
+  for (const model::Workload *w : order) {
+    if (!workloads.count(w->name)) continue;
+    if (++named <= 3) names += (names.empty() ? "`" : ", `") + w->sourceName + "`";
+    for (const model::GpuRequest &r : w->gpus) classes.insert(r.className);
+  }
+  if (named > 3) names += fmt::format(" and {} more workloads", named - 3);
+  std::string classList;
+  for (const std::string &c : classes) classList += (classList.empty() ? "`" : ", `") + c + "`";
   int64_t gpusHave = 0, computeHave = 0, domainsHave = 0;
   std::string shapeNames;
   for (const auto &[s, kinds] : capacities) {
@@ -227,8 +237,8 @@ SolverResult refute(const std::vector<Pod> &pods, const std::vector<Node> &nodes
   std::string have;
   if (gpusHave > 0) have += fmt::format("{} GPUs", gpusHave);
   if (computeHave > 0) have += fmt::format("{}{} MIG compute slices", have.empty() ? "" : " and ", computeHave);
-  why = fmt::format("{} {} on the nodes that can run them; `{}` has {}", need, parts.empty() ? "GPUs" : parts, cluster.name,
-                    have.empty() ? "none" : have);
+  why = fmt::format("{} {} of class{} {} on the nodes that can run them; `{}` has {}", need, parts.empty() ? "GPUs" : parts,
+                    classes.size() == 1 ? "" : "es", classList, cluster.name, have.empty() ? "none" : have);
   if (domainsHave > 0)
     why += fmt::format(" in {} NVLink domains, and each domain holds only one request larger than half of it", domainsHave);
   return result;
@@ -314,7 +324,7 @@ void verifyPlacement(const model::Program &program, Diagnostics &diags, const Ve
     out.reason = why;
     Diagnostic &d = diags.report(DiagKind::PlacementRefuted, cluster.nameRange, cluster.name, why);
     for (const model::Workload &w : program.workloads)
-      if (!w.gpus.empty() && why.find("`" + w.sourceName + "`") != std::string::npos)
+      if (!w.gpus.empty() && why.find("`" + w.sourceName + "`") != std::string::npos && d.labels.size() < 3)
         d.label(w.nameRange, fmt::format("{} of `{}`", plural(gpu::podsOf(w), "pod", "pods"), w.sourceName));
     return;
   }
