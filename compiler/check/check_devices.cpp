@@ -7,6 +7,8 @@
 #include "compiler/check/checker.h"
 #include "compiler/k8s/names.h"
 
+#include <set>
+
 namespace rig::sema {
 
 namespace {
@@ -56,7 +58,8 @@ std::optional<int64_t> Checker::bandwidthGBps(const Value &v) {
 }
 
 bool Checker::checkDeviceDeclaration(const ast::Declaration &d, const std::string &ns) {
-  (void)ns; // device classes, shapes and clusters are cluster-scoped
+  // Device classes, shapes and clusters are cluster-scoped; shared claims
+  // live in the file's namespace.
   llvm::StringRef kw = d.keyword.name;
   if (kw == "device_class") checkDeviceClass(d);
   else if (kw == "node_shape") {
@@ -78,6 +81,7 @@ bool Checker::checkDeviceDeclaration(const ast::Declaration &d, const std::strin
       }
     program_.devices.shapes.push_back(std::move(shape));
   } else if (kw == "cluster") checkCluster(d);
+  else if (kw == "gpu_claim") checkSharedClaim(d, ns);
   else return false;
   return true;
 }
@@ -138,7 +142,7 @@ void Checker::checkDeviceClass(const ast::Declaration &d) {
           sharingRange = v.range;
         }
       } else if (f == "interval") {
-        if (auto s = ex_.oneOf(v, "`interval`", {"Default", "Short", "Medium", "Long"})) cls.interval = *s;
+        if (auto s = ex_.oneOf(v, "`interval`", {"Default", "Short", "Medium", "Long"})) cls.interval = *s, cls.intervalRange = v.range;
       } else if (f == "replicas") {
         cls.replicas = ex_.integer(v, "`replicas`", 1, 1024);
         cls.replicasRange = v.range;
@@ -147,9 +151,9 @@ void Checker::checkDeviceClass(const ast::Declaration &d) {
     walkBlock(*d.body, BlockKind::DeviceClass, fmt::format("device class `{}`", cls.sourceName), h);
   }
   if (cls.replicas && cls.sharing != model::GpuSharing::TimeSlicing)
-    diags_.report(DiagKind::ReplicasNeedTimeSlicing, cls.replicasRange);
+    diags_.report(DiagKind::ReplicasNeedTimeSlicing, cls.replicasRange, "replicas");
   if (!cls.interval.empty() && cls.sharing != model::GpuSharing::TimeSlicing)
-    diags_.report(DiagKind::ReplicasNeedTimeSlicing, cls.range).note("`interval` is the time-slice length; it needs `sharing = time_slicing` too");
+    diags_.report(DiagKind::ReplicasNeedTimeSlicing, cls.intervalRange, "interval");
   if (!cls.migProfile.empty() && !cls.model.empty() && !isMigCapableModel(cls.model))
     diags_.report(DiagKind::MigNotSupported, modelRange, "model", cls.model, kMigModels.str())
         .label(cls.migRange, "MIG profile asked for here");
@@ -283,26 +287,7 @@ void Checker::checkCluster(const ast::Declaration &d) {
   program_.devices.cluster = std::move(cluster);
 }
 
-void Checker::checkGpuRequest(const ast::Declaration &d, model::Workload &w) {
-  auto name = declName(d, "a GPU request");
-  if (!name) return;
-  rejectExtraWords(d, 1, "the GPU request name");
-  model::GpuRequest r;
-  r.name = name->first;
-  r.sourceName = d.nameWord()->text;
-  r.range = d.range;
-  r.nameRange = name->second;
-  r.countRange = r.classRange = d.range;
-  r.templateName = w.name + "-" + r.name;
-  for (const std::string &err : k8s::validateDns1123Label(r.name)) {
-    diags_.report(DiagKind::InvalidName, name->second, "GPU request", r.name, err);
-    break;
-  }
-  for (const model::GpuRequest &o : w.gpus)
-    if (o.name == r.name) {
-      diags_.report(DiagKind::DuplicateDeclaration, name->second, "GPU request", r.sourceName).label(o.nameRange, "first declared here");
-      return;
-    }
+bool Checker::gpuRequestBody(const ast::Declaration &d, model::GpuRequest &r) {
   bool sawClass = false;
   if (d.body) {
     BlockHandlers h;
@@ -345,11 +330,71 @@ void Checker::checkGpuRequest(const ast::Declaration &d, model::Workload &w) {
     };
     walkBlock(*d.body, BlockKind::GpuRequest, fmt::format("GPU request `{}`", r.sourceName), h);
   }
-  if (!sawClass) {
-    diags_.report(DiagKind::MissingField, name->second, fmt::format("GPU request `{}`", r.sourceName), "class");
+  if (!sawClass) diags_.report(DiagKind::MissingField, r.nameRange, fmt::format("GPU request `{}`", r.sourceName), "class");
+  return sawClass;
+}
+
+void Checker::checkGpuRequest(const ast::Declaration &d, model::Workload &w) {
+  auto name = declName(d, "a GPU request");
+  if (!name) return;
+  rejectExtraWords(d, 1, "the GPU request name");
+  model::GpuRequest r;
+  r.name = name->first;
+  r.sourceName = d.nameWord()->text;
+  r.range = d.range;
+  r.nameRange = name->second;
+  r.countRange = r.classRange = d.range;
+  r.templateName = w.name + "-" + r.name;
+  for (const std::string &err : k8s::validateDns1123Label(r.name)) {
+    diags_.report(DiagKind::InvalidName, name->second, "GPU request", r.name, err);
+    break;
+  }
+  for (const model::GpuRequest &o : w.gpus)
+    if (o.name == r.name) {
+      diags_.report(DiagKind::DuplicateDeclaration, name->second, "GPU request", r.sourceName).label(o.nameRange, "first declared here");
+      return;
+    }
+  if (d.value) {
+    // `gpus shared = team_gpu`: a shared claim, resolved after every file.
+    Value v = eval(*d.value);
+    if (d.body) diags_.report(DiagKind::UnexpectedBody, d.body->range, fmt::format("`gpus {} = …`", r.sourceName));
+    if (v.kind != Value::Kind::Symbol) {
+      if (!v.isError()) diags_.report(DiagKind::TypeMismatch, v.range, "the name of a `gpu_claim`", describe(v));
+      return;
+    }
+    r.sharedClaim = k8s::identifierToK8sName(v.text);
+    r.claimRange = v.range;
+    r.templateName.clear();
+    w.gpus.push_back(std::move(r));
     return;
   }
-  w.gpus.push_back(std::move(r));
+  if (gpuRequestBody(d, r)) w.gpus.push_back(std::move(r));
+}
+
+void Checker::checkSharedClaim(const ast::Declaration &d, const std::string &ns) {
+  auto name = declName(d, "a GPU claim");
+  if (!name) return;
+  rejectExtraWords(d, 1, "the GPU claim name");
+  model::SharedClaim c;
+  c.name = name->first;
+  c.sourceName = d.nameWord()->text;
+  c.ns = ns;
+  c.range = d.range;
+  c.nameRange = name->second;
+  for (const std::string &err : k8s::validateDns1123Subdomain(c.name)) {
+    diags_.report(DiagKind::InvalidName, name->second, "GPU claim", c.name, err);
+    break;
+  }
+  if (const model::SharedClaim *prev = program_.devices.findClaim(ns, c.name)) {
+    diags_.report(DiagKind::DuplicateDeclaration, name->second, "GPU claim", c.sourceName).label(prev->nameRange, "first declared here");
+    return;
+  }
+  c.request.name = "gpus";
+  c.request.sourceName = c.sourceName;
+  c.request.range = d.range;
+  c.request.nameRange = c.nameRange;
+  c.request.countRange = c.request.classRange = d.range;
+  if (gpuRequestBody(d, c.request)) program_.devices.claims.push_back(std::move(c));
 }
 
 void Checker::checkClaimUse(const ast::Declaration &d, model::Container &c) {
@@ -413,6 +458,33 @@ void Checker::finishDevices() {
 
   std::vector<std::string> classNames;
   for (const model::DeviceClass &c : dm.classes) classNames.push_back(c.name);
+  // The class and constraints of one request (a workload's or a shared
+  // claim's); false when the class is unknown.
+  auto validateRequest = [&](model::GpuRequest &r) {
+    const model::DeviceClass *cls = dm.findClass(r.className);
+    if (!cls) {
+      Diagnostic &diag = diags_.report(DiagKind::UnknownDeviceClass, r.classRange, r.className);
+      std::string close = closestMatch(r.className, classNames);
+      if (!close.empty()) diag.note(fmt::format("did you mean `{}`?", close)).fix(r.classRange, close);
+      return false;
+    }
+    // A bandwidth between GPUs is an NVLink property: asking for one asks
+    // for NVLink-connected GPUs.
+    if (r.minBandwidthGBps > 0 && r.count > 1) r.sameNvlinkDomain = true;
+    if (!cls->migProfile.empty() && (r.sameNvlinkDomain || r.minBandwidthGBps > 0)) {
+      Diagnostic &diag = diags_.report(DiagKind::MigWithInterconnect, r.nameRange, r.sourceName, cls->sourceName,
+                                       r.minBandwidthGBps > 0 ? "`min_bandwidth`" : "`same nvlink_domain`");
+      diag.label(cls->migRange, "MIG profile of the class");
+      if (r.minBandwidthGBps > 0) diag.label(r.bandwidthRange, "bandwidth asked for here");
+      else diag.label(r.sameRange, "constraint here");
+    }
+    if (r.samePcieRoot && target() == kFirstDraVersion) diags_.report(DiagKind::PcieRootNotPublished, r.sameRange, r.sourceName);
+    return true;
+  };
+  std::set<std::string> validClaims;
+  for (model::SharedClaim &c : dm.claims)
+    if (validateRequest(c.request)) validClaims.insert(c.ns + "/" + c.name);
+  std::map<std::string, int64_t> claimPods, claimContainers;
   for (model::Workload &w : program_.workloads) {
     if (w.gpus.empty()) {
       for (const auto *list : {&w.pod.initContainers, &w.pod.containers})
@@ -421,24 +493,33 @@ void Checker::finishDevices() {
       continue;
     }
     for (model::GpuRequest &r : w.gpus) {
-      const model::DeviceClass *cls = dm.findClass(r.className);
-      if (!cls) {
-        Diagnostic &diag = diags_.report(DiagKind::UnknownDeviceClass, r.classRange, r.className);
-        std::string close = closestMatch(r.className, classNames);
-        if (!close.empty()) diag.note(fmt::format("did you mean `{}`?", close)).fix(r.classRange, close);
+      if (r.sharedClaim.empty()) {
+        validateRequest(r);
         continue;
       }
-      // A bandwidth between GPUs is an NVLink property: asking for one
-      // asks for NVLink-connected GPUs.
-      if (r.minBandwidthGBps > 0 && r.count > 1) r.sameNvlinkDomain = true;
-      if (!cls->migProfile.empty() && (r.sameNvlinkDomain || r.minBandwidthGBps > 0)) {
-        Diagnostic &diag = diags_.report(DiagKind::MigWithInterconnect, r.nameRange, r.sourceName, cls->sourceName,
-                                         r.minBandwidthGBps > 0 ? "`min_bandwidth`" : "`same nvlink_domain`");
-        diag.label(cls->migRange, "MIG profile of the class");
-        if (r.minBandwidthGBps > 0) diag.label(r.bandwidthRange, "bandwidth asked for here");
-        else diag.label(r.sameRange, "constraint here");
+      const model::SharedClaim *claim = dm.findClaim(w.ns, r.sharedClaim);
+      if (!claim) {
+        llvm::StringRef written = sm_.text(r.claimRange.file).slice(r.claimRange.begin, r.claimRange.end);
+        Diagnostic &diag = diags_.report(DiagKind::UnknownSharedClaim, r.claimRange, written.str(), w.ns.empty() ? "default" : w.ns);
+        std::vector<std::string> names;
+        for (const model::SharedClaim &c : dm.claims)
+          if (c.ns == w.ns) names.push_back(c.sourceName);
+        std::string close = closestMatch(written, names);
+        if (!close.empty()) diag.note(fmt::format("did you mean `{}`?", close)).fix(r.claimRange, close);
+        for (const model::SharedClaim &c : dm.claims)
+          if (c.name == r.sharedClaim) diag.label(c.nameRange, fmt::format("declared in namespace `{}`; a pod uses claims of its own namespace", c.ns.empty() ? "default" : c.ns));
+        continue;
       }
-      if (r.samePcieRoot && target() == kFirstDraVersion) diags_.report(DiagKind::PcieRootNotPublished, r.sameRange, r.sourceName);
+      if (!validClaims.count(claim->ns + "/" + claim->name)) continue;
+      // The pod asks for what the claim holds.
+      const model::GpuRequest &cr = claim->request;
+      r.className = cr.className;
+      r.count = cr.count;
+      r.sameNode = cr.sameNode;
+      r.sameNvlinkDomain = cr.sameNvlinkDomain;
+      r.samePcieRoot = cr.samePcieRoot;
+      r.minBandwidthGBps = cr.minBandwidthGBps;
+      claimPods[claim->ns + "/" + claim->name] += std::max<int64_t>(model::concurrentPods(w), 1);
     }
     for (auto *list : {&w.pod.initContainers, &w.pod.containers})
       for (model::Container &c : *list)
@@ -456,6 +537,11 @@ void Checker::finishDevices() {
         }
     for (const model::GpuRequest &r : w.gpus) {
       if (r.users.empty()) diags_.report(DiagKind::UnusedGpuRequest, r.nameRange, r.sourceName);
+      if (!r.sharedClaim.empty()) {
+        // Every container of every pod of the workload shares the claim.
+        claimContainers[w.ns + "/" + r.sharedClaim] += std::max<int64_t>(model::concurrentPods(w), 1) * r.users.size();
+        continue;
+      }
       const model::DeviceClass *cls = dm.findClass(r.className);
       if (cls && cls->replicas && static_cast<int64_t>(r.users.size()) > *cls->replicas)
         diags_.report(DiagKind::TooManySharers, r.nameRange, cls->sourceName, *cls->replicas, r.users.size(), r.sourceName)
@@ -463,6 +549,20 @@ void Checker::finishDevices() {
     }
     if (w.kind == model::WorkloadKind::DaemonSet && dm.cluster)
       diags_.report(DiagKind::DaemonSetNotPlaced, w.nameRange, w.name);
+  }
+
+  // Shared claims: time-slicing consumers across pods, and the API's limit
+  // on the pods one claim can be reserved for (status.reservedFor).
+  int64_t reservedLimit = target() >= k8s::Version{1, 33} ? 256 : 32;
+  for (const model::SharedClaim &c : dm.claims) {
+    std::string key = c.ns + "/" + c.name;
+    const model::DeviceClass *cls = dm.findClass(c.request.className);
+    int64_t containers = claimContainers.count(key) ? claimContainers[key] : 0;
+    if (cls && cls->replicas && containers > *cls->replicas)
+      diags_.report(DiagKind::TooManySharers, c.nameRange, cls->sourceName, *cls->replicas, containers, c.sourceName)
+          .label(cls->replicasRange, "replicas set here");
+    if (claimPods.count(key) && claimPods[key] > reservedLimit)
+      diags_.report(DiagKind::TooManyClaimUsers, c.nameRange, c.sourceName, claimPods[key], target().str(), reservedLimit);
   }
 
   // Confine pods whose requests carry constraints only rig can prove (NVLink

@@ -80,6 +80,9 @@ public:
   void checkDeviceClass(const ast::Declaration &d);
   void checkNodeShape(const ast::Body &body, model::NodeShape &shape, llvm::StringRef where);
   void checkCluster(const ast::Declaration &d);
+  void checkSharedClaim(const ast::Declaration &d, const std::string &ns);
+  // The body of `gpus NAME { … }` and `gpu_claim NAME { … }`; false without a class.
+  bool gpuRequestBody(const ast::Declaration &d, model::GpuRequest &r);
   std::optional<int64_t> bandwidthGBps(const Value &v);
 
   // AppArmor profiles (check_apparmor.cpp)

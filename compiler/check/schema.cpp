@@ -21,6 +21,7 @@ std::vector<BlockSpec> makeSpecs() {
                        {"cronjob", "workload", "batch/v1 CronJob", "a Job on a schedule"},
                        {"device_class", "device class", "resource.k8s.io DeviceClass", "a class of GPUs: model, memory, architecture, MIG profile, sharing"},
                        {"node_shape", "node shape", "", "the GPUs of a kind of node, for the placement proof"},
+                       {"gpu_claim", "gpu request", "resource.k8s.io ResourceClaim", "GPUs allocated once and shared by every pod whose workload says `gpus NAME = CLAIM`"},
                        {"cluster", "cluster", "", "the nodes GPU requests are proved to fit on"},
                    }});
   specs.push_back({BlockKind::Workload, "workload",
@@ -60,7 +61,7 @@ std::vector<BlockSpec> makeSpecs() {
                        {"pod_annotations", "map", "spec.template.metadata.annotations", "annotations on the pods"},
                        {"node_selector", "map", "spec.nodeSelector", "node labels the pods must run on"},
                        {"security", "block", "spec.securityContext", "the pod security context"},
-                       {"gpus", "gpu request", "spec.resourceClaims[] + ResourceClaimTemplate", "GPUs for each pod: `gpus NAME { count = 8, class = h100, same nvlink_domain }`"},
+                       {"gpus", "gpu request", "spec.resourceClaims[] + ResourceClaimTemplate", "GPUs for each pod: `gpus NAME { count = 8, class = h100, same nvlink_domain }`, or a shared claim: `gpus NAME = CLAIM`"},
                    }});
   specs.push_back({BlockKind::Container, "container",
                    {

@@ -48,10 +48,18 @@ std::string deviceSection(const model::Program &program, const verify::VerifyRes
                                          "--runtime-config={}=true)",
                                          api.str()));
   for (const model::DeviceClass &c : dm.classes) out += classLine(c);
+  for (const model::SharedClaim &c : dm.claims)
+    out += fmt::format("  shared claim {}{}: {} × class {}, ResourceClaim allocated once; every pod using it runs on the node of its devices\n",
+                       c.ns.empty() ? "" : c.ns + "/", c.name, c.request.count, c.request.className);
   for (const model::Workload &w : program.workloads)
     for (const model::GpuRequest &r : w.gpus) {
       std::string users;
       for (const std::string &u : r.users) users += (users.empty() ? "" : ", ") + u;
+      if (!r.sharedClaim.empty()) {
+        out += fmt::format("  request {}/{}: the shared claim {}, used by {}\n", w.name, r.name, r.sharedClaim,
+                           users.empty() ? "no container" : users);
+        continue;
+      }
       out += fmt::format("  request {}/{}: {} × class {} per pod, claim template {}, used by {}\n", w.name, r.name, r.count,
                          r.className, r.templateName, users.empty() ? "no container" : users);
       if (r.sameNode || r.count > 1)

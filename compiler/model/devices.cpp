@@ -1,5 +1,7 @@
 #include "compiler/model/devices.h"
 
+#include "compiler/model/model.h"
+
 namespace rig::model {
 
 llvm::ArrayRef<MigProfile> h100MigProfiles() {
@@ -51,6 +53,26 @@ bool requestFitsShape(const GpuRequest &r, const DeviceClass &cls, const NodeSha
   if (r.sameNvlinkDomain && r.count > shape.nvlinkDomainSize) return false;
   if (r.samePcieRoot && r.count > shape.pcieRootSize) return false;
   return true;
+}
+
+} // namespace rig::model
+
+namespace rig::model {
+
+int64_t concurrentPods(const Workload &w) {
+  switch (w.kind) {
+  case WorkloadKind::Deployment:
+  case WorkloadKind::StatefulSet: return w.replicas.value_or(1);
+  case WorkloadKind::Job:
+  case WorkloadKind::CronJob: {
+    int64_t n = w.job.parallelism.value_or(1);
+    if (w.job.completions) n = std::min(n, *w.job.completions);
+    return n;
+  }
+  case WorkloadKind::DaemonSet: return 0;
+  case WorkloadKind::Pod: return 1;
+  }
+  return 1;
 }
 
 } // namespace rig::model

@@ -50,7 +50,7 @@ struct DeviceClass {
   GpuSharing sharing = GpuSharing::Exclusive;
   std::string interval;     // time-slicing interval: "" (Default) | Short | Medium | Long
   std::optional<int64_t> replicas; // time-slicing: how many containers may share one GPU
-  SourceRange range, nameRange, migRange, replicasRange;
+  SourceRange range, nameRange, migRange, replicasRange, intervalRange;
 };
 
 // The GPUs of one node: `node_shape NAME { … }` or a node's own body.
@@ -98,7 +98,21 @@ struct GpuRequest {
   bool sameNode = false, sameNvlinkDomain = false, samePcieRoot = false;
   int64_t minBandwidthGBps = 0;
   std::vector<std::string> users; // containers that `uses` it
-  SourceRange range, nameRange, countRange, classRange, sameRange, bandwidthRange;
+  // `gpus NAME = CLAIM`: the pods share the top-level ResourceClaim CLAIM
+  // (its Kubernetes name) instead of getting one claim each from a template;
+  // class, count and constraints are then the claim's.
+  std::string sharedClaim;
+  SourceRange range, nameRange, countRange, classRange, sameRange, bandwidthRange, claimRange;
+};
+
+// `gpu_claim NAME { count, class, same … }` at the top level: one
+// ResourceClaim in the file's namespace, allocated once and shared by every
+// pod whose workload says `gpus X = NAME` (how DRA time-slices one GPU among
+// pods).
+struct SharedClaim {
+  std::string name, sourceName, ns;
+  GpuRequest request; // the claim's single request, named "gpus"
+  SourceRange range, nameRange;
 };
 
 // `uses NAME` in a container.
@@ -109,6 +123,7 @@ struct ClaimUse {
 
 struct DeviceModel {
   std::vector<DeviceClass> classes;
+  std::vector<SharedClaim> claims;
   std::vector<NodeShape> shapes;
   std::optional<Cluster> cluster;
   const DeviceClass *findClass(llvm::StringRef name) const {
@@ -116,7 +131,18 @@ struct DeviceModel {
       if (c.name == name) return &c;
     return nullptr;
   }
+  const SharedClaim *findClaim(llvm::StringRef ns, llvm::StringRef name) const {
+    for (const SharedClaim &c : claims)
+      if (c.ns == ns && c.name == name) return &c;
+    return nullptr;
+  }
 };
+
+struct Workload;
+// How many pods of a workload run at once: a deployment's or statefulset's
+// replicas, a job's parallelism bounded by its completions, 1 for a pod; 0
+// for a daemonset (one per node: not part of the placement proof).
+int64_t concurrentPods(const Workload &w);
 
 // Whether a GPU of `shape` is a device `cls` selects (its model,
 // architecture, memory, and full GPU vs MIG instance).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -22,42 +23,75 @@ int64_t Pod::migComputeSlices() const {
   return n;
 }
 
-int64_t podsOf(const model::Workload &w) {
-  switch (w.kind) {
-  case model::WorkloadKind::Deployment:
-  case model::WorkloadKind::StatefulSet: return w.replicas.value_or(1);
-  case model::WorkloadKind::Job:
-  case model::WorkloadKind::CronJob: {
-    // Pods running at once: parallelism, never more than completions.
-    int64_t n = w.job.parallelism.value_or(1);
-    if (w.job.completions) n = std::min(n, *w.job.completions);
-    return n;
-  }
-  case model::WorkloadKind::DaemonSet: return 0;
-  case model::WorkloadKind::Pod: return 1;
-  }
-  return 1;
-}
+int64_t podsOf(const model::Workload &w) { return model::concurrentPods(w); }
 
 std::vector<Pod> collectPods(const model::Program &program) {
   std::vector<Pod> pods;
+  // Pods sharing a claim form one unit: union-find over the pods.
+  std::vector<size_t> parent;
+  std::map<std::string, size_t> firstPodOfClaim;
+  std::vector<std::vector<const model::SharedClaim *>> claimsOf;
+  auto find = [&](size_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
   for (const model::Workload &w : program.workloads) {
     if (w.gpus.empty()) continue;
-    Pod proto;
-    proto.workload = &w;
-    for (const model::GpuRequest &r : w.gpus) {
-      const model::DeviceClass *cls = program.devices.findClass(r.className);
-      if (!cls) continue;
-      proto.requests.push_back({&r, cls, cls->migProfile.empty() ? nullptr : model::findMigProfile(cls->migProfile)});
-    }
-    if (proto.requests.empty()) continue;
     int64_t n = podsOf(w);
     for (int64_t i = 0; i < n; ++i) {
-      proto.index = static_cast<int>(i);
-      pods.push_back(proto);
+      Pod pod;
+      pod.workload = &w;
+      pod.index = static_cast<int>(i);
+      pod.memberPods = {{&w, static_cast<int>(i)}};
+      std::vector<const model::SharedClaim *> shared;
+      for (const model::GpuRequest &r : w.gpus) {
+        if (!r.sharedClaim.empty()) {
+          if (const model::SharedClaim *c = program.devices.findClaim(w.ns, r.sharedClaim)) shared.push_back(c);
+          continue;
+        }
+        const model::DeviceClass *cls = program.devices.findClass(r.className);
+        if (!cls) continue;
+        pod.requests.push_back({&r, cls, cls->migProfile.empty() ? nullptr : model::findMigProfile(cls->migProfile), &w,
+                                static_cast<int>(i), nullptr});
+      }
+      if (pod.requests.empty() && shared.empty()) continue;
+      size_t self = pods.size();
+      pods.push_back(std::move(pod));
+      parent.push_back(self);
+      claimsOf.push_back(shared);
+      for (const model::SharedClaim *c : shared) {
+        auto [it, fresh] = firstPodOfClaim.emplace(c->ns + "/" + c->name, self);
+        if (!fresh) parent[find(self)] = find(it->second);
+      }
     }
   }
-  return pods;
+  // Merge each unit into its root, in pod order; each claim once.
+  std::vector<Pod> units;
+  std::map<size_t, size_t> unitOfRoot;
+  std::set<const model::SharedClaim *> placed;
+  for (size_t p = 0; p < pods.size(); ++p) {
+    size_t root = find(p);
+    auto [it, fresh] = unitOfRoot.emplace(root, units.size());
+    if (fresh) {
+      units.push_back(pods[p]);
+      units.back().members = 0;
+      units.back().requests.clear();
+      units.back().memberPods.clear();
+    }
+    Pod &unit = units[it->second];
+    ++unit.members;
+    unit.memberPods.push_back(pods[p].memberPods.front());
+    for (const PodRequest &r : pods[p].requests) unit.requests.push_back(r);
+    for (const model::SharedClaim *c : claimsOf[p]) {
+      if (!placed.insert(c).second) continue;
+      const model::DeviceClass *cls = program.devices.findClass(c->request.className);
+      if (!cls) continue;
+      unit.requests.push_back({&c->request, cls, cls->migProfile.empty() ? nullptr : model::findMigProfile(cls->migProfile),
+                               nullptr, 0, c});
+    }
+  }
+  units.erase(std::remove_if(units.begin(), units.end(), [](const Pod &u) { return u.requests.empty(); }), units.end());
+  return units;
 }
 
 bool sameShape(const model::NodeShape &a, const model::NodeShape &b) {

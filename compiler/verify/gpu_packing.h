@@ -18,12 +18,19 @@ struct PodRequest {
   const model::GpuRequest *request = nullptr;
   const model::DeviceClass *cls = nullptr;
   const model::MigProfile *mig = nullptr; // MIG instances instead of full GPUs
+  const model::Workload *owner = nullptr; // whose pod asks (null for a shared claim)
+  int podIndex = 0;
+  const model::SharedClaim *claim = nullptr; // a shared ResourceClaim, placed once
 };
 
-// One pod that needs GPUs: all its requests land on one node.
+// What must land on one node: one pod and its requests, or — when pods share
+// a ResourceClaim, whose devices are on one node — all those pods together
+// with the claim placed once.
 struct Pod {
-  const model::Workload *workload = nullptr;
+  const model::Workload *workload = nullptr; // the first member's
   int index = 0; // 0-based pod number within the workload
+  size_t members = 1; // pods in this unit
+  std::vector<std::pair<const model::Workload *, int>> memberPods; // (workload, pod index)
   std::vector<PodRequest> requests;
   int64_t fullGpus() const;       // full GPUs over all requests
   int64_t migComputeSlices() const;

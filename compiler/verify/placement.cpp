@@ -26,16 +26,16 @@ using gpu::Node;
 using gpu::Pod;
 using gpu::PodRequest;
 
-std::string describeRequest(const model::Workload &w, const model::GpuRequest &r, const model::DeviceClass &cls) {
+std::string describeRequest(llvm::StringRef who, const model::GpuRequest &r, const model::DeviceClass &cls) {
   if (!cls.migProfile.empty())
-    return fmt::format("`{}` needs {} MIG `{}` instance{} (class `{}`)", w.sourceName, r.count, cls.migProfile,
+    return fmt::format("{} needs {} MIG `{}` instance{} (class `{}`)", who.str(), r.count, cls.migProfile,
                        r.count == 1 ? "" : "s", cls.sourceName);
-  return fmt::format("`{}` needs {} GPU{} of class `{}`", w.sourceName, r.count, r.count == 1 ? "" : "s", cls.sourceName);
+  return fmt::format("{} needs {} GPU{} of class `{}`", who.str(), r.count, r.count == 1 ? "" : "s", cls.sourceName);
 }
 
 // Why no node of the cluster can hold request `r` alone, in the user's
 // terms; "" when some node can.
-std::string whyNowhere(const model::Workload &w, const model::GpuRequest &r, const model::DeviceClass &cls,
+std::string whyNowhere(llvm::StringRef who, const model::GpuRequest &r, const model::DeviceClass &cls,
                        const model::Cluster &cluster) {
   std::vector<const model::NodeShape *> matching;
   bool anyFit = false, nonMigMatch = false;
@@ -50,11 +50,11 @@ std::string whyNowhere(const model::Workload &w, const model::GpuRequest &r, con
   const std::string &c = cluster.name;
   if (matching.empty()) {
     if (!cls.migProfile.empty() && nonMigMatch)
-      return fmt::format("{}; no GPU in `{}` that the class selects is in MIG mode", describeRequest(w, r, cls), c);
+      return fmt::format("{}; no GPU in `{}` that the class selects is in MIG mode", describeRequest(who, r, cls), c);
     if (cls.migProfile.empty() && nonMigMatch)
       return fmt::format("{}; every GPU in `{}` that the class selects is in MIG mode and offers only MIG instances",
-                         describeRequest(w, r, cls), c);
-    return fmt::format("{}; no node in `{}` has GPUs the class selects", describeRequest(w, r, cls), c);
+                         describeRequest(who, r, cls), c);
+    return fmt::format("{}; no node in `{}` has GPUs the class selects", describeRequest(who, r, cls), c);
   }
   int64_t most = 0, domain = 0, root = 0, bandwidth = 0;
   for (const model::NodeShape *s : matching) {
@@ -65,19 +65,19 @@ std::string whyNowhere(const model::Workload &w, const model::GpuRequest &r, con
   }
   if (r.count > most)
     return cls.migProfile.empty()
-               ? fmt::format("{} on one node; the largest node in `{}` has {}", describeRequest(w, r, cls), c, most)
-               : fmt::format("{} on one node; a node in `{}` holds at most {}", describeRequest(w, r, cls), c, most);
+               ? fmt::format("{} on one node; the largest node in `{}` has {}", describeRequest(who, r, cls), c, most)
+               : fmt::format("{} on one node; a node in `{}` holds at most {}", describeRequest(who, r, cls), c, most);
   if (r.minBandwidthGBps > 0 && bandwidth < r.minBandwidthGBps)
-    return bandwidth == 0 ? fmt::format("`{}` needs GPUs linked by NVLink at {} GB/s; no GPU of class `{}` in `{}` has NVLink",
-                                        w.sourceName, r.minBandwidthGBps, cls.sourceName, c)
-                          : fmt::format("`{}` needs GPUs linked at {} GB/s; the fastest NVLink in `{}` is {} GB/s",
-                                        w.sourceName, r.minBandwidthGBps, c, bandwidth);
+    return bandwidth == 0 ? fmt::format("{} needs GPUs linked by NVLink at {} GB/s; no GPU of class `{}` in `{}` has NVLink",
+                                        who.str(), r.minBandwidthGBps, cls.sourceName, c)
+                          : fmt::format("{} needs GPUs linked at {} GB/s; the fastest NVLink in `{}` is {} GB/s",
+                                        who.str(), r.minBandwidthGBps, c, bandwidth);
   if (r.sameNvlinkDomain && r.count > domain)
-    return fmt::format("`{}` needs {} GPUs in one NVLink domain; the largest domain in `{}` has {}", w.sourceName, r.count, c, domain);
+    return fmt::format("{} needs {} GPUs in one NVLink domain; the largest domain in `{}` has {}", who.str(), r.count, c, domain);
   if (r.samePcieRoot && r.count > root)
-    return fmt::format("`{}` needs {} GPUs under one PCIe root; the largest root in `{}` has {}", w.sourceName, r.count, c, root);
+    return fmt::format("{} needs {} GPUs under one PCIe root; the largest root in `{}` has {}", who.str(), r.count, c, root);
   // Each constraint alone is met somewhere, but never all on one shape.
-  return fmt::format("{} with all its constraints; no node shape in `{}` meets them together", describeRequest(w, r, cls), c);
+  return fmt::format("{} with all its constraints; no node shape in `{}` meets them together", describeRequest(who, r, cls), c);
 }
 
 std::string plural(int64_t n, llvm::StringRef one, llvm::StringRef many) {
@@ -97,7 +97,9 @@ std::vector<std::string> placementLines(const std::vector<Pod> &pods, const std:
     const Pod &pod = pods[a.pod];
     const PodRequest &r = pod.requests[a.request];
     const model::NodeShape &s = *nodes[a.node].shape;
-    std::string who = gpu::podsOf(*pod.workload) > 1 ? fmt::format("{}[{}]", pod.workload->name, pod.index) : pod.workload->name;
+    std::string who = r.claim                            ? fmt::format("shared claim {}", r.claim->name)
+                      : gpu::podsOf(*r.owner) > 1 ? fmt::format("{}[{}]", r.owner->name, r.podIndex)
+                                                  : r.owner->name;
     std::string where;
     if (r.mig) {
       for (size_t i = 0; i < a.gpus.size(); ++i)
@@ -108,6 +110,12 @@ std::vector<std::string> placementLines(const std::vector<Pod> &pods, const std:
       if (s.nvlinkDomainSize > 1 && (r.request->sameNvlinkDomain || r.request->minBandwidthGBps > 0))
         where += fmt::format(" (NVLink domain {}, {} GB/s)", a.gpus.front() / s.nvlinkDomainSize, s.linkBandwidthGBps);
       if (r.request->samePcieRoot) where += fmt::format(" (PCIe root {})", a.gpus.front() / s.pcieRootSize);
+    }
+    if (r.claim) {
+      std::string users;
+      for (const auto &[w, i] : pod.memberPods)
+        users += (users.empty() ? "" : ", ") + (gpu::podsOf(*w) > 1 ? fmt::format("{}[{}]", w->name, i) : w->name);
+      where += fmt::format(" (shared by {})", users);
     }
     lines.push_back(fmt::format("{}: {} `{}` -> {}", nodes[a.node].name, who, r.request->name, where));
   }
@@ -122,11 +130,19 @@ SolverResult refute(const std::vector<Pod> &pods, const std::vector<Node> &nodes
   std::vector<int64_t> nodesOf(shapes.size(), 0);
   for (const Node &n : nodes) ++nodesOf[n.shapeIndex];
   // Pods of one workload are interchangeable; eligibility is per workload.
-  std::map<const model::Workload *, std::vector<bool>> eligible;
-  for (const Pod &p : pods) {
-    auto [it, fresh] = eligible.try_emplace(p.workload);
-    if (!fresh) continue;
-    for (const model::NodeShape *s : shapes) it->second.push_back(gpu::podFitsEmptyShape(p, *s));
+  // Units that merge pods sharing a claim are checked one by one.
+  std::map<const model::Workload *, std::vector<bool>> eligibleByWorkload;
+  std::vector<std::vector<bool>> eligible(pods.size());
+  for (size_t p = 0; p < pods.size(); ++p) {
+    bool plain = pods[p].members == 1 && std::none_of(pods[p].requests.begin(), pods[p].requests.end(),
+                                                        [](const PodRequest &r) { return r.claim != nullptr; });
+    if (plain)
+      if (auto it = eligibleByWorkload.find(pods[p].workload); it != eligibleByWorkload.end()) {
+        eligible[p] = it->second;
+        continue;
+      }
+    for (const model::NodeShape *s : shapes) eligible[p].push_back(gpu::podFitsEmptyShape(pods[p], *s));
+    if (plain) eligibleByWorkload[pods[p].workload] = eligible[p];
   }
   Solver solver(opts);
   // z[p][s]: pod p runs on a node of shape s.
@@ -136,7 +152,7 @@ SolverResult refute(const std::vector<Pod> &pods, const std::vector<Node> &nodes
   for (size_t p = 0; p < pods.size(); ++p) {
     std::vector<Solver::Term> choices;
     for (size_t s = 0; s < shapes.size(); ++s) {
-      if (!eligible[pods[p].workload][s]) continue;
+      if (!eligible[p][s]) continue;
       Solver::Term z = solver.boolVar(fmt::format("z_{}_{}", p, s));
       choices.push_back(z);
       onShape[s].emplace_back(p, z);
@@ -262,14 +278,23 @@ void verifyPlacement(const model::Program &program, Diagnostics &diags, const Ve
     if (w.kind == model::WorkloadKind::DaemonSet) continue;
     for (const model::GpuRequest &r : w.gpus) {
       const model::DeviceClass *cls = dm.findClass(r.className);
-      if (!cls) continue;
-      std::string why = whyNowhere(w, r, *cls, cluster);
+      if (!cls || !r.sharedClaim.empty()) continue; // shared claims: below, once
+      std::string why = whyNowhere("`" + w.sourceName + "`", r, *cls, cluster);
       if (why.empty()) continue;
       diags.report(DiagKind::RequestFitsNowhere, r.nameRange, why).label(cluster.nameRange, "the cluster");
       out.reason = why;
       hopeless = true;
       alone.insert(&w);
     }
+  }
+  for (const model::SharedClaim &c : dm.claims) {
+    const model::DeviceClass *cls = dm.findClass(c.request.className);
+    if (!cls) continue;
+    std::string why = whyNowhere(fmt::format("shared claim `{}`", c.sourceName), c.request, *cls, cluster);
+    if (why.empty()) continue;
+    diags.report(DiagKind::RequestFitsNowhere, c.nameRange, why).label(cluster.nameRange, "the cluster");
+    out.reason = why;
+    hopeless = true;
   }
   std::vector<const model::NodeShape *> shapes;
   std::vector<Node> nodes = gpu::expandNodes(cluster, shapes);
@@ -281,10 +306,14 @@ void verifyPlacement(const model::Program &program, Diagnostics &diags, const Ve
       bool anywhere = std::any_of(shapes.begin(), shapes.end(), [&](const model::NodeShape *s) { return gpu::podFitsEmptyShape(p, *s); });
       if (anywhere) continue;
       reported.insert(p.workload);
-      std::string why = fmt::format("a pod of `{}` needs {} GPUs for its requests together on one node; no node in `{}` holds them",
-                                    p.workload->sourceName, p.fullGpus(), cluster.name);
-      if (p.fullGpus() == 0) why = fmt::format("a pod of `{}` needs its MIG requests together on one node; no node in `{}` holds them",
-                                               p.workload->sourceName, cluster.name);
+      std::string whose = p.members > 1 ? fmt::format("{} pods sharing a claim with `{}`", p.members, p.workload->sourceName)
+                                        : fmt::format("a pod of `{}`", p.workload->sourceName);
+      const char *verb = p.members > 1 ? "need" : "needs";
+      std::string why = fmt::format("{} {} {} GPUs for {} requests together on one node; no node in `{}` holds them", whose, verb,
+                                    p.fullGpus(), p.members > 1 ? "their" : "its", cluster.name);
+      if (p.fullGpus() == 0)
+        why = fmt::format("{} {} {} MIG requests together on one node; no node in `{}` holds them", whose, verb,
+                          p.members > 1 ? "their" : "its", cluster.name);
       diags.report(DiagKind::RequestFitsNowhere, p.workload->nameRange, why).label(cluster.nameRange, "the cluster");
       out.reason = why;
       hopeless = true;

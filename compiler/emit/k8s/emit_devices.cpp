@@ -74,16 +74,9 @@ Node deviceClass(const model::DeviceClass &c, llvm::StringRef api) {
   return obj;
 }
 
-Node claimTemplate(const model::Workload &w, const model::GpuRequest &r, k8s::Version target, llvm::StringRef api) {
+// `ResourceClaimSpec`: one request and the matchAttribute constraints.
+Node claimSpec(const model::GpuRequest &r, k8s::Version target) {
   bool nested = target >= k8s::Version{1, 33}; // v1beta2 and v1: `exactly`
-  Node obj = Node::map();
-  obj.setView("apiVersion", api);
-  obj.set("kind", "ResourceClaimTemplate");
-  Node meta = Node::map();
-  meta.setView("name", r.templateName);
-  if (!w.ns.empty()) meta.setView("namespace", w.ns);
-  obj.set("metadata", std::move(meta));
-
   Node req = Node::map();
   req.setView("name", r.name);
   auto fill = [&](Node &n) {
@@ -113,10 +106,19 @@ Node claimTemplate(const model::Workload &w, const model::GpuRequest &r, k8s::Ve
   if (r.count > 1 && r.sameNvlinkDomain) constrain("gpu.nvidia.com/productName");
   if (r.count > 1 && r.samePcieRoot && target >= k8s::Version{1, 32}) constrain("resource.kubernetes.io/pcieRoot");
   devices.setIfNotEmpty("constraints", std::move(constraints));
+  Node spec = Node::map();
+  spec.set("devices", std::move(devices));
+  return spec;
+}
 
-  Node claimSpec = Node::map();
-  claimSpec.set("devices", std::move(devices));
-  obj.set("spec", Node::map()).set("spec", std::move(claimSpec));
+Node object(llvm::StringRef api, const char *kind, llvm::StringRef name, llvm::StringRef ns) {
+  Node obj = Node::map();
+  obj.setView("apiVersion", api);
+  obj.set("kind", kind);
+  Node meta = Node::map();
+  meta.setView("name", name);
+  if (!ns.empty()) meta.setView("namespace", ns);
+  obj.set("metadata", std::move(meta));
   return obj;
 }
 
@@ -127,7 +129,8 @@ Node podResourceClaims(const std::vector<model::GpuRequest> &gpus) {
   for (const model::GpuRequest &r : gpus) {
     Node n = Node::map();
     n.setView("name", r.name);
-    n.setView("resourceClaimTemplateName", r.templateName);
+    if (r.sharedClaim.empty()) n.setView("resourceClaimTemplateName", r.templateName);
+    else n.setView("resourceClaimName", r.sharedClaim);
     list.push(std::move(n));
   }
   return list;
@@ -148,10 +151,18 @@ void emitDeviceObjects(const model::Program &program, std::vector<FeatureObject>
   if (api.empty()) return; // refused by check
   for (const model::DeviceClass &c : program.devices.classes)
     out.push_back({"deviceclass-" + c.name + ".yaml", deviceClass(c, api)});
+  for (const model::SharedClaim &c : program.devices.claims) {
+    Node obj = object(api, "ResourceClaim", c.name, c.ns);
+    obj.set("spec", claimSpec(c.request, program.target));
+    out.push_back({(c.ns.empty() ? "" : c.ns + "/") + "resourceclaim-" + c.name + ".yaml", std::move(obj)});
+  }
   for (const model::Workload &w : program.workloads)
-    for (const model::GpuRequest &r : w.gpus)
-      out.push_back({(w.ns.empty() ? "" : w.ns + "/") + "resourceclaimtemplate-" + r.templateName + ".yaml",
-                     claimTemplate(w, r, program.target, api)});
+    for (const model::GpuRequest &r : w.gpus) {
+      if (!r.sharedClaim.empty()) continue;
+      Node obj = object(api, "ResourceClaimTemplate", r.templateName, w.ns);
+      obj.set("spec", Node::map()).set("spec", claimSpec(r, program.target));
+      out.push_back({(w.ns.empty() ? "" : w.ns + "/") + "resourceclaimtemplate-" + r.templateName + ".yaml", std::move(obj)});
+    }
 }
 
 } // namespace rig::emit
