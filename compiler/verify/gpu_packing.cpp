@@ -259,6 +259,86 @@ bool greedyPlace(const std::vector<Pod> &pods, const std::vector<Node> &nodes, P
   return true;
 }
 
+namespace {
+
+// Two pods ask for the same thing: the same requests of the same workload.
+bool interchangeable(const Pod &a, const Pod &b) {
+  if (a.workload != b.workload || a.members != 1 || b.members != 1 || a.requests.size() != b.requests.size()) return false;
+  for (size_t i = 0; i < a.requests.size(); ++i)
+    if (a.requests[i].request != b.requests[i].request || a.requests[i].claim || b.requests[i].claim) return false;
+  return true;
+}
+
+struct Search {
+  const std::vector<Pod> &pods;
+  const std::vector<Node> &nodes;
+  std::vector<size_t> order;
+  std::vector<NodeState> states;
+  std::vector<Assignment> assignments;
+  std::vector<size_t> podNode;
+  uint64_t steps = 0, limit = 0;
+  bool limitHit = false;
+
+  bool run(size_t depth) {
+    if (depth == order.size()) return true;
+    size_t p = order[depth];
+    size_t firstNode = 0;
+    if (depth > 0 && interchangeable(pods[order[depth - 1]], pods[p])) firstNode = podNode[order[depth - 1]];
+    std::set<std::string> tried; // (shape, state) pairs this level already tried
+    for (size_t n = firstNode; n < nodes.size(); ++n) {
+      // Every node looked at counts, so the bound holds on large clusters.
+      if (++steps > limit) {
+        limitHit = true;
+        return false;
+      }
+      if (!tried.insert(key(n)).second) continue;
+      NodeState saved = states[n];
+      size_t mark = assignments.size();
+      if (!placePod(pods[p], p, n, nodes[n], states[n], assignments)) continue;
+      podNode[p] = n;
+      if (run(depth + 1)) return true;
+      if (limitHit) return false;
+      states[n] = std::move(saved);
+      assignments.resize(mark);
+    }
+    return false;
+  }
+
+  // A node's shape and free devices: nodes with equal keys are
+  // interchangeable for the rest of the search.
+  std::string key(size_t n) const {
+    const NodeState &st = states[n];
+    std::string k = std::to_string(nodes[n].shapeIndex) + ":";
+    for (bool u : st.used) k += u ? '1' : '0';
+    for (uint8_t m : st.migMask) k += static_cast<char>('A' + (m & 0x0f)), k += static_cast<char>('A' + (m >> 4));
+    return k;
+  }
+};
+
+} // namespace
+
+bool searchPlace(const std::vector<Pod> &pods, const std::vector<Node> &nodes, uint64_t stepLimit, Placement &out,
+                 bool &limitHit) {
+  Search s{pods, nodes, {}, {}, {}, std::vector<size_t>(pods.size(), 0), 0, stepLimit, false};
+  s.order.resize(pods.size());
+  std::iota(s.order.begin(), s.order.end(), 0);
+  std::stable_sort(s.order.begin(), s.order.end(), [&](size_t a, size_t b) {
+    return std::make_pair(pods[a].fullGpus(), pods[a].migComputeSlices()) >
+           std::make_pair(pods[b].fullGpus(), pods[b].migComputeSlices());
+  });
+  s.states.reserve(nodes.size());
+  for (const Node &n : nodes) s.states.emplace_back(*n.shape);
+  bool found = s.run(0);
+  limitHit = s.limitHit;
+  if (!found) return false;
+  out.assignments = std::move(s.assignments);
+  out.podNode = std::move(s.podNode);
+  std::sort(out.assignments.begin(), out.assignments.end(), [](const Assignment &a, const Assignment &b) {
+    return std::tie(a.node, a.pod, a.request) < std::tie(b.node, b.pod, b.request);
+  });
+  return true;
+}
+
 std::string checkPlacement(const std::vector<Pod> &pods, const std::vector<Node> &nodes, const Placement &p) {
   if (p.podNode.size() != pods.size()) return "not every pod has a node";
   std::vector<std::vector<int>> seen(pods.size());

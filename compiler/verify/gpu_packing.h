@@ -71,6 +71,14 @@ bool podFitsEmptyShape(const Pod &pod, const model::NodeShape &shape);
 // First-fit decreasing over the nodes; false when it finds no placement.
 bool greedyPlace(const std::vector<Pod> &pods, const std::vector<Node> &nodes, Placement &out);
 
+// Depth-first search over pod-to-node choices for what first-fit misses:
+// identical nodes in identical states are tried once, interchangeable pods
+// take nodes in increasing order. Stops after `stepLimit` nodes looked at
+// (then `limitHit`). Finding nothing proves nothing: within a node the
+// devices are still chosen greedily.
+bool searchPlace(const std::vector<Pod> &pods, const std::vector<Node> &nodes, uint64_t stepLimit, Placement &out,
+                 bool &limitHit);
+
 // Checks a placement from scratch against every rule: classes, counts,
 // exclusivity, MIG geometry, NVLink domains, PCIe roots, bandwidth, one node
 // per pod. Returns "" when it holds, else what is wrong.

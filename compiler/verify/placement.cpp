@@ -7,8 +7,11 @@
 //  3. Otherwise Z3 on a relaxation grouped by node shape (one boolean per pod
 //     and shape, pseudo-boolean capacities per shape): unsat refutes the
 //     placement, and its core, tracked per workload and per capacity, names
-//     what collides. Sat means the greedy pass was not clever enough: the
-//     answer is "inconclusive", never a guess.
+//     what collides.
+//  4. Otherwise a bounded depth-first search (gpu_packing.cpp): a placement
+//     it finds is checked and is the proof; when it ends without hitting its
+//     bound on requests whose in-node choice cannot matter, it refutes. Else
+//     the answer is "inconclusive", never a guess.
 #include <fmt/format.h>
 
 #include <map>
@@ -25,6 +28,10 @@ namespace {
 using gpu::Node;
 using gpu::Pod;
 using gpu::PodRequest;
+
+// The search after first-fit looks at most this many nodes (each a possible
+// home for a pod): well under a second at worst.
+constexpr uint64_t kSearchSteps = 200'000;
 
 std::string describeRequest(llvm::StringRef who, const model::GpuRequest &r, const model::DeviceClass &cls) {
   if (!cls.migProfile.empty())
@@ -343,8 +350,8 @@ void verifyPlacement(const model::Program &program, Diagnostics &diags, const Ve
     // A placer bug must not become a false proof.
     out.reason = "internal: the greedy placement failed its check: " + broken;
   }
-
-  // 3. The solver, on the relaxation by node shape.
+  // 3. The solver, on the relaxation by node shape: cheap, and its core
+  // names what collides.
   std::string why;
   SolverResult r = refute(pods, nodes, shapes, cluster, opts, why);
   if (r == SolverResult::Unsat) {
@@ -357,10 +364,45 @@ void verifyPlacement(const model::Program &program, Diagnostics &diags, const Ve
         d.label(w.nameRange, fmt::format("{} of `{}`", plural(gpu::podsOf(w), "pod", "pods"), w.sourceName));
     return;
   }
+  // 4. A bounded search for what first-fit misses. When every request is
+  // whole GPUs without a domain or root constraint, how a node's GPUs are
+  // chosen does not matter, so a search that ends without hitting its limit
+  // has tried every placement.
+  bool exhausted = false;
+  bool exactWithinNodes = std::all_of(pods.begin(), pods.end(), [](const Pod &p) {
+    return std::all_of(p.requests.begin(), p.requests.end(), [](const PodRequest &r) {
+      return !r.mig && !r.request->sameNvlinkDomain && !r.request->samePcieRoot;
+    });
+  });
+  {
+    gpu::Placement searched;
+    bool limitHit = false;
+    bool found = gpu::searchPlace(pods, nodes, kSearchSteps, searched, limitHit);
+    exhausted = !found && !limitHit && exactWithinNodes;
+    if (found && gpu::checkPlacement(pods, nodes, searched).empty()) {
+      out.status = GpuPlacement::Status::Proven;
+      out.method = "search after first-fit failed, checked against every constraint";
+      out.lines = placementLines(pods, nodes, searched);
+      return;
+    }
+  }
+
+  if (exhausted) {
+    int64_t gpus = 0;
+    for (const Pod &p : pods) gpus += p.fullGpus();
+    int64_t have = 0;
+    for (const Node &n : nodes) have += n.shape->gpus;
+    out.status = GpuPlacement::Status::Refuted;
+    out.method = "an exhaustive search over pod-to-node choices";
+    out.reason = fmt::format("{} pods need {} GPUs and `{}` has {}, but no packing of the pods onto its nodes exists", pods.size(),
+                             gpus, cluster.name, have);
+    diags.report(DiagKind::PlacementRefuted, cluster.nameRange, cluster.name, out.reason);
+    return;
+  }
   ++result.inconclusive;
   out.status = GpuPlacement::Status::Inconclusive;
   if (r == SolverResult::Sat) {
-    out.method = "first-fit found no placement; Z3 found no contradiction in the shape-level capacities";
+    out.method = "neither first-fit nor a bounded search found a placement; Z3 found no contradiction in the shape-level capacities";
     out.reason = "no placement was found, and none was ruled out";
   } else {
     out.method = fmt::format("Z3 stopped ({}; limits: {} ms, rlimit {})", why, opts.timeoutMs, opts.rlimit);
