@@ -570,6 +570,15 @@ void Checker::finishDevices() {
   // selector on the labels those shapes share and no other shape has.
   if (!dm.cluster) return;
   for (model::Workload &w : program_.workloads) {
+    // What the user selected already: a node without those labels is no
+    // candidate, whatever its GPUs.
+    const model::StringMap userSelector = w.pod.nodeSelector;
+    auto hasLabels = [](const model::NodeGroup &g, const std::map<std::string, std::string> &labels) {
+      return std::all_of(labels.begin(), labels.end(), [&](const auto &kv) {
+        auto it = g.shape.labels.find(kv.first);
+        return it != g.shape.labels.end() && it->second == kv.second;
+      });
+    };
     std::map<std::string, std::string> selector;
     bool conflict = false;
     for (const model::GpuRequest &r : w.gpus) {
@@ -592,11 +601,7 @@ void Checker::finishDevices() {
       }
       if (!common) continue; // no node can hold it: placement reports that
       for (const model::NodeGroup *g : others) {
-        bool hasAll = std::all_of(common->begin(), common->end(), [&](const auto &kv) {
-          auto it = g->shape.labels.find(kv.first);
-          return it != g->shape.labels.end() && it->second == kv.second;
-        });
-        if (hasAll) {
+        if (hasLabels(*g, *common) && hasLabels(*g, userSelector)) {
           diags_.report(DiagKind::CannotConfine, r.nameRange, r.sourceName, g->nodes.front()).label(g->range, "this node");
           common.reset();
           break;

@@ -27,6 +27,10 @@ int64_t podsOf(const model::Workload &w) { return model::concurrentPods(w); }
 
 std::vector<Pod> collectPods(const model::Program &program) {
   std::vector<Pod> pods;
+  std::set<std::string> knownKeys;
+  if (program.devices.cluster)
+    for (const model::NodeGroup &g : program.devices.cluster->groups)
+      for (const auto &[k, v] : g.shape.labels) knownKeys.insert(k);
   // Pods sharing a claim form one unit: union-find over the pods.
   std::vector<size_t> parent;
   std::map<std::string, size_t> firstPodOfClaim;
@@ -43,6 +47,8 @@ std::vector<Pod> collectPods(const model::Program &program) {
       pod.workload = &w;
       pod.index = static_cast<int>(i);
       pod.memberPods = {{&w, static_cast<int>(i)}};
+      for (const auto &[k, v] : w.pod.nodeSelector)
+        if (knownKeys.count(k)) pod.selector[k] = v;
       std::vector<const model::SharedClaim *> shared;
       for (const model::GpuRequest &r : w.gpus) {
         if (!r.sharedClaim.empty()) {
@@ -81,6 +87,12 @@ std::vector<Pod> collectPods(const model::Program &program) {
     Pod &unit = units[it->second];
     ++unit.members;
     unit.memberPods.push_back(pods[p].memberPods.front());
+    // A unit's pods share a node: every selector must hold there (two
+    // different values for one key leave no node; the placement fails).
+    for (const auto &[k, v] : pods[p].selector) {
+      auto [sel, fresh] = unit.selector.emplace(k, v);
+      if (!fresh && sel->second != v) sel->second = "\x01conflict";
+    }
     for (const PodRequest &r : pods[p].requests) unit.requests.push_back(r);
     for (const model::SharedClaim *c : claimsOf[p]) {
       if (!placed.insert(c).second) continue;
@@ -185,6 +197,10 @@ bool placePod(const Pod &pod, size_t podIndex, size_t nodeIndex, const Node &nod
               std::vector<Assignment> &out) {
   const model::NodeShape &shape = *node.shape;
   if (pod.fullGpus() > st.freeGpus || pod.migComputeSlices() > st.freeCompute) return false;
+  for (const auto &[k, v] : pod.selector) {
+    auto it = shape.labels.find(k);
+    if (it == shape.labels.end() || it->second != v) return false;
+  }
   for (const PodRequest &r : pod.requests)
     if (!model::requestFitsShape(*r.request, *r.cls, shape)) return false;
   // Constrained and larger requests first.
@@ -353,6 +369,8 @@ std::string checkPlacement(const std::vector<Pod> &pods, const std::vector<Node>
     const model::NodeShape &s = *nodes[a.node].shape;
     std::string what = fmt::format("`{}` pod {} request `{}` on `{}`", pod.workload->name, a.pod, r.request->name, nodes[a.node].name);
     if (a.node != p.podNode[a.pod]) return what + ": not on its pod's node";
+    for (const auto &[k, v] : pod.selector)
+      if (!s.labels.count(k) || s.labels.at(k) != v) return what + fmt::format(": the node lacks label {}={}", k, v);
     ++seen[a.pod][a.request];
     if (!model::classMatchesShape(*r.cls, s)) return what + ": the class does not select these GPUs";
     if (static_cast<int64_t>(a.gpus.size()) != r.request->count) return what + ": wrong number of devices";

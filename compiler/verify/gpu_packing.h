@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,9 @@ struct Pod {
   int index = 0; // 0-based pod number within the workload
   size_t members = 1; // pods in this unit
   std::vector<std::pair<const model::Workload *, int>> memberPods; // (workload, pod index)
+  // The pods' node selectors, on the label keys the inventory knows (a key
+  // no node declares says nothing rig can check).
+  std::map<std::string, std::string> selector;
   std::vector<PodRequest> requests;
   int64_t fullGpus() const;       // full GPUs over all requests
   int64_t migComputeSlices() const;

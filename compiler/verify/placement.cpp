@@ -271,11 +271,25 @@ SolverResult refute(const std::vector<Pod> &pods, const std::vector<Node> &nodes
 
 void verifyPlacement(const model::Program &program, Diagnostics &diags, const VerifyOptions &opts, VerifyResult &result) {
   const model::DeviceModel &dm = program.devices;
-  if (!dm.cluster || dm.cluster->groups.empty()) return;
+  if (!dm.cluster) return;
   const model::Cluster &cluster = *dm.cluster;
   GpuPlacement &out = result.placement;
   out.cluster = cluster.name;
   ++result.propertiesChecked;
+  if (cluster.groups.empty()) {
+    // Nothing can be placed on a cluster without nodes.
+    for (const model::Workload &w : program.workloads)
+      if (!w.gpus.empty() && w.kind != model::WorkloadKind::DaemonSet) {
+        out.status = GpuPlacement::Status::Refuted;
+        out.method = "a cluster without nodes";
+        out.reason = fmt::format("`{}` needs GPUs; `{}` has no nodes", w.sourceName, cluster.name);
+        diags.report(DiagKind::RequestFitsNowhere, w.gpus.front().nameRange, out.reason).label(cluster.nameRange, "the cluster");
+        return;
+      }
+    out.status = GpuPlacement::Status::Proven;
+    out.method = "nothing to place";
+    return;
+  }
 
   // 1. Requests that fit nowhere, and pods whose requests fit nowhere
   // together.

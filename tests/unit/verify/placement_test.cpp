@@ -175,3 +175,36 @@ pod p { gpus x { count = 2, class = g }; container c { image = "a:1", uses x } }
             std::string::npos);
   EXPECT_EQ(out.find("exactly"), std::string::npos);
 }
+
+TEST(Placement, NodeSelectorsOnInventoryLabelsAreHonoured) {
+  // The pod selects the small nodes by a label the inventory declares; a key
+  // no node declares (kubernetes.io/os) cannot be checked and is ignored.
+  auto c = run(R"(
+device_class g { model = "X" }
+cluster pool {
+  node big { gpus = 8, model = "X", labels { tier = "big" } }
+  node small { gpus = 4, model = "X", labels { tier = "small" } }
+}
+pod p {
+  node_selector { tier = "small", "kubernetes.io/os" = "linux" }
+  gpus x { count = 6, class = g }
+  container c { image = "a:1", uses x }
+}
+)");
+  EXPECT_EQ(c->verified.placement.status, Status::Refuted);
+  auto ok = run(R"(
+device_class g { model = "X" }
+cluster pool {
+  node big { gpus = 8, model = "X", labels { tier = "big" } }
+  node small { gpus = 4, model = "X", labels { tier = "small" } }
+}
+pod p {
+  node_selector { tier = "big", "kubernetes.io/os" = "linux" }
+  gpus x { count = 6, class = g }
+  container c { image = "a:1", uses x }
+}
+)");
+  ASSERT_EQ(ok->verified.placement.status, Status::Proven);
+  ASSERT_EQ(ok->verified.placement.lines.size(), 1u);
+  EXPECT_EQ(ok->verified.placement.lines[0].rfind("big:", 0), 0u);
+}
