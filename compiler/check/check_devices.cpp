@@ -123,6 +123,7 @@ void Checker::checkDeviceClass(const ast::Declaration &d) {
         if (auto s = ex_.string(v, "`architecture`")) cls.architecture = *s;
       } else if (f == "min_memory") {
         cls.minMemory = ex_.quantity(v, "memory");
+        cls.minMemoryRange = v.range;
       } else if (f == "mig") {
         if (auto s = ex_.string(v, "`mig`")) {
           cls.migRange = v.range;
@@ -157,6 +158,19 @@ void Checker::checkDeviceClass(const ast::Declaration &d) {
   if (!cls.migProfile.empty() && !cls.model.empty() && !isMigCapableModel(cls.model))
     diags_.report(DiagKind::MigNotSupported, modelRange, "model", cls.model, kMigModels.str())
         .label(cls.migRange, "MIG profile asked for here");
+  // A MIG profile names its memory ("3g.40gb"): a larger minimum selects
+  // no instance at all.
+  if (!cls.migProfile.empty() && cls.minMemory) {
+    llvm::StringRef gb = llvm::StringRef(cls.migProfile).split('.').second;
+    int64_t nominal = 0;
+    if (gb.consume_back("gb") && !gb.getAsInteger(10, nominal)) {
+      Quantity q = Quantity::fromMilli(static_cast<__int128>(nominal) * 1024 * 1024 * 1024 * 1000, QuantityFormat::BinarySI);
+      if (cls.minMemory->compare(q) > 0)
+        diags_.report(DiagKind::MigMemoryTooSmall, cls.minMemoryRange, cls.sourceName, cls.minMemory->canonical(), cls.migProfile,
+                      q.canonical())
+            .label(cls.migRange, "MIG profile here");
+    }
+  }
   program_.devices.classes.push_back(std::move(cls));
 }
 

@@ -50,7 +50,7 @@ struct DeviceClass {
   GpuSharing sharing = GpuSharing::Exclusive;
   std::string interval;     // time-slicing interval: "" (Default) | Short | Medium | Long
   std::optional<int64_t> replicas; // time-slicing: how many containers may share one GPU
-  SourceRange range, nameRange, migRange, replicasRange, intervalRange;
+  SourceRange range, nameRange, migRange, replicasRange, intervalRange, minMemoryRange;
 };
 
 // The GPUs of one node: `node_shape NAME { … }` or a node's own body.
