@@ -420,7 +420,7 @@ void verifyPlacement(const model::Program &program, Diagnostics &diags, const Ve
     out.reason = "no placement was found, and none was ruled out";
   } else {
     out.method = fmt::format("Z3 stopped ({}; limits: {} ms, rlimit {})", why, opts.timeoutMs, opts.rlimit);
-    out.reason = fmt::format("the solver hit its limit ({}); raise it with --solver-timeout", why);
+    out.reason = fmt::format("the solver hit its limit ({}); raise --solver-timeout or --solver-rlimit", why);
   }
   diags.report(DiagKind::PlacementInconclusive, cluster.nameRange, cluster.name, out.reason);
 }
