@@ -208,3 +208,35 @@ pod p {
   ASSERT_EQ(ok->verified.placement.lines.size(), 1u);
   EXPECT_EQ(ok->verified.placement.lines[0].rfind("big:", 0), 0u);
 }
+
+TEST(Placement, PodsSharingClaimsFormOneUnitTransitively) {
+  // a and b share `one`, b and c share `two`: all three pods on one node,
+  // each shared claim placed once.
+  auto c = run(R"(
+device_class g { model = "X" }
+gpu_claim one { class = g }
+gpu_claim two { class = g }
+cluster pool { node n[1..3] { gpus = 2, model = "X" } }
+pod a { gpus s = one; container c { image = "a:1", uses s } }
+pod b { gpus s = one; gpus t = two; container c { image = "a:1", uses s, t } }
+pod c { gpus t = two; container c { image = "a:1", uses t } }
+pod d { gpus own { class = g }; container c { image = "a:1", uses own } }
+)");
+  ASSERT_TRUE(c->ok());
+  auto units = verify::gpu::collectPods(c->program);
+  ASSERT_EQ(units.size(), 2u);
+  EXPECT_EQ(units[0].members, 3u);
+  EXPECT_EQ(units[0].fullGpus(), 2);
+  EXPECT_EQ(units[1].members, 1u);
+  EXPECT_EQ(c->verified.placement.status, Status::Proven);
+  // With one more GPU on the shared node, nothing fits: 3 > 2.
+  auto over = run(R"(
+device_class g { model = "X" }
+gpu_claim one { class = g }
+gpu_claim two { class = g, count = 2 }
+cluster pool { node n[1..3] { gpus = 2, model = "X" } }
+pod a { gpus s = one; container c { image = "a:1", uses s } }
+pod b { gpus s = one; gpus t = two; container c { image = "a:1", uses s, t } }
+)");
+  EXPECT_EQ(over->verified.placement.status, Status::Refuted);
+}
