@@ -13,8 +13,6 @@ namespace rig::sema {
 
 namespace {
 
-constexpr k8s::Version kFirstDraVersion{1, 31};
-
 std::string migProfileList() {
   std::string list;
   for (const model::MigProfile &p : model::h100MigProfiles()) list += (list.empty() ? "`" : ", `") + p.name.str() + "`";
@@ -439,7 +437,7 @@ void Checker::finishDevices() {
   model::DeviceModel &dm = program_.devices;
   // DRA with structured parameters exists from 1.31; report it once, at the
   // first thing that needs it.
-  if (target() < kFirstDraVersion) {
+  if (k8s::draApi(target()).empty()) {
     std::optional<SourceRange> first;
     if (!dm.classes.empty()) first = dm.classes.front().nameRange;
     for (const model::Workload &w : program_.workloads)
@@ -492,7 +490,7 @@ void Checker::finishDevices() {
       if (r.minBandwidthGBps > 0) diag.label(r.bandwidthRange, "bandwidth asked for here");
       else diag.label(r.sameRange, "constraint here");
     }
-    if (r.samePcieRoot && target() == kFirstDraVersion) diags_.report(DiagKind::PcieRootNotPublished, r.sameRange, r.sourceName);
+    if (r.samePcieRoot && !k8s::draPcieRootPublished(target()) && !k8s::draApi(target()).empty()) diags_.report(DiagKind::PcieRootNotPublished, r.sameRange, r.sourceName);
     return true;
   };
   std::set<std::string> validClaims;
@@ -567,7 +565,7 @@ void Checker::finishDevices() {
 
   // Shared claims: time-slicing consumers across pods, and the API's limit
   // on the pods one claim can be reserved for (status.reservedFor).
-  int64_t reservedLimit = target() >= k8s::Version{1, 33} ? 256 : 32;
+  int64_t reservedLimit = k8s::draMaxClaimConsumers(target());
   for (const model::SharedClaim &c : dm.claims) {
     std::string key = c.ns + "/" + c.name;
     const model::DeviceClass *cls = dm.findClass(c.request.className);

@@ -65,7 +65,7 @@ std::string deviceSection(const model::Program &program, const verify::VerifyRes
       if (r.sameNode || r.count > 1)
         out += "    same node: always (a node-local driver allocates a pod's devices on the pod's node)\n";
       if (r.samePcieRoot)
-        out += program.target >= k8s::Version{1, 32} ? "    same PCIe root: matchAttribute resource.kubernetes.io/pcieRoot, and proved by rig\n"
+        out += k8s::draPcieRootPublished(program.target) ? "    same PCIe root: matchAttribute resource.kubernetes.io/pcieRoot, and proved by rig\n"
                                                      : "    same PCIe root: proved by rig only (the 1.31 driver publishes no pcieRoot)\n";
       if (r.sameNvlinkDomain || r.minBandwidthGBps > 0) {
         std::string what = r.sameNvlinkDomain ? "one NVLink domain" : "";

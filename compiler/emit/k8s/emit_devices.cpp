@@ -76,7 +76,7 @@ Node deviceClass(const model::DeviceClass &c, llvm::StringRef api) {
 
 // `ResourceClaimSpec`: one request and the matchAttribute constraints.
 Node claimSpec(const model::GpuRequest &r, k8s::Version target) {
-  bool nested = target >= k8s::Version{1, 33}; // v1beta2 and v1: `exactly`
+  bool nested = k8s::draNestedRequests(target); // v1beta2 and v1: `exactly`
   Node req = Node::map();
   req.setView("name", r.name);
   auto fill = [&](Node &n) {
@@ -104,7 +104,7 @@ Node claimSpec(const model::GpuRequest &r, k8s::Version target) {
     constraints.push(std::move(c));
   };
   if (r.count > 1 && r.sameNvlinkDomain) constrain("gpu.nvidia.com/productName");
-  if (r.count > 1 && r.samePcieRoot && target >= k8s::Version{1, 32}) constrain("resource.kubernetes.io/pcieRoot");
+  if (r.count > 1 && r.samePcieRoot && k8s::draPcieRootPublished(target)) constrain("resource.kubernetes.io/pcieRoot");
   devices.setIfNotEmpty("constraints", std::move(constraints));
   Node spec = Node::map();
   spec.set("devices", std::move(devices));
