@@ -2,6 +2,8 @@
 
 #include "compiler/model/model.h"
 
+#include <fmt/format.h>
+
 namespace rig::model {
 
 llvm::ArrayRef<MigProfile> h100MigProfiles() {
@@ -73,6 +75,54 @@ int64_t concurrentPods(const Workload &w) {
   case WorkloadKind::Pod: return 1;
   }
   return 1;
+}
+
+} // namespace rig::model
+
+namespace rig::model {
+
+namespace {
+std::string requestLine(const GpuRequest &r) {
+  std::string line = fmt::format("count={} class={}", r.count, r.className);
+  if (r.sameNode) line += " same=node";
+  if (r.sameNvlinkDomain) line += " same=nvlink_domain";
+  if (r.samePcieRoot) line += " same=pcie_root";
+  if (r.minBandwidthGBps) line += fmt::format(" min_bandwidth={}GB/s", r.minBandwidthGBps);
+  return line;
+}
+} // namespace
+
+std::string dumpGpuRequests(const std::vector<GpuRequest> &gpus) {
+  std::string out;
+  for (const GpuRequest &r : gpus)
+    out += r.sharedClaim.empty() ? fmt::format("  gpus {} {} template={}\n", r.name, requestLine(r), r.templateName)
+                                 : fmt::format("  gpus {} claim={} {}\n", r.name, r.sharedClaim, requestLine(r));
+  return out;
+}
+
+std::string dumpDevices(const DeviceModel &dm) {
+  std::string out;
+  for (const DeviceClass &c : dm.classes) {
+    out += fmt::format("DeviceClass {} driver={}", c.name, c.driver);
+    if (!c.model.empty()) out += fmt::format(" model=\"{}\"", c.model);
+    if (!c.architecture.empty()) out += fmt::format(" architecture=\"{}\"", c.architecture);
+    if (c.minMemory) out += fmt::format(" min_memory={}", c.minMemory->canonical());
+    if (!c.migProfile.empty()) out += fmt::format(" mig={}", c.migProfile);
+    if (c.sharing == GpuSharing::TimeSlicing) out += " sharing=time_slicing";
+    if (c.replicas) out += fmt::format(" replicas={}", *c.replicas);
+    out += "\n";
+  }
+  for (const SharedClaim &c : dm.claims)
+    out += fmt::format("ResourceClaim {}{} {}\n", c.ns.empty() ? "" : c.ns + "/", c.name, requestLine(c.request));
+  if (dm.cluster) {
+    out += fmt::format("cluster {} nodes={}\n", dm.cluster->name, dm.cluster->nodeCount());
+    for (const NodeGroup &g : dm.cluster->groups) {
+      const NodeShape &s = g.shape;
+      out += fmt::format("  node {} gpus={} model=\"{}\" nvlink_domain={} link={}GB/s pcie_root={}{}\n", g.written, s.gpus, s.model,
+                         s.nvlinkDomainSize, s.linkBandwidthGBps, s.pcieRootSize, s.mig ? " mig" : "");
+    }
+  }
+  return out;
 }
 
 } // namespace rig::model

@@ -139,6 +139,10 @@ struct DeviceModel {
 };
 
 struct Workload;
+// For `--dump=model` (model.cpp's dump): a workload's requests, indented,
+// and the classes, claims and cluster.
+std::string dumpGpuRequests(const std::vector<GpuRequest> &gpus);
+std::string dumpDevices(const DeviceModel &dm);
 // How many pods of a workload run at once: a deployment's or statefulset's
 // replicas, a job's parallelism bounded by its completions, 1 for a pod; 0
 // for a daemonset (one per node: not part of the placement proof).

@@ -46,6 +46,7 @@ std::string dump(const Program &p) {
     for (const auto &[k, v] : c.resources.limits) out += fmt::format(" lim.{}={}", k, v.canonical());
     for (const Port &port : c.ports) out += fmt::format(" port={}{}", port.name.empty() ? "" : port.name + ":", port.number);
     for (const Mount &m : c.mounts) out += fmt::format(" mount={}@{}{}", m.volume, m.path, m.readOnly ? ":ro" : "");
+    for (const ClaimUse &u : c.claims) out += fmt::format(" uses={}", u.request);
     out += "\n";
   };
   for (const Workload &w : p.workloads) {
@@ -54,7 +55,9 @@ std::string dump(const Program &p) {
     for (const Container &c : w.pod.initContainers) container(c);
     for (const Container &c : w.pod.containers) container(c);
     for (const Volume &v : w.pod.volumes) out += fmt::format("  volume {} source={}\n", v.name, v.source);
+    out += dumpGpuRequests(w.gpus);
   }
+  out += dumpDevices(p.devices);
   return out;
 }
 
