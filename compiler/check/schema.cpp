@@ -181,7 +181,6 @@ std::vector<BlockSpec> makeSpecs() {
                        {"link_bandwidth", "bandwidth", "", "NVLink bandwidth per GPU, e.g. 900GB/s"},
                        {"pcie_root", "int", "", "GPUs per PCIe root complex"},
                        {"mig", "bool", "", "the GPUs are in MIG mode: only MIG instances are allocatable"},
-                       {"shape", "node shape", "", "start from a declared node shape"},
                    },
                    {
                        {"labels", "map", "", "node labels (GFD's nvidia.com/gpu.product and nvidia.com/gpu.count are derived)"},
