@@ -380,7 +380,10 @@ void Checker::checkGpuRequest(const ast::Declaration &d, model::Workload &w) {
     w.gpus.push_back(std::move(r));
     return;
   }
-  if (gpuRequestBody(d, r)) w.gpus.push_back(std::move(r));
+  // Kept even without a class (already reported), so `uses` of it does not
+  // cascade into a second error.
+  gpuRequestBody(d, r);
+  w.gpus.push_back(std::move(r));
 }
 
 void Checker::checkSharedClaim(const ast::Declaration &d, const std::string &ns) {
@@ -473,6 +476,7 @@ void Checker::finishDevices() {
   // The class and constraints of one request (a workload's or a shared
   // claim's); false when the class is unknown.
   auto validateRequest = [&](model::GpuRequest &r) {
+    if (r.className.empty()) return false; // no class: reported where it was missing
     const model::DeviceClass *cls = dm.findClass(r.className);
     if (!cls) {
       Diagnostic &diag = diags_.report(DiagKind::UnknownDeviceClass, r.classRange, r.className);
