@@ -300,6 +300,8 @@ void Checker::checkContainer(const ast::Declaration &d, model::ContainerRole rol
       }
     } else if (kw == "mount") {
       checkMount(x, c);
+    } else if (kw == "uses") {
+      checkClaimUse(x, c);
     } else if (kw == "liveness" || kw == "readiness" || kw == "startup") {
       model::Probe probe;
       probe.range = x.range;

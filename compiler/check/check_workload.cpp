@@ -136,6 +136,7 @@ void Checker::checkWorkload(const ast::Declaration &d, model::WorkloadKind kind,
     if (ck == "container" || ck == "sidecar" || ck == "init") containers.push_back(&c);
     else if (ck == "volume") volumes.push_back(&c);
     else if (ck == "claim_template") checkClaimTemplate(c, w);
+    else if (ck == "gpus") checkGpuRequest(c, w);
     else if (ck == "labels") labelsItem = &c;
     else if (ck == "annotations") {
       if (auto m = stringMap(c, "annotations", &annotationKeys)) w.annotations = *m;

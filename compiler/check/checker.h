@@ -95,6 +95,15 @@ public:
   // GPUs and devices (check_devices.cpp)
   bool checkDeviceDeclaration(const ast::Declaration &d, const std::string &ns);
   void finishDevices();
+  void checkGpuRequest(const ast::Declaration &d, model::Workload &w); // `gpus NAME { … }`
+  void checkClaimUse(const ast::Declaration &d, model::Container &c);  // `uses NAME`
+  void checkDeviceClass(const ast::Declaration &d);
+  void checkNodeShape(const ast::Body &body, model::NodeShape &shape, llvm::StringRef where);
+  void checkCluster(const ast::Declaration &d);
+  void checkSharedClaim(const ast::Declaration &d, const std::string &ns);
+  // The body of `gpus NAME { … }` and `gpu_claim NAME { … }`; false without a class.
+  bool gpuRequestBody(const ast::Declaration &d, model::GpuRequest &r);
+  std::optional<int64_t> bandwidthGBps(const Value &v);
 
   // AppArmor profiles (check_apparmor.cpp)
   bool checkAppArmorDeclaration(const ast::Declaration &d);

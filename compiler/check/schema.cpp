@@ -35,6 +35,10 @@ std::vector<BlockSpec> makeSpecs() {
                        {"allow", "rule", "", "an allow rule: file permissions, exec, capability, network, mount, ptrace, signal, unix, change_profile"},
                        {"deny", "rule", "deny …", "a deny rule; deny always wins over allow"},
                        {"audit", "rule", "audit …", "`audit allow …` / `audit deny …`: log when the rule applies"},
+                       {"device_class", "device class", "resource.k8s.io DeviceClass", "a class of GPUs: model, memory, architecture, MIG profile, sharing"},
+                       {"node_shape", "node shape", "", "the GPUs of a kind of node, for the placement proof"},
+                       {"gpu_claim", "gpu request", "resource.k8s.io ResourceClaim", "GPUs allocated once and shared by every pod whose workload says `gpus NAME = CLAIM`"},
+                       {"cluster", "cluster", "", "the nodes GPU requests are proved to fit on"},
                    }});
   specs.push_back({BlockKind::Workload, "workload",
                    {
@@ -79,6 +83,7 @@ std::vector<BlockSpec> makeSpecs() {
                        {"node_selector", "map", "spec.nodeSelector", "node labels the pods must run on"},
                        {"security", "block", "spec.securityContext", "the pod security context"},
                        {"claim_template", "claim", "spec.volumeClaimTemplates[]", "a claim per pod, mounted by its name (statefulset)"},
+                       {"gpus", "gpu request", "spec.resourceClaims[] + ResourceClaimTemplate", "GPUs for each pod: `gpus NAME { count = 8, class = h100, same nvlink_domain }`, or a shared claim: `gpus NAME = CLAIM`"},
                    }});
   specs.push_back({BlockKind::Container, "container",
                    {
@@ -104,6 +109,7 @@ std::vector<BlockSpec> makeSpecs() {
                        {"post_start", "hook", "lifecycle.postStart", "runs right after the container starts"},
                        {"pre_stop", "hook", "lifecycle.preStop", "runs before the container is stopped"},
                        {"security", "block", "securityContext", "the container security context"},
+                       {"uses", "gpu request", "resources.claims[]", "`uses NAME`: give this container the workload's GPU request NAME"},
                    }});
   specs.push_back({BlockKind::Probe, "probe",
                    {
@@ -204,6 +210,45 @@ std::vector<BlockSpec> makeSpecs() {
                        {"volume_mode", "Filesystem | Block", "spec.volumeMode", "a filesystem (default) or a raw block device"},
                    },
                    {}});
+  specs.push_back({BlockKind::DeviceClass, "device class",
+                   {
+                       {"driver", "string", "spec.selectors[].cel", "the DRA driver (default `gpu.nvidia.com`)"},
+                       {"model", "string", "spec.selectors[].cel", "the GPU's `productName`, e.g. \"NVIDIA H100 80GB HBM3\""},
+                       {"architecture", "string", "spec.selectors[].cel", "the GPU's `architecture`, e.g. \"Hopper\""},
+                       {"min_memory", "quantity", "spec.selectors[].cel", "the least GPU `memory` capacity, e.g. 80Gi"},
+                       {"mig", "string", "spec.selectors[].cel", "a MIG profile (H100 80 GB: 1g.10gb, 1g.20gb, 2g.20gb, 3g.40gb, 4g.40gb, 7g.80gb)"},
+                       {"sharing", "exclusive | time_slicing", "spec.config[].opaque (GpuConfig)", "how the containers of one claim share a GPU"},
+                       {"interval", "Default | Short | Medium | Long", "timeSlicingConfig.interval", "the time-slice length"},
+                       {"replicas", "int", "", "time-slicing: the most containers that may share one GPU (checked by rig)"},
+                   },
+                   {}});
+  specs.push_back({BlockKind::NodeShape, "node shape",
+                   {
+                       {"gpus", "int", "", "GPUs per node"},
+                       {"model", "string", "", "the GPUs' product name as the driver publishes it"},
+                       {"architecture", "string", "", "the GPUs' architecture"},
+                       {"memory", "quantity", "", "memory per GPU"},
+                       {"nvlink_domain", "int", "", "GPUs per NVLink domain (8 on an NVSwitch board, 2 with bridges, 1 without NVLink)"},
+                       {"link_bandwidth", "bandwidth", "", "NVLink bandwidth per GPU, e.g. 900GB/s"},
+                       {"pcie_root", "int", "", "GPUs per PCIe root complex"},
+                       {"mig", "bool", "", "the GPUs are in MIG mode: only MIG instances are allocatable"},
+                   },
+                   {
+                       {"labels", "map", "", "node labels (GFD's nvidia.com/gpu.product and nvidia.com/gpu.count are derived)"},
+                   }});
+  specs.push_back({BlockKind::Cluster, "cluster", {},
+                   {
+                       {"node", "node", "", "`node NAME = SHAPE`, `node NAME[1..4] { … }`: nodes and their GPUs"},
+                   }});
+  specs.push_back({BlockKind::GpuRequest, "gpu request",
+                   {
+                       {"count", "int", "devices.requests[].count", "how many devices (default 1)"},
+                       {"class", "device class", "devices.requests[].deviceClassName", "the device class"},
+                       {"min_bandwidth", "bandwidth", "", "the least NVLink bandwidth per GPU (proved by rig)"},
+                   },
+                   {
+                       {"same", "scope", "devices.constraints[].matchAttribute", "`same node`, `same nvlink_domain` (proved by rig), `same pcie_root`"},
+                   }});
   return specs;
 }
 

@@ -14,7 +14,8 @@ namespace rig::sema {
 enum class BlockKind {
   File, Workload, Container, Probe, LifecycleHook, Security, Capabilities, PodSecurity, StringMap,
   ResourceMap, PortOptions, MountOptions, EnvBlock, AppArmorProfile,
-  StorageClass, VolumeAttributes, Claim // storage (check_storage.cpp)
+  StorageClass, VolumeAttributes, Claim, // storage (check_storage.cpp)
+  DeviceClass, NodeShape, Cluster, GpuRequest // GPUs (check_devices.cpp)
 };
 
 struct FieldSpec {

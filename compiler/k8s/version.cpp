@@ -87,4 +87,8 @@ llvm::StringRef draApi(Version v) {
   return "resource.k8s.io/v1";
 }
 
+bool draNestedRequests(Version v) { return v >= Version{1, 33}; }
+bool draPcieRootPublished(Version v) { return v >= Version{1, 32}; }
+int draMaxClaimConsumers(Version v) { return v >= Version{1, 33} ? 256 : 32; }
+
 } // namespace rig::k8s

@@ -59,5 +59,9 @@ llvm::StringRef stageName(Stage s);
 // API group/versions per target.
 llvm::StringRef volumeAttributesClassApi(Version v); // storage.k8s.io/v1alpha1 | v1beta1 | v1
 llvm::StringRef draApi(Version v);                   // resource.k8s.io/…; "" before 1.31
+// DRA shapes that differ between API versions (reference §6.1–6.2):
+bool draNestedRequests(Version v);   // v1beta2/v1 (1.33+): a request's class and count under `exactly`
+bool draPcieRootPublished(Version v); // the NVIDIA driver for 1.32+ publishes resource.kubernetes.io/pcieRoot
+int draMaxClaimConsumers(Version v); // status.reservedFor: 32 up to 1.32, 256 from 1.33
 
 } // namespace rig::k8s

@@ -77,6 +77,7 @@ std::string dump(const Program &p) {
     for (const auto &[k, v] : c.resources.limits) out += fmt::format(" lim.{}={}", k, v.canonical());
     for (const Port &port : c.ports) out += fmt::format(" port={}{}", port.name.empty() ? "" : port.name + ":", port.number);
     for (const Mount &m : c.mounts) out += fmt::format(" mount={}@{}{}", m.volume, m.path, m.readOnly ? ":ro" : "");
+    for (const ClaimUse &u : c.claims) out += fmt::format(" uses={}", u.request);
     out += "\n";
   };
   for (const Workload &w : p.workloads) {
@@ -86,9 +87,11 @@ std::string dump(const Program &p) {
     for (const Container &c : w.pod.containers) container(c);
     for (const Volume &v : w.pod.volumes) out += fmt::format("  volume {} source={}\n", v.name, v.source);
     for (const Claim &t : w.claimTemplates) out += "  claim_template " + dumpClaim(t) + "\n";
+    out += dumpGpuRequests(w.gpus);
   }
   out += dumpStorage(p.storage);
   out += dumpAppArmor(p.apparmor);
+  out += dumpDevices(p.devices);
   return out;
 }
 

@@ -122,6 +122,7 @@ struct Container {
   Resources resources;
   std::vector<Mount> mounts;
   SecurityContext security;
+  std::vector<ClaimUse> claims; // `uses NAME`: GPU requests of the workload (devices.h)
   std::vector<std::string> after; // Kubernetes names of containers this one starts after
   std::vector<SourceRange> afterRanges;
   SourceRange range;
@@ -203,6 +204,7 @@ struct Workload {
   std::string serviceName; // StatefulSet
   std::vector<Claim> claimTemplates; // StatefulSet: spec.volumeClaimTemplates (storage.h)
   PodSpec pod;
+  std::vector<GpuRequest> gpus; // `gpus NAME { … }` (devices.h)
   JobSpec job;            // Job, and CronJob's job template
   CronJobSpec cron;
   SourceRange range;

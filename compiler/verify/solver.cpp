@@ -24,6 +24,7 @@ struct Solver::Impl {
   // Sizes of `terms` and `tracked` at each push: pop() forgets what the
   // scope built, so one solver can serve many queries without growing.
   std::vector<std::pair<size_t, size_t>> scopes;
+  bool broken = false; // a Z3 exception while asserting: every check is Unknown
   Term add(z3::expr e) {
     terms.push_back(e);
     return static_cast<Term>(terms.size() - 1);
@@ -56,6 +57,14 @@ Solver::Term Solver::lor(const std::vector<Term> &ts) {
   return ts.empty() ? impl_->add(impl_->ctx.bool_val(false)) : impl_->add(z3::mk_or(impl_->vec(ts)));
 }
 Solver::Term Solver::lnot(Term t) { return impl_->add(!impl_->terms[t]); }
+Solver::Term Solver::pbLe(const std::vector<Term> &bools, const std::vector<int> &coeffs, int k) {
+  if (bools.empty()) return impl_->add(impl_->ctx.bool_val(0 <= k));
+  return impl_->add(z3::pble(impl_->vec(bools), coeffs.data(), k));
+}
+Solver::Term Solver::pbGe(const std::vector<Term> &bools, const std::vector<int> &coeffs, int k) {
+  if (bools.empty()) return impl_->add(impl_->ctx.bool_val(0 >= k));
+  return impl_->add(z3::pbge(impl_->vec(bools), coeffs.data(), k));
+}
 
 Solver::Term Solver::stringVar(const std::string &name) { return impl_->add(impl_->ctx.string_const(name.c_str())); }
 Solver::Term Solver::stringConst(const std::string &value) {
@@ -103,11 +112,21 @@ std::string Solver::stringValue(Term t) {
   }
 }
 
-void Solver::add(Term t) { impl_->solver.add(impl_->terms[t]); }
+void Solver::add(Term t) {
+  try {
+    impl_->solver.add(impl_->terms[t]);
+  } catch (const z3::exception &) {
+    impl_->broken = true;
+  }
+}
 void Solver::addTracked(Term t, const std::string &label) {
-  z3::expr lit = impl_->ctx.bool_const(("track!" + label).c_str());
-  impl_->solver.add(impl_->terms[t], lit);
-  impl_->tracked.emplace_back(lit, label);
+  try {
+    z3::expr lit = impl_->ctx.bool_const(("track!" + label).c_str());
+    impl_->solver.add(impl_->terms[t], lit);
+    impl_->tracked.emplace_back(lit, label);
+  } catch (const z3::exception &) {
+    impl_->broken = true;
+  }
 }
 void Solver::push() {
   impl_->solver.push();
@@ -123,6 +142,7 @@ void Solver::pop() {
 }
 
 SolverResult Solver::check() {
+  if (impl_->broken) return SolverResult::Unknown;
   try {
     switch (impl_->solver.check()) {
     case z3::sat: return SolverResult::Sat;
@@ -157,6 +177,14 @@ bool Solver::boolValue(Term t) {
     return m.eval(impl_->terms[t], true).is_true();
   } catch (const z3::exception &) {
     return false;
+  }
+}
+
+std::string Solver::reasonUnknown() {
+  try {
+    return impl_->solver.reason_unknown();
+  } catch (const z3::exception &) {
+    return "unknown";
   }
 }
 

@@ -32,6 +32,9 @@ public:
   Term land(const std::vector<Term> &ts);
   Term lor(const std::vector<Term> &ts);
   Term lnot(Term t);
+  // Pseudo-boolean: Σ coeffs[i]·bools[i] ≤ k (≥ k, = k).
+  Term pbLe(const std::vector<Term> &bools, const std::vector<int> &coeffs, int k);
+  Term pbGe(const std::vector<Term> &bools, const std::vector<int> &coeffs, int k);
 
   // Strings and regular expressions (used as an independent oracle for the
   // AppArmor glob automata; Z3's string solver is too slow for the checker
@@ -61,6 +64,8 @@ public:
   int64_t intValue(Term t);
   bool boolValue(Term t);
   std::vector<std::string> unsatCore();
+  // After Timeout/Unknown: Z3's reason ("timeout", "max. resource limit exceeded").
+  std::string reasonUnknown();
 
 private:
   struct Impl;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/model/model.h"
@@ -19,10 +20,21 @@ struct VerifyOptions {
   unsigned seed = 0;
 };
 
+// The GPU placement proof (placement.cpp), for `rig explain`.
+struct GpuPlacement {
+  enum class Status { NotChecked, Proven, Refuted, Inconclusive };
+  Status status = Status::NotChecked;
+  std::string cluster;
+  std::string method;             // how the answer was found
+  std::vector<std::string> lines; // Proven: one placement, a line per placed request
+  std::string reason;             // Refuted / Inconclusive: why, in the user's terms
+};
+
 struct VerifyResult {
   unsigned propertiesChecked = 0;
   unsigned inconclusive = 0;
   std::vector<FailureRuleAnalysis> failureRules; // one per job with failure rules
+  GpuPlacement placement;
 };
 
 // Checks every property the model has and reports findings as diagnostics.

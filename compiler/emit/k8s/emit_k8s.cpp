@@ -65,7 +65,7 @@ public:
     if (w.kind == model::WorkloadKind::Pod) {
       addPodAnnotations(meta, w);
       obj.set("metadata", std::move(meta));
-      obj.set("spec", podSpec(w.pod));
+      obj.set("spec", podSpec(w.pod, w.gpus));
       return obj;
     }
     obj.set("metadata", std::move(meta));
@@ -189,7 +189,7 @@ private:
     meta.set("labels", stringMap(w.labels));
     addPodAnnotations(meta, w);
     t.set("metadata", std::move(meta));
-    t.set("spec", podSpec(w.pod));
+    t.set("spec", podSpec(w.pod, w.gpus));
     return t;
   }
 
@@ -250,7 +250,7 @@ private:
     spec.set("template", podTemplate(w));
   }
 
-  Node podSpec(const model::PodSpec &p) {
+  Node podSpec(const model::PodSpec &p, const std::vector<model::GpuRequest> &gpus) {
     Node spec = Node::map();
     if (!p.initContainers.empty()) {
       Node inits = Node::list();
@@ -265,6 +265,7 @@ private:
       for (const model::Volume &v : p.volumes) vols.push(volume(v));
       spec.set("volumes", std::move(vols));
     }
+    spec.setIfNotEmpty("resourceClaims", podResourceClaims(gpus));
     if (!p.restartPolicy.empty()) spec.setView("restartPolicy", p.restartPolicy);
     if (p.terminationGracePeriodSeconds) spec.setInt("terminationGracePeriodSeconds", *p.terminationGracePeriodSeconds);
     if (!p.serviceAccountName.empty()) spec.setView("serviceAccountName", p.serviceAccountName);
@@ -368,7 +369,9 @@ private:
       for (const model::EnvVar &e : c.env) env.push(envVar(e));
       n.set("env", std::move(env));
     }
-    n.setIfNotEmpty("resources", resources(c.resources));
+    Node res = resources(c.resources);
+    res.setIfNotEmpty("claims", containerClaims(c.claims));
+    n.setIfNotEmpty("resources", std::move(res));
     if (!c.mounts.empty()) {
       Node mounts = Node::list();
       for (const model::Mount &m : c.mounts) {

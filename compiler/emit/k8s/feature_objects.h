@@ -25,6 +25,10 @@ void emitStorageObjects(const model::Program &program, std::vector<FeatureObject
 // volumeClaimTemplates (emit_storage.cpp).
 Node claimSpec(const model::Claim &c);
 void emitDeviceObjects(const model::Program &program, std::vector<FeatureObject> &out);
+// The pod's `resourceClaims` (one per GPU request, from its template) and a
+// container's `resources.claims` (emit_devices.cpp).
+Node podResourceClaims(const std::vector<model::GpuRequest> &gpus);
+Node containerClaims(const std::vector<model::ClaimUse> &claims);
 // Off with EmitOptions::appArmorLoader = false (`--no-apparmor-loader`).
 void emitAppArmorObjects(const model::Program &program, const EmitOptions &opts, std::vector<FeatureObject> &out);
 

@@ -45,7 +45,8 @@ options:
   --previous DIR            a previous build's output, to check that claims keep their storage class
                             (build -o DIR compares with DIR itself when rig wrote it)
   --no-previous             do not compare with any previous build
-  --solver-rlimit N         bound each Z3 query to N resource units (default 50000000)
+  --solver-timeout MS       wall-clock bound of each solver query (default 5000)
+  --solver-rlimit N         deterministic work bound of each solver query (default 50000000)
 )";
 
 struct Args {
@@ -148,12 +149,14 @@ int parseArgs(int argc, char **argv, Args &a) {
       unsigned long long n = v ? std::strtoull(v->c_str(), &end, 10) : 0;
       if (!v || v->empty() || *end || n == 0) return usageError("--max-items takes a positive number");
       a.opts.maxExpandedItems = n;
-    } else if (is("--solver-rlimit")) {
-      auto v = value("--solver-rlimit");
+    } else if (is("--solver-timeout") || is("--solver-rlimit")) {
+      bool timeout = arg.rfind("--solver-timeout", 0) == 0;
+      auto v = value(timeout ? "--solver-timeout" : "--solver-rlimit");
       char *end = nullptr;
       unsigned long long n = v ? std::strtoull(v->c_str(), &end, 10) : 0;
-      if (!v || v->empty() || *end || n == 0) return usageError("--solver-rlimit takes a positive number of Z3 resource units");
-      a.opts.verify.rlimit = n;
+      if (!v || v->empty() || *end || n == 0) return usageError(timeout ? "--solver-timeout takes milliseconds" : "--solver-rlimit takes a number");
+      if (timeout) a.opts.verify.timeoutMs = static_cast<unsigned>(std::min<unsigned long long>(n, UINT32_MAX));
+      else a.opts.verify.rlimit = n;
     } else if (arg == "--") {
       for (++i; i < argc; ++i) a.inputs.push_back(argv[i]);
     } else if (arg.size() > 1 && arg[0] == '-') {

@@ -36,3 +36,18 @@ TEST(Version, FeatureTableMatchesTheReference) {
   EXPECT_EQ(draApi(Version{1, 34}), "resource.k8s.io/v1");
   EXPECT_EQ(feature(Feature::AppArmorField, Version{1, 29}).since.minor, 30);
 }
+
+TEST(Version, DraShapesPerVersion) {
+  using rig::k8s::Version;
+  EXPECT_EQ(rig::k8s::draApi(Version{1, 30}), "");
+  EXPECT_EQ(rig::k8s::draApi(Version{1, 31}), "resource.k8s.io/v1alpha3");
+  EXPECT_EQ(rig::k8s::draApi(Version{1, 32}), "resource.k8s.io/v1beta1");
+  EXPECT_EQ(rig::k8s::draApi(Version{1, 33}), "resource.k8s.io/v1beta2");
+  EXPECT_EQ(rig::k8s::draApi(Version{1, 34}), "resource.k8s.io/v1");
+  EXPECT_FALSE(rig::k8s::draNestedRequests(Version{1, 32}));
+  EXPECT_TRUE(rig::k8s::draNestedRequests(Version{1, 33}));
+  EXPECT_FALSE(rig::k8s::draPcieRootPublished(Version{1, 31}));
+  EXPECT_TRUE(rig::k8s::draPcieRootPublished(Version{1, 32}));
+  EXPECT_EQ(rig::k8s::draMaxClaimConsumers(Version{1, 32}), 32);
+  EXPECT_EQ(rig::k8s::draMaxClaimConsumers(Version{1, 33}), 256);
+}
