@@ -943,6 +943,10 @@ void labelInstantiations(Diagnostics &diags, size_t first, const std::vector<Ins
     int found = -1;
     for (int i = (int)chain.size() - 1; i >= 0 && found < 0; --i)
       if (contains(chain[(size_t)i].templateRange, d.range)) found = i;
+    // A fix inside the template would change it for every user: drop it
+    // (the argument at the instantiation is what to change).
+    if (found >= 0)
+      llvm::erase_if(d.fixits, [&](const FixIt &f) { return contains(chain[(size_t)found].templateRange, f.range); });
     for (int i = found; i >= 0; i = chain[(size_t)i].parent)
       d.label(chain[(size_t)i].site, fmt::format("in `{}`, instantiated here", chain[(size_t)i].templateName));
   }
@@ -960,6 +964,8 @@ void labelAnyInstantiation(Diagnostics &diags, size_t first, const ExpandedProgr
     std::sort(sites.begin(), sites.end(), [](const Instantiation *a, const Instantiation *b) {
       return std::make_tuple(a->site.file.value, a->site.begin) < std::make_tuple(b->site.file.value, b->site.begin);
     });
+    if (!sites.empty())
+      llvm::erase_if(d.fixits, [&](const FixIt &f) { return contains(sites[0]->templateRange, f.range); });
     for (size_t i = 0; i < sites.size() && i < 3; ++i)
       d.label(sites[i]->site, fmt::format("in `{}`, instantiated here", sites[i]->templateName));
     if (sites.size() > 3) d.note(fmt::format("and {} more instantiations", sites.size() - 3));
