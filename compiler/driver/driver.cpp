@@ -1,4 +1,6 @@
 #include "compiler/driver/driver.h"
+
+#include "compiler/format/format.h"
 #include "compiler/emit/k8s/previous_output.h"
 #include "compiler/emit/apparmor/profile_text.h"
 
@@ -95,6 +97,15 @@ std::unique_ptr<Compilation> compileFiles(const std::vector<std::string> &paths,
     return c;
   }
   return compile(std::move(inputs), opts);
+}
+
+std::unique_ptr<Formatted> formatSource(SourceInput input, const ParseOptions &opts) {
+  auto f = std::make_unique<Formatted>();
+  FileId id = f->sources.addFile(std::move(input.name), std::move(input.text));
+  ast::File file = parse(f->sources, id, f->diags, opts);
+  if (f->diags.hasErrors()) return f;
+  f->text = format(file, f->sources);
+  return f;
 }
 
 std::string depfile(const std::string &target, const std::vector<std::string> &inputs) {

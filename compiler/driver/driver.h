@@ -69,6 +69,17 @@ std::unique_ptr<Compilation> compileFiles(const std::vector<std::string> &paths,
 // Returns "" on success, else a message.
 std::string writeOutputDirectory(const emit::EmitResult &outputs, const std::string &dir);
 
+// `rig fmt`: parses one source and prints it in the canonical layout. On
+// syntax errors `text` is empty and `diags` says why; the source is never
+// half-formatted.
+struct Formatted {
+  SourceManager sources;
+  Diagnostics diags;
+  std::string text;
+  bool ok() const { return !diags.hasErrors(); }
+};
+std::unique_ptr<Formatted> formatSource(SourceInput input, const ParseOptions &opts = {});
+
 // A Make-style depfile: `TARGET: INPUT…`.
 std::string depfile(const std::string &target, const std::vector<std::string> &inputs);
 

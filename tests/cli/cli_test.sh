@@ -33,6 +33,21 @@ expect_rc 1 "check a bad file" "$RIG" check "$WORK/bad.rig"
 grep -q "E0102" "$WORK/stderr" && ok || bad "bad file: no E0102 in diagnostics"
 grep -q "did you mean \`image\`" "$WORK/stderr" && ok || bad "bad file: no did-you-mean"
 
+# rig fmt: prints, rewrites with -w, reports with --check; a file with
+# syntax errors is reported and left untouched.
+printf 'pod   web{container c{image="x:1"}}\n' > "$WORK/ugly.rig"
+expect_rc 0 "fmt prints" "$RIG" fmt "$WORK/ugly.rig"
+grep -qx 'pod web { container c { image = "x:1" } }' "$WORK/stdout" && ok || bad "fmt: unexpected output: $(cat "$WORK/stdout")"
+expect_rc 1 "fmt --check on an unformatted file" "$RIG" fmt --check "$WORK/ugly.rig"
+grep -q "ugly.rig" "$WORK/stdout" && ok || bad "fmt --check: file not named"
+expect_rc 0 "fmt -w" "$RIG" fmt -w "$WORK/ugly.rig"
+expect_rc 0 "fmt --check after -w" "$RIG" fmt --check "$WORK/ugly.rig"
+printf 'pod broken {\n' > "$WORK/broken.rig"
+cp "$WORK/broken.rig" "$WORK/broken.orig"
+expect_rc 1 "fmt -w on a syntax error" "$RIG" fmt -w "$WORK/broken.rig"
+cmp -s "$WORK/broken.rig" "$WORK/broken.orig" && ok || bad "fmt -w changed a file with syntax errors"
+expect_rc 2 "fmt -w with --check" "$RIG" fmt -w --check "$WORK/ugly.rig"
+
 # A directory stands for its .rig files.
 expect_rc 0 "build a directory" "$RIG" build -o "$WORK/dirout" "$ROOT/examples/webapp-sidecars"
 [ -f "$WORK/dirout/pod-webapp-with-sidecar.yaml" ] && ok || bad "directory build: manifest missing"
