@@ -734,7 +734,17 @@ private:
       out->value = cloneExpr(*a->value, f);
       return out;
     }
-    if (auto *r = dyn_cast<ast::FailureRule>(&it)) return std::make_unique<ast::FailureRule>(*r);
+    if (auto *r = dyn_cast<ast::FailureRule>(&it)) {
+      auto out = std::make_unique<ast::FailureRule>(*r);
+      // `in main` where `main` is a bound string (a template parameter):
+      // the container it names; an empty string drops `in` (every container).
+      if (out->container)
+        if (const Value *v = lookup(f, out->container->name); v && v->kind == Value::Kind::String) {
+          if (v->text.empty()) out->container.reset();
+          else out->container->name = v->text;
+        }
+      return out;
+    }
     return nullptr;
   }
 
