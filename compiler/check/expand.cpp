@@ -715,6 +715,19 @@ private:
         if (const TemplateRef *t = findTemplate(f, *callee)) return instantiate(*d, call, *t, f);
         std::string name;
         if (call && dottedName(*call->callee, name) && reportMissingMember(f, name, call->callee->range)) return nullptr;
+        // Declarations that are only ever made from templates: a call that
+        // names no template is a typo, not a value.
+        static const llvm::StringRef kTemplateOnly[] = {"pod", "deployment", "statefulset", "daemonset", "job", "cronjob",
+                                                        "container", "sidecar", "init", "apparmor", "storage_class",
+                                                        "volume_attributes", "claim", "device_class", "node_shape"};
+        if (call && dottedName(*call->callee, name) && llvm::is_contained(kTemplateOnly, llvm::StringRef(d->keyword.name))) {
+          std::vector<std::string> names;
+          for (const auto &[k, t] : envs_[f.module].templates) names.push_back(k);
+          Diagnostic &diag = diags_.report(DiagKind::UndefinedName, call->callee->range, name, "as a template");
+          if (std::string close = closestMatch(name, names); !close.empty())
+            diag.note(fmt::format("did you mean `{}`?", close)).fix(call->callee->range, close);
+          return nullptr;
+        }
       }
       auto out = std::make_unique<ast::Declaration>(d->range);
       out->keyword = d->keyword;
