@@ -115,6 +115,8 @@ BlockContext blockAt(const ast::File &file, uint32_t offset) {
     if (!hit) return ctx;
     Inner in = innerBody(hit, ctx.kind, offset);
     if (!in.body) return ctx;
+    if (in.kind == BlockKind::Workload)
+      if (auto *d = llvm::dyn_cast<ast::Declaration>(hit)) ctx.workload = d;
     if (in.kind) ctx.kind = *in.kind;
     else ctx.known = false;
     items = &in.body->items;
@@ -156,9 +158,53 @@ std::optional<HoverInfo> hoverAt(const ast::File &file, const model::Program *pr
   return std::nullopt;
 }
 
-std::vector<CompletionEntry> completionsAt(const ast::File &file, uint32_t offset) {
+namespace {
+
+// The names a workload declares with one of `keywords` (containers, volumes).
+std::vector<CompletionEntry> workloadNames(const ast::Declaration &workload, std::initializer_list<llvm::StringRef> keywords) {
+  std::vector<CompletionEntry> out;
+  if (!workload.body) return out;
+  std::set<std::string> seen;
+  visitItem(workload, [&](const ast::Item &item) {
+    auto *d = llvm::dyn_cast<ast::Declaration>(&item);
+    if (!d || d == &workload) return;
+    const ast::Word *name = d->nameWord();
+    for (llvm::StringRef k : keywords)
+      if (name && d->keyword.name == k && seen.insert(name->text).second)
+        out.push_back({CompletionEntry::Kind::Name, name->text, k.str(), "", name->text});
+  });
+  return out;
+}
+
+// The words of the current line before the cursor.
+std::vector<llvm::StringRef> wordsBefore(llvm::StringRef text, uint32_t offset) {
+  llvm::StringRef line = text.substr(0, std::min<size_t>(offset, text.size()));
+  line = line.substr(line.rfind('\n') + 1);
+  llvm::SmallVector<llvm::StringRef, 8> parts;
+  line.split(parts, ' ', -1, false);
+  std::vector<llvm::StringRef> words;
+  for (llvm::StringRef p : parts) {
+    p = p.trim(" \t,");
+    if (!p.empty()) words.push_back(p);
+  }
+  // The word being typed is not context.
+  if (!line.empty() && isNameChar(line.back()) && !words.empty()) words.pop_back();
+  return words;
+}
+
+} // namespace
+
+std::vector<CompletionEntry> completionsAt(const ast::File &file, llvm::StringRef text, uint32_t offset) {
   std::vector<CompletionEntry> out;
   BlockContext ctx = blockAt(file, offset);
+  if (ctx.workload) {
+    std::vector<llvm::StringRef> words = wordsBefore(text, offset);
+    auto has = [&](llvm::StringRef w) { return std::find(words.begin(), words.end(), w) != words.end(); };
+    bool afterList = has("after") && !has("=") && !has("{");
+    bool failureRule = !words.empty() && words.front() == "on" && !words.empty() && words.back() == "in";
+    if (afterList || failureRule) return workloadNames(*ctx.workload, {"container", "sidecar", "init"});
+    if (words.size() == 1 && words.front() == "mount") return workloadNames(*ctx.workload, {"volume", "claim_template"});
+  }
   if (!ctx.known) return out;
   const sema::BlockSpec &spec = sema::blockSpec(ctx.kind);
   std::set<std::string> seen;

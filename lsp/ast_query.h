@@ -18,6 +18,7 @@ struct BlockContext {
   sema::BlockKind kind = sema::BlockKind::File;
   bool known = true;              // false inside a block the schema does not describe
   const ast::Item *item = nullptr; // the innermost item at the cursor in that block, if any
+  const ast::Declaration *workload = nullptr; // the workload around the cursor, if any
 };
 
 // The innermost block whose braces enclose `offset`.
@@ -36,7 +37,9 @@ struct CompletionEntry {
   enum class Kind { Keyword, Field, Name } kind = Kind::Keyword;
   std::string label, detail, doc, insertText;
 };
-std::vector<CompletionEntry> completionsAt(const ast::File &file, uint32_t offset);
+// `text` is the file's text: after `after`, `mount` or a failure rule's `in`
+// only the enclosing workload's container or volume names fit.
+std::vector<CompletionEntry> completionsAt(const ast::File &file, llvm::StringRef text, uint32_t offset);
 
 struct OutlineSymbol {
   enum class Kind { Workload, Container, Template, Let, Import, Block, Field } kind = Kind::Block;

@@ -255,7 +255,7 @@ Value Server::completion(const Document &d, const Object &params) {
   if (!off) return Object{{"isIncomplete", false}, {"items", std::move(items)}};
   Analysis &a = analyse(d);
   if (const ast::File *f = astOf(a))
-    for (const CompletionEntry &e : completionsAt(*f, *off)) {
+    for (const CompletionEntry &e : completionsAt(*f, a.compilation->sources.text(a.file), *off)) {
       Object item{{"label", e.label}, {"kind", completionKind(e.kind)}, {"insertText", e.insertText}};
       if (!e.detail.empty()) item["detail"] = e.detail;
       if (!e.doc.empty()) item["documentation"] = Object{{"kind", "markdown"}, {"value", e.doc}};

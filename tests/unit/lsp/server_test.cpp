@@ -172,6 +172,14 @@ TEST(LspServer, ScriptedSession) {
   EXPECT_TRUE(has(atTop, "deployment"));
   EXPECT_FALSE(has(atTop, "image"));
 
+  // Names where only names fit: containers after `after`, volumes after `mount`.
+  auto afterNames = labels(s.request("textDocument/completion", at(text, "after proxy", 6)));
+  EXPECT_TRUE(has(afterNames, "proxy"));
+  EXPECT_TRUE(has(afterNames, "web"));
+  EXPECT_FALSE(has(afterNames, "image"));
+  auto mountNames = labels(s.request("textDocument/completion", at(text, "mount cache", 6)));
+  EXPECT_EQ(mountNames, std::vector<std::string>{"cache"});
+
   // Quick fix from the did-you-mean.
   Value actions = s.request("textDocument/codeAction",
                             Object{{"textDocument", textDoc()},
