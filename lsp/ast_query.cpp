@@ -83,6 +83,29 @@ template <typename F> void visitItem(const ast::Item &item, const F &f) {
   }
 }
 
+// A container's role and, for init containers and sidecars, where it starts.
+std::optional<std::string> containerHover(const model::Program &program, const ast::Declaration &d, const ast::Word &name) {
+  for (const model::Workload &w : program.workloads) {
+    const std::vector<model::Container> &inits = w.pod.initContainers;
+    for (size_t i = 0; i < inits.size(); ++i) {
+      const model::Container &c = inits[i];
+      if (c.nameRange.file != name.range.file || c.nameRange.begin != name.range.begin) continue;
+      std::string s = "**" + d.keyword.name + " " + name.text + "** in `" + w.sourceName + "`\n\n";
+      s += c.role == model::ContainerRole::Sidecar ? "native sidecar (an init container with restartPolicy: Always)"
+                                                   : "init container (runs to completion)";
+      s += "\n\nstarts " + std::to_string(i + 1) + " of " + std::to_string(inits.size()) +
+           " before the main containers";
+      if (i > 0) s += ", after `" + inits[i - 1].sourceName + "`";
+      return s;
+    }
+    for (const model::Container &c : w.pod.containers)
+      if (c.nameRange.file == name.range.file && c.nameRange.begin == name.range.begin)
+        return "**container " + name.text + "** in `" + w.sourceName + "`\n\nmain container, starts after " +
+               std::to_string(inits.size()) + " init containers and sidecars";
+  }
+  return std::nullopt;
+}
+
 bool isNameChar(char c) { return llvm::isAlnum(c) || c == '_' || c == '-'; }
 
 } // namespace
@@ -145,6 +168,9 @@ std::optional<HoverInfo> hoverAt(const ast::File &file, const model::Program *pr
           }
       return HoverInfo{s, name->range};
     }
+    if (name && contains(name->range, offset) && program &&
+        (d->keyword.name == "container" || d->keyword.name == "sidecar" || d->keyword.name == "init"))
+      if (std::optional<std::string> s = containerHover(*program, *d, *name)) return HoverInfo{*s, name->range};
     return std::nullopt;
   }
   if (auto *a = llvm::dyn_cast<ast::Attribute>(ctx.item)) {

@@ -153,6 +153,10 @@ TEST(LspServer, ScriptedSession) {
   EXPECT_NE(hoverText(s.request("textDocument/hover", at(text, "sidecar proxy", 2))).find("initContainers"),
             std::string::npos);
   EXPECT_NE(hoverText(s.request("textDocument/hover", at(text, "replicas"))).find("spec.replicas"), std::string::npos);
+  // A sidecar's start position.
+  std::string sc = hoverText(s.request("textDocument/hover", at(text, "sidecar metrics", 9)));
+  EXPECT_NE(sc.find("starts 2 of 2"), std::string::npos) << sc;
+  EXPECT_NE(sc.find("after `proxy`"), std::string::npos) << sc;
   // Out-of-range positions are clamped, not fatal.
   Value far = s.request("textDocument/hover",
                         Object{{"textDocument", textDoc()}, {"position", Object{{"line", 9999}, {"character", 9999}}}});
