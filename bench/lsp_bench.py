@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 # rig lsp on a 5,000-line file: diagnostics after open and after an edit,
-# hover and completion p50/p99, peak RSS. usage: bench/lsp_bench.py [RIG]
+# hover and completion p50/p99, peak RSS. usage: [N=250] bench/lsp_bench.py [RIG]
+# N deployments of 20 lines each (N=20000: about 10 MB).
 import subprocess, json, time, sys, os
 # A 5,000-line file: 250 deployments of 20 lines each.
 parts = []
-for i in range(250):
+for i in range(int(os.environ.get("N", "250"))):
     parts.append(f"""deployment app_{i} {{
   replicas = 2
   volume cache = empty_dir()
