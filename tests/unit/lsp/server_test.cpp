@@ -2,6 +2,9 @@
 // document with non-ASCII text before the cursor (UTF-16 positions),
 // diagnostics, hover, completion, formatting, code actions, outline,
 // definition, debounced edits, and the protocol's error cases.
+#include <fstream>
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "compiler/driver/driver.h"
@@ -296,4 +299,45 @@ TEST(LspServer, MalformedMessagesGetErrors) {
   EXPECT_EQ(errorCode(s.request("textDocument/hover", Object{{"textDocument", textDoc("file:///not-open.rig")}})), -32602);
   s.notify("exit", Object{});
   EXPECT_EQ(s.server().exitCode(), 1); // exit without shutdown
+}
+
+TEST(LspServer, TemplatesLetsAndClampedEdits) {
+  Session s;
+  s.request("initialize", Object{});
+  std::ifstream in(std::string(RIG_SOURCE_DIR) + "/examples/templated-services/services.rig");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string doc = ss.str();
+  ASSERT_FALSE(doc.empty());
+  std::string uri = "file://" + std::string(RIG_SOURCE_DIR) + "/examples/templated-services/services.rig";
+  s.notify("textDocument/didOpen", Object{{"textDocument", Object{{"uri", uri}, {"version", 1}, {"text", doc}}}});
+  auto where = [&](llvm::StringRef needle, size_t extra) {
+    return Object{{"textDocument", Object{{"uri", uri}}}, {"position", positionOf(doc, needle, extra)}};
+  };
+  // A let used inside a template body leads to its declaration.
+  Value def = s.request("textDocument/definition", where("tiers[tier]", 1));
+  const Object *r = def.getAsObject()->getObject("result");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->getObject("range")->getObject("start")->getInteger("line").getValueOr(-1),
+            positionOf(doc, "let tiers").getInteger("line").getValueOr(-2));
+  // Inside a `: deployment` template the workload's fields are known.
+  EXPECT_NE(hoverText(s.request("textDocument/hover", where("  replicas = tiers", 3))).find("spec.replicas"),
+            std::string::npos);
+  auto names = labels(s.request("textDocument/completion", where("  replicas = tiers", 0)));
+  EXPECT_TRUE(has(names, "sidecar"));
+  EXPECT_TRUE(has(names, "tiers")); // a let in scope
+
+  // An edit far past the end is clamped to the end of the document.
+  Object far{{"line", 99999}, {"character", 5}};
+  Object far2{{"line", 99999}, {"character", 5}};
+  s.notify("textDocument/didChange",
+           Object{{"textDocument", Object{{"uri", uri}, {"version", 2}}},
+                  {"contentChanges", Array{Object{{"range", Object{{"start", std::move(far)}, {"end", std::move(far2)}}},
+                                                  {"text", "\n// appended\n"}}}}});
+  s.server().flushDiagnostics();
+  Value fmt = s.request("textDocument/formatting", Object{{"textDocument", Object{{"uri", uri}}}});
+  EXPECT_EQ(errorCode(fmt), 0);
+  auto published = s.diagnostics(uri);
+  ASSERT_FALSE(published.empty());
+  EXPECT_EQ(published.back()->getInteger("version").getValueOr(-1), 2);
 }
