@@ -341,3 +341,21 @@ TEST(LspServer, TemplatesLetsAndClampedEdits) {
   ASSERT_FALSE(published.empty());
   EXPECT_EQ(published.back()->getInteger("version").getValueOr(-1), 2);
 }
+
+TEST(LspServer, FailureRuleCompletesContainerNames) {
+  Session s;
+  s.request("initialize", Object{});
+  // The rule being typed is incomplete: completion works on the tree the
+  // parser recovered.
+  const char *doc = R"(job batch {
+  restart_policy = Never
+  container trainer {
+    image = "trainer:1"
+  }
+  on exit 137 in 
+}
+)";
+  s.notify("textDocument/didOpen", Object{{"textDocument", Object{{"uri", kUri}, {"version", 1}, {"text", doc}}}});
+  auto names = labels(s.request("textDocument/completion", at(doc, "137 in ", 7)));
+  EXPECT_EQ(names, std::vector<std::string>{"trainer"});
+}
