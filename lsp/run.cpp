@@ -2,6 +2,7 @@
 // diagnostics only when no further input is already waiting, so a burst of
 // edits is compiled once, at its latest version.
 #include <poll.h>
+#include <csignal>
 #include <unistd.h>
 
 #include <iostream>
@@ -22,6 +23,9 @@ bool inputWaiting(std::istream &in) {
 } // namespace
 
 int runServer(std::istream &in, std::ostream &out, std::ostream &log) {
+  // An editor that goes away closes our stdout: writing must then fail,
+  // not kill the process before it logs and exits.
+  if (&out == &std::cout) std::signal(SIGPIPE, SIG_IGN);
   Server server([&](const llvm::json::Value &v) { writeMessage(out, v); },
                 [&](llvm::StringRef m) { log << "rig lsp: " << m.str() << "\n" << std::flush; });
   for (;;) {
