@@ -18,6 +18,9 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j "$JOBS"
 ctest --test-dir build --output-on-failure -j "$JOBS"
 
+echo "== language server end to end (headless Neovim client)"
+bash tests/lsp/nvim_e2e.sh build/rig
+
 echo "== examples through the external validators"
 bash tests/external/setup-validators.sh
 rm -rf build/examples-out

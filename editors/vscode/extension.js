@@ -1,5 +1,6 @@
-// Starts `rig lsp` over stdio for .rig files. All language smarts live in the
-// server; this file only finds the executable and wires stdio.
+// Starts `rig lsp` over stdio for .rig files. Everything the editor shows
+// (diagnostics, hover, completion, formatting, outline, quick fixes) comes
+// from the server; this file only launches it.
 const vscode = require('vscode');
 const { LanguageClient, TransportKind } = require('vscode-languageclient/node');
 
@@ -7,11 +8,12 @@ let client;
 
 function activate(context) {
   const command = vscode.workspace.getConfiguration('rig').get('path') || 'rig';
-  const serverOptions = { command, args: ['lsp'], transport: TransportKind.stdio };
-  const clientOptions = { documentSelector: [{ scheme: 'file', language: 'rig' }] };
-  client = new LanguageClient('rig', 'rig language server', serverOptions, clientOptions);
-  client.start();
+  const server = { command, args: ['lsp'], transport: TransportKind.stdio };
+  client = new LanguageClient('rig', 'rig language server', { run: server, debug: server }, {
+    documentSelector: [{ scheme: 'file', language: 'rig' }],
+  });
   context.subscriptions.push({ dispose: () => client && client.stop() });
+  return client.start();
 }
 
 function deactivate() {

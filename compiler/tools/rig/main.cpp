@@ -14,6 +14,7 @@
 #include "compiler/diagnostics/render.h"
 #include "compiler/driver/driver.h"
 #include "compiler/explain/explain.h"
+#include "lsp/server.h"
 
 namespace {
 
@@ -25,6 +26,7 @@ commands:
   build     compile, check and write manifests (all or nothing)
   check     everything build checks, no output; exit 1 on errors
   explain   what the compiler concluded: start order, QoS classes, …
+  lsp       run the language server on stdin/stdout (editors start it)
   fmt       print files in the canonical layout (-w: rewrite them; --check: exit 1 if any would change)
   version   print rig's version and the Kubernetes versions it targets
 
@@ -235,6 +237,11 @@ int runFormat(const Args &a) {
 }
 
 int main(int argc, char **argv) {
+  if (argc == 2 && std::strcmp(argv[1], "lsp") == 0) {
+    // Own buffering on stdin, so the server can see that more input waits.
+    std::ios::sync_with_stdio(false);
+    return rig::lsp::runServer(std::cin, std::cout, std::cerr);
+  }
   Args a;
   if (int rc = parseArgs(argc, argv, a)) return rc < 0 ? 0 : rc;
 

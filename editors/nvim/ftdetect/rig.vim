@@ -1,2 +1,2 @@
-" .rig files are the rig workload language (Vim script so Neovim 0.7, Debian's, detects it too).
+" .rig files get the `rig` filetype (Neovim before 0.8 has no vim.filetype.add).
 autocmd BufRead,BufNewFile *.rig setfiletype rig

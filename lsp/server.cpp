@@ -1,0 +1,338 @@
+#include "lsp/server.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "lsp/ast_query.h"
+
+namespace rig::lsp {
+
+using llvm::json::Array;
+using llvm::json::Object;
+using llvm::json::Value;
+
+namespace {
+
+std::optional<std::string> readDisk(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+DiagnosticSeverity lspSeverity(Severity s) {
+  switch (s) {
+  case Severity::Error: return DiagnosticSeverity::Error;
+  case Severity::Warning: return DiagnosticSeverity::Warning;
+  case Severity::Note: return DiagnosticSeverity::Information;
+  }
+  return DiagnosticSeverity::Error;
+}
+
+int symbolKind(OutlineSymbol::Kind k) {
+  switch (k) {
+  case OutlineSymbol::Kind::Workload: return static_cast<int>(SymbolKind::Class);
+  case OutlineSymbol::Kind::Container: return static_cast<int>(SymbolKind::Object);
+  case OutlineSymbol::Kind::Template: return static_cast<int>(SymbolKind::Function);
+  case OutlineSymbol::Kind::Let: return static_cast<int>(SymbolKind::Variable);
+  case OutlineSymbol::Kind::Import: return static_cast<int>(SymbolKind::Module);
+  case OutlineSymbol::Kind::Block: return static_cast<int>(SymbolKind::Struct);
+  case OutlineSymbol::Kind::Field: return static_cast<int>(SymbolKind::Field);
+  }
+  return static_cast<int>(SymbolKind::Struct);
+}
+
+int completionKind(CompletionEntry::Kind k) {
+  switch (k) {
+  case CompletionEntry::Kind::Keyword: return static_cast<int>(CompletionItemKind::Keyword);
+  case CompletionEntry::Kind::Field: return static_cast<int>(CompletionItemKind::Field);
+  case CompletionEntry::Kind::Name: return static_cast<int>(CompletionItemKind::Variable);
+  }
+  return static_cast<int>(CompletionItemKind::Keyword);
+}
+
+// Positions in a document's own SourceManager slot.
+Value rangeInDoc(const DocumentStore &docs, const Document &d, uint32_t b, uint32_t e) {
+  return toJSON(Range{docs.positionOf(d, b), docs.positionOf(d, e)});
+}
+
+} // namespace
+
+Server::Server(Send send, Log log) : send_(std::move(send)), log_(std::move(log)) {}
+
+void Server::handle(const Value &message) {
+  const Object *o = message.getAsObject();
+  if (!o) {
+    send_(makeError(nullptr, InvalidRequest, "a JSON-RPC message must be an object"));
+    return;
+  }
+  auto method = o->getString("method");
+  const Value *id = o->get("id");
+  if (!method) {
+    if (!id) send_(makeError(nullptr, InvalidRequest, "message without a method"));
+    return; // a response to a request we never sent
+  }
+  static const Object kNoParams;
+  const Object *params = o->getObject("params");
+  if (!params) params = &kNoParams;
+  if (id) {
+    if (id->kind() != Value::Number && id->kind() != Value::String) {
+      send_(makeError(nullptr, InvalidRequest, "request id must be a number or a string"));
+      return;
+    }
+    handleRequest(*method, *id, *params);
+  } else {
+    handleNotification(*method, *params);
+  }
+}
+
+void Server::handleRequest(llvm::StringRef method, const Value &id, const Object &params) {
+  if (method == "initialize") {
+    if (initialized_) return send_(makeError(id, InvalidRequest, "the server is already initialized"));
+    initialized_ = true;
+    return send_(makeResponse(id, initialize(params)));
+  }
+  if (!initialized_) return send_(makeError(id, ServerNotInitialized, "the server is not initialized"));
+  if (shutdown_) return send_(makeError(id, InvalidRequest, "the server is shutting down"));
+  if (method == "shutdown") {
+    shutdown_ = true;
+    return send_(makeResponse(id, nullptr));
+  }
+  static const std::set<std::string> kDocumentMethods = {
+      "textDocument/hover", "textDocument/completion", "textDocument/formatting", "textDocument/documentSymbol",
+      "textDocument/codeAction", "textDocument/definition"};
+  if (!kDocumentMethods.count(method.str()))
+    return send_(makeError(id, MethodNotFound, ("method not found: " + method).str()));
+  const Object *td = params.getObject("textDocument");
+  llvm::Optional<llvm::StringRef> uri = td ? td->getString("uri") : llvm::None;
+  if (!uri) return send_(makeError(id, InvalidParams, "missing textDocument.uri"));
+  const Document *d = docs_.find(uri->str());
+  if (!d) return send_(makeError(id, InvalidParams, ("document is not open: " + *uri).str()));
+  Value result = nullptr;
+  if (method == "textDocument/hover") result = hover(*d, params);
+  else if (method == "textDocument/completion") result = completion(*d, params);
+  else if (method == "textDocument/formatting") result = formatting(*d);
+  else if (method == "textDocument/documentSymbol") result = documentSymbol(*d);
+  else if (method == "textDocument/codeAction") result = codeAction(*d, params);
+  else if (method == "textDocument/definition") result = definition(*d, params);
+  send_(makeResponse(id, std::move(result)));
+}
+
+void Server::handleNotification(llvm::StringRef method, const Object &params) {
+  if (method == "exit") {
+    exited_ = true;
+    return;
+  }
+  if (!initialized_) return log_(("dropped `" + method + "` before initialize").str());
+  const Object *td = params.getObject("textDocument");
+  llvm::Optional<llvm::StringRef> uri = td ? td->getString("uri") : llvm::None;
+  if (method == "textDocument/didOpen") {
+    llvm::Optional<llvm::StringRef> text = td ? td->getString("text") : llvm::None;
+    if (!uri || !text) return log_("didOpen without uri or text");
+    docs_.open(uri->str(), text->str(), td->getInteger("version").getValueOr(0));
+    pending_.insert(uri->str());
+  } else if (method == "textDocument/didChange") {
+    const Array *changes = params.getArray("contentChanges");
+    if (!uri || !changes) return log_("didChange without uri or contentChanges");
+    if (!docs_.change(uri->str(), *changes, td->getInteger("version").getValueOr(0)))
+      return log_(("ignored an edit to a document that is not open: " + *uri).str());
+    pending_.insert(uri->str());
+  } else if (method == "textDocument/didClose") {
+    if (!uri || !docs_.close(uri->str())) return log_("didClose of a document that is not open");
+    analyses_.erase(uri->str());
+    pending_.erase(uri->str());
+    send_(makeNotification("textDocument/publishDiagnostics", Object{{"uri", *uri}, {"diagnostics", Array{}}}));
+  }
+  // Other notifications (initialized, $/cancelRequest, didSave, …) need nothing:
+  // requests are answered in order before the next message is read.
+}
+
+Value Server::initialize(const Object &) {
+  Object caps{
+      {"positionEncoding", "utf-16"},
+      {"textDocumentSync", Object{{"openClose", true}, {"change", 2}}},
+      {"hoverProvider", true},
+      {"completionProvider", Object{{"triggerCharacters", Array{}}}},
+      {"documentFormattingProvider", true},
+      {"documentSymbolProvider", true},
+      {"codeActionProvider", Object{{"codeActionKinds", Array{"quickfix"}}}},
+      {"definitionProvider", true},
+  };
+  return Object{{"capabilities", std::move(caps)}, {"serverInfo", Object{{"name", "rig"}, {"version", "0.1.0"}}}};
+}
+
+Server::Analysis &Server::analyse(const Document &d) {
+  Analysis &a = analyses_[d.uri];
+  if (a.compilation && a.version == d.version) return a;
+  CompileOptions opts;
+  opts.stopAfter = Phase::Verify;
+  opts.root = std::filesystem::path(d.path).parent_path().string();
+  // Solver findings are wanted while typing, but never a long stall.
+  opts.verify.timeoutMs = 2000;
+  // Imports see the open documents' text, not what is on disk.
+  opts.readFile = [this](const std::string &path) -> std::optional<std::string> {
+    if (Document *open = docs_.findByPath(path)) return docs_.text(*open).str();
+    return readDisk(path);
+  };
+  a.compilation = compile({SourceInput{d.path, docs_.text(d).str()}}, opts);
+  a.version = d.version;
+  a.file = a.compilation->files.empty() ? FileId{1} : a.compilation->files.front().id;
+  ++compileCount_;
+  return a;
+}
+
+const ast::File *Server::astOf(const Analysis &a) const {
+  for (const ast::File &f : a.compilation->files)
+    if (f.id == a.file) return &f;
+  return nullptr;
+}
+
+Value Server::toLsp(const Compilation &c, SourceRange r) const {
+  if (!r.valid()) return toJSON(Range{});
+  auto b = c.sources.toUtf16(r.file, r.begin), e = c.sources.toUtf16(r.file, r.end);
+  return toJSON(Range{{b.line, b.character}, {e.line, e.character}});
+}
+
+void Server::publish(const Document &d) {
+  Analysis &a = analyse(d);
+  const Compilation &c = *a.compilation;
+  Array out;
+  for (const Diagnostic &diag : c.diags.all()) {
+    // Diagnostics inside imported files belong to those files; an editor
+    // shows them when they are opened.
+    if (diag.range.valid() && diag.range.file != a.file) continue;
+    std::string message = diag.message;
+    for (const std::string &n : diag.notes) message += "\n" + n;
+    Object o{{"range", toLsp(c, diag.range)},
+             {"severity", static_cast<int>(lspSeverity(diag.severity))},
+             {"code", diag.code().str()},
+             {"source", "rig"},
+             {"message", message}};
+    Array related;
+    for (const DiagLabel &l : diag.labels) {
+      if (!l.range.valid()) continue;
+      std::string uri = l.range.file == a.file ? d.uri : pathToUri(c.sources.name(l.range.file));
+      related.push_back(Object{{"location", Object{{"uri", uri}, {"range", toLsp(c, l.range)}}},
+                               {"message", l.message.empty() ? diag.message : l.message}});
+    }
+    if (!related.empty()) o["relatedInformation"] = std::move(related);
+    out.push_back(std::move(o));
+  }
+  send_(makeNotification("textDocument/publishDiagnostics",
+                         Object{{"uri", d.uri}, {"version", d.version}, {"diagnostics", std::move(out)}}));
+}
+
+void Server::flushDiagnostics() {
+  std::set<std::string> uris = std::move(pending_);
+  pending_.clear();
+  for (const std::string &uri : uris)
+    if (const Document *d = docs_.find(uri)) publish(*d);
+}
+
+std::optional<uint32_t> Server::cursor(const Document &d, const Object &params) const {
+  std::optional<Position> p = positionFromJSON(params.get("position"));
+  if (!p) return std::nullopt;
+  return docs_.offsetOf(d, *p);
+}
+
+Value Server::hover(const Document &d, const Object &params) {
+  std::optional<uint32_t> off = cursor(d, params);
+  if (!off) return nullptr;
+  Analysis &a = analyse(d);
+  const ast::File *f = astOf(a);
+  if (!f) return nullptr;
+  std::optional<HoverInfo> h = hoverAt(*f, &a.compilation->program, *off);
+  if (!h) return nullptr;
+  return Object{{"contents", Object{{"kind", "markdown"}, {"value", h->markdown}}},
+                {"range", toLsp(*a.compilation, h->range)}};
+}
+
+Value Server::completion(const Document &d, const Object &params) {
+  std::optional<uint32_t> off = cursor(d, params);
+  Array items;
+  if (!off) return Object{{"isIncomplete", false}, {"items", std::move(items)}};
+  Analysis &a = analyse(d);
+  if (const ast::File *f = astOf(a))
+    for (const CompletionEntry &e : completionsAt(*f, a.compilation->sources.text(a.file), *off)) {
+      Object item{{"label", e.label}, {"kind", completionKind(e.kind)}, {"insertText", e.insertText}};
+      if (!e.detail.empty()) item["detail"] = e.detail;
+      if (!e.doc.empty()) item["documentation"] = Object{{"kind", "markdown"}, {"value", e.doc}};
+      items.push_back(std::move(item));
+    }
+  return Object{{"isIncomplete", false}, {"items", std::move(items)}};
+}
+
+Value Server::formatting(const Document &d) {
+  llvm::StringRef text = docs_.text(d);
+  std::unique_ptr<Formatted> fmt = formatSource(SourceInput{d.path, text.str()});
+  // Syntax errors: no edits (the diagnostics already say why).
+  if (!fmt->ok() || fmt->text == text) return Array{};
+  return Array{Object{{"range", rangeInDoc(docs_, d, 0, static_cast<uint32_t>(text.size()))},
+                      {"newText", fmt->text}}};
+}
+
+static Value symbolJSON(const Compilation &c, const OutlineSymbol &s, const std::function<Value(SourceRange)> &conv) {
+  Array children;
+  for (const OutlineSymbol &ch : s.children) children.push_back(symbolJSON(c, ch, conv));
+  Object o{{"name", s.name}, {"kind", symbolKind(s.kind)}, {"range", conv(s.range)}, {"selectionRange", conv(s.selection)}};
+  if (!s.detail.empty()) o["detail"] = s.detail;
+  if (!children.empty()) o["children"] = std::move(children);
+  return o;
+}
+
+Value Server::documentSymbol(const Document &d) {
+  Analysis &a = analyse(d);
+  Array out;
+  const ast::File *f = astOf(a);
+  if (!f) return out;
+  const Compilation &c = *a.compilation;
+  auto conv = [&](SourceRange r) { return toLsp(c, r); };
+  for (const OutlineSymbol &s : outline(*f)) out.push_back(symbolJSON(c, s, conv));
+  return out;
+}
+
+Value Server::codeAction(const Document &d, const Object &params) {
+  Analysis &a = analyse(d);
+  const Compilation &c = *a.compilation;
+  std::optional<Range> want = rangeFromJSON(params.get("range"));
+  uint32_t wb = 0, we = UINT32_MAX;
+  if (want) {
+    wb = docs_.offsetOf(d, want->start);
+    we = docs_.offsetOf(d, want->end);
+  }
+  Array actions;
+  for (const Diagnostic &diag : c.diags.all()) {
+    if (diag.fixits.empty() || diag.range.file != a.file) continue;
+    if (diag.range.end < wb || diag.range.begin > we) continue;
+    Array edits;
+    for (const FixIt &fx : diag.fixits)
+      if (fx.range.file == a.file) edits.push_back(Object{{"range", toLsp(c, fx.range)}, {"newText", fx.replacement}});
+    if (edits.empty()) continue;
+    std::string title = diag.notes.empty() ? "fix: " + diag.message : diag.notes.front();
+    if (diag.notes.empty() && diag.fixits.size() == 1 && !diag.fixits[0].replacement.empty())
+      title = "replace with `" + diag.fixits[0].replacement + "`";
+    Object lspDiag{{"range", toLsp(c, diag.range)}, {"message", diag.message}, {"code", diag.code().str()},
+                   {"severity", static_cast<int>(lspSeverity(diag.severity))}, {"source", "rig"}};
+    actions.push_back(Object{{"title", title},
+                             {"kind", "quickfix"},
+                             {"isPreferred", diag.fixits.size() == 1},
+                             {"diagnostics", Array{std::move(lspDiag)}},
+                             {"edit", Object{{"changes", Object{{d.uri, std::move(edits)}}}}}});
+  }
+  return actions;
+}
+
+Value Server::definition(const Document &d, const Object &params) {
+  std::optional<uint32_t> off = cursor(d, params);
+  if (!off) return nullptr;
+  Analysis &a = analyse(d);
+  const ast::File *f = astOf(a);
+  if (!f) return nullptr;
+  std::optional<SourceRange> r = definitionAt(*f, a.compilation->sources.text(a.file), *off);
+  if (!r) return nullptr;
+  return Object{{"uri", d.uri}, {"range", toLsp(*a.compilation, *r)}};
+}
+
+} // namespace rig::lsp
