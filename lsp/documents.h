@@ -29,6 +29,12 @@ public:
 
   Document *find(const std::string &uri);
   Document *findByPath(const std::string &path);
+  // Every open document, in URI order.
+  std::vector<std::string> uris() const {
+    std::vector<std::string> out;
+    for (const auto &[uri, d] : docs_) out.push_back(uri);
+    return out;
+  }
   llvm::StringRef text(const Document &d) const { return sources_.text(d.file); }
 
   uint32_t offsetOf(const Document &d, Position p) const;

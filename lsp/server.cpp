@@ -100,7 +100,9 @@ void Server::handleRequest(llvm::StringRef method, const Value &id, const Object
     shutdown_ = true;
     return send_(makeResponse(id, nullptr));
   }
+  if (method == "workspace/symbol") return send_(makeResponse(id, workspaceSymbol(params)));
   static const std::set<std::string> kDocumentMethods = {
+      "textDocument/foldingRange", "textDocument/inlayHint",
       "textDocument/hover", "textDocument/completion", "textDocument/formatting", "textDocument/documentSymbol",
       "textDocument/codeAction", "textDocument/definition"};
   if (!kDocumentMethods.count(method.str()))
@@ -117,6 +119,8 @@ void Server::handleRequest(llvm::StringRef method, const Value &id, const Object
   else if (method == "textDocument/documentSymbol") result = documentSymbol(*d);
   else if (method == "textDocument/codeAction") result = codeAction(*d, params);
   else if (method == "textDocument/definition") result = definition(*d, params);
+  else if (method == "textDocument/foldingRange") result = foldingRange(*d);
+  else if (method == "textDocument/inlayHint") result = inlayHint(*d);
   send_(makeResponse(id, std::move(result)));
 }
 
@@ -159,6 +163,9 @@ Value Server::initialize(const Object &) {
       {"documentSymbolProvider", true},
       {"codeActionProvider", Object{{"codeActionKinds", Array{"quickfix"}}}},
       {"definitionProvider", true},
+      {"foldingRangeProvider", true},
+      {"inlayHintProvider", true},
+      {"workspaceSymbolProvider", true},
   };
   return Object{{"capabilities", std::move(caps)}, {"serverInfo", Object{{"name", "rig"}, {"version", "0.1.0"}}}};
 }
@@ -333,6 +340,115 @@ Value Server::definition(const Document &d, const Object &params) {
   std::optional<SourceRange> r = definitionAt(*f, a.compilation->sources.text(a.file), *off);
   if (!r) return nullptr;
   return Object{{"uri", d.uri}, {"range", toLsp(*a.compilation, *r)}};
+}
+
+// Every block that spans lines folds, and so does a run of two or more
+// line comments.
+Value Server::foldingRange(const Document &d) {
+  Analysis &a = analyse(d);
+  Array out;
+  const ast::File *f = astOf(a);
+  if (!f) return out;
+  const SourceManager &sm = a.compilation->sources;
+  auto line0 = [&](uint32_t off) { return sm.lineColumn(a.file, off).line - 1; };
+  std::function<void(const ast::Item &)> fold;
+  auto foldBody = [&](const ast::Body *b) {
+    if (!b) return;
+    int64_t start = line0(b->range.begin), close = line0(b->range.end > 0 ? b->range.end - 1 : 0);
+    // Up to the line before the closing brace, which stays visible.
+    if (close - 1 > start) out.push_back(Object{{"startLine", start}, {"endLine", close - 1}});
+    for (const ast::ItemPtr &it : b->items) fold(*it);
+  };
+  fold = [&](const ast::Item &it) {
+    if (auto *dcl = llvm::dyn_cast<ast::Declaration>(&it)) foldBody(dcl->body.get());
+    else if (auto *t = llvm::dyn_cast<ast::TemplateDecl>(&it)) foldBody(t->body.get());
+    else if (auto *fo = llvm::dyn_cast<ast::ForItem>(&it)) foldBody(fo->body.get());
+    else if (auto *i = llvm::dyn_cast<ast::IfItem>(&it)) {
+      foldBody(i->then.get());
+      foldBody(i->otherwise.get());
+      if (i->elseIf) fold(*i->elseIf);
+    }
+  };
+  for (const ast::ItemPtr &it : f->items) fold(*it);
+  // Runs of line comments.
+  int64_t runStart = -1, prev = -2;
+  auto flush = [&]() {
+    if (runStart >= 0 && prev > runStart) out.push_back(Object{{"startLine", runStart}, {"endLine", prev}, {"kind", "comment"}});
+  };
+  for (const ast::Comment &c : f->comments) {
+    if (llvm::StringRef(c.text).startswith("/*")) continue;
+    int64_t l = line0(c.range.begin);
+    if (l != prev + 1) {
+      flush();
+      runStart = l;
+    }
+    prev = l;
+  }
+  flush();
+  return out;
+}
+
+// QoS class after each workload's name; start position after each sidecar
+// and init container's name.
+Value Server::inlayHint(const Document &d) {
+  Analysis &a = analyse(d);
+  Array out;
+  const ast::File *f = astOf(a);
+  if (!f || !a.compilation->ok()) return out;
+  const Compilation &c = *a.compilation;
+  auto hint = [&](uint32_t offset, std::string label) {
+    auto p = c.sources.toUtf16(a.file, offset);
+    out.push_back(Object{{"position", Object{{"line", (int64_t)p.line}, {"character", (int64_t)p.character}}},
+                         {"label", std::move(label)},
+                         {"paddingLeft", true}});
+  };
+  for (const model::Workload &w : c.program.workloads) {
+    if (w.nameRange.file != a.file) continue;
+    hint(w.nameRange.end, "QoS " + model::qosName(w.pod.qos).str());
+    // The workload's declaration in this file, for its containers' names.
+    const ast::Declaration *decl = nullptr;
+    for (const ast::ItemPtr &it : f->items)
+      if (auto *dcl = llvm::dyn_cast<ast::Declaration>(it.get()); dcl && dcl->range.begin <= w.nameRange.begin && w.nameRange.end <= dcl->range.end)
+        decl = dcl;
+    if (!decl || !decl->body) continue;
+    size_t n = w.pod.initContainers.size() + w.pod.containers.size();
+    for (size_t k = 0; k < w.pod.initContainers.size(); ++k) {
+      const std::string &name = w.pod.initContainers[k].name;
+      for (const ast::ItemPtr &it : decl->body->items) {
+        auto *cd = llvm::dyn_cast<ast::Declaration>(it.get());
+        const ast::Word *nw = cd ? cd->nameWord() : nullptr;
+        if (!nw || (cd->keyword.name != "sidecar" && cd->keyword.name != "init")) continue;
+        std::string k8s = nw->text;
+        std::replace(k8s.begin(), k8s.end(), '_', '-');
+        if (k8s == name) hint(nw->range.end, "starts " + std::to_string(k + 1) + " of " + std::to_string(n));
+      }
+    }
+  }
+  return out;
+}
+
+// Symbols of every open document whose name contains the query (any case).
+Value Server::workspaceSymbol(const Object &params) {
+  std::string query = params.getString("query").getValueOr("").lower();
+  Array out;
+  for (const std::string &uri : docs_.uris()) {
+    const Document *d = docs_.find(uri);
+    if (!d) continue;
+    Analysis &a = analyse(*d);
+    const ast::File *f = astOf(a);
+    if (!f) continue;
+    const Compilation &c = *a.compilation;
+    std::function<void(const OutlineSymbol &, const std::string &)> add = [&](const OutlineSymbol &s, const std::string &container) {
+      if (query.empty() || llvm::StringRef(s.name).lower().find(query) != std::string::npos) {
+        Object o{{"name", s.name}, {"kind", symbolKind(s.kind)}, {"location", Object{{"uri", uri}, {"range", toLsp(c, s.range)}}}};
+        if (!container.empty()) o["containerName"] = container;
+        out.push_back(std::move(o));
+      }
+      for (const OutlineSymbol &ch : s.children) add(ch, s.name);
+    };
+    for (const OutlineSymbol &s : outline(*f)) add(s, "");
+  }
+  return out;
 }
 
 } // namespace rig::lsp

@@ -52,6 +52,9 @@ private:
   llvm::json::Value documentSymbol(const Document &d);
   llvm::json::Value codeAction(const Document &d, const llvm::json::Object &params);
   llvm::json::Value definition(const Document &d, const llvm::json::Object &params);
+  llvm::json::Value foldingRange(const Document &d);
+  llvm::json::Value inlayHint(const Document &d);
+  llvm::json::Value workspaceSymbol(const llvm::json::Object &params);
 
   // The analysis of the document's current version, compiling if stale.
   Analysis &analyse(const Document &d);

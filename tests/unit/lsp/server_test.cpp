@@ -359,3 +359,57 @@ TEST(LspServer, FailureRuleCompletesContainerNames) {
   auto names = labels(s.request("textDocument/completion", at(doc, "137 in ", 7)));
   EXPECT_EQ(names, std::vector<std::string>{"trainer"});
 }
+
+namespace {
+
+const char *kClean = R"(// one
+// two
+pod web {
+  sidecar proxy {
+    image = "envoy:1.30"
+  }
+  sidecar metrics after proxy { image = "prom:2" }
+  container app {
+    image = "nginx:1.25"
+    requests { cpu = 100m, memory = 64Mi }
+  }
+}
+)";
+
+TEST(LspServer, FoldingInlayHintsAndWorkspaceSymbols) {
+  Session s;
+  s.request("initialize", Object{{"capabilities", Object{}}});
+  const char *uri = "file:///tmp/rig-lsp-test/clean.rig";
+  s.notify("textDocument/didOpen",
+           Object{{"textDocument", Object{{"uri", uri}, {"languageId", "rig"}, {"version", 1}, {"text", kClean}}}});
+
+  // Folds: the pod (lines 2..10), the proxy sidecar (3..4), the app
+  // container (7..9), and the two comment lines (0..1).
+  Value folds = s.request("textDocument/foldingRange", Object{{"textDocument", Object{{"uri", uri}}}});
+  std::vector<std::pair<int64_t, int64_t>> got;
+  for (const Value &f : *folds.getAsObject()->getArray("result"))
+    got.emplace_back(*f.getAsObject()->getInteger("startLine"), *f.getAsObject()->getInteger("endLine"));
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<std::pair<int64_t, int64_t>>{{0, 1}, {2, 10}, {3, 4}, {7, 9}}));
+
+  // Inlay hints: the pod's QoS class after its name, start positions after
+  // the sidecars' names.
+  Object start{{"line", 0}, {"character", 0}}, end{{"line", 20}, {"character", 0}};
+  Object range{{"start", std::move(start)}, {"end", std::move(end)}};
+  Value hints = s.request("textDocument/inlayHint", Object{{"textDocument", Object{{"uri", uri}}}, {"range", std::move(range)}});
+  std::vector<std::string> labelsSeen;
+  for (const Value &h : *hints.getAsObject()->getArray("result")) labelsSeen.push_back(h.getAsObject()->getString("label")->str());
+  EXPECT_TRUE(has(labelsSeen, "QoS Burstable")) << labelsSeen.size();
+  EXPECT_TRUE(has(labelsSeen, "starts 1 of 3"));
+  EXPECT_TRUE(has(labelsSeen, "starts 2 of 3"));
+
+  // Workspace symbols across open documents, filtered by the query.
+  Value syms = s.request("workspace/symbol", Object{{"query", "PROX"}});
+  const Array *list = syms.getAsObject()->getArray("result");
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(*(*list)[0].getAsObject()->getString("name"), "proxy");
+  EXPECT_EQ(*(*list)[0].getAsObject()->getObject("location")->getString("uri"), uri);
+}
+
+} // namespace
