@@ -524,17 +524,17 @@ private:
         wordError_ = true;
         return t;
       }
-      switch (v->kind) {
-      case Value::Kind::String:
-      case Value::Kind::Number: out += v->text; break;
-      case Value::Kind::Int: out += std::to_string(v->integer); break;
-      case Value::Kind::Bool: out += v->boolean ? "true" : "false"; break;
-      case Value::Kind::Error: wordError_ = true; return t;
-      default:
+      if (v->isError()) {
+        wordError_ = true;
+        return t;
+      }
+      std::optional<std::string> text = interpolationText(*v);
+      if (!text) {
         diags_.report(DiagKind::TypeMismatch, w.range, "a string, number or boolean in interpolation", describe(*v));
         wordError_ = true;
         return t;
       }
+      out += *text;
       pos = close + 1;
     }
     out += t.substr(pos);

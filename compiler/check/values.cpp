@@ -31,6 +31,16 @@ std::string describe(const Value &v) {
   return "a value";
 }
 
+std::optional<std::string> interpolationText(const Value &v) {
+  switch (v.kind) {
+  case Value::Kind::String:
+  case Value::Kind::Number: return v.text;
+  case Value::Kind::Int: return std::to_string(v.integer);
+  case Value::Kind::Bool: return std::string(v.boolean ? "true" : "false");
+  default: return std::nullopt;
+  }
+}
+
 namespace {
 // The dotted name of `a.b.c` when the expression is only names and members.
 bool dottedName(const ast::Expr &e, std::string &out) {
@@ -84,16 +94,13 @@ Value Evaluator::eval(const ast::Expr &e) {
         continue;
       }
       Value part = eval(*p.expr);
-      switch (part.kind) {
-      case Value::Kind::String: v.text += part.text; break;
-      case Value::Kind::Int: v.text += std::to_string(part.integer); break;
-      case Value::Kind::Number: v.text += part.text; break;
-      case Value::Kind::Bool: v.text += part.boolean ? "true" : "false"; break;
-      case Value::Kind::Error: return Value::error(e.range);
-      default:
+      if (part.isError()) return Value::error(e.range);
+      std::optional<std::string> text = interpolationText(part);
+      if (!text) {
         diags_.report(DiagKind::TypeMismatch, p.range, "a string, number or boolean in interpolation", describe(part));
         return Value::error(e.range);
       }
+      v.text += *text;
     }
     return v;
   }

@@ -41,6 +41,10 @@ struct Value {
 
 std::string describe(const Value &v); // "a string", "an integer `3`", …
 
+// The text a value contributes to an interpolated string (`"etl-${n}"`):
+// strings, numbers and booleans as written; nullopt for anything else.
+std::optional<std::string> interpolationText(const Value &v);
+
 // Name bindings visible to expressions (`let`).
 using Scope = std::map<std::string, Value, std::less<>>;
 
