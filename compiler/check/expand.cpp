@@ -41,19 +41,6 @@ struct Frame {
   Scope vars;
 };
 
-bool dottedName(const ast::Expr &e, std::string &out) {
-  if (auto *n = dyn_cast<ast::NameExpr>(&e)) {
-    out = n->name;
-    return true;
-  }
-  if (auto *m = dyn_cast<ast::MemberExpr>(&e)) {
-    if (!dottedName(*m->base, out)) return false;
-    out += "." + m->member.name;
-    return true;
-  }
-  return false;
-}
-
 std::string typeText(const ast::TypeRef &t) {
   return t.element ? t.name.name + "[" + typeText(*t.element) + "]" : t.name.name;
 }

@@ -41,7 +41,6 @@ std::optional<std::string> interpolationText(const Value &v) {
   }
 }
 
-namespace {
 // The dotted name of `a.b.c` when the expression is only names and members.
 bool dottedName(const ast::Expr &e, std::string &out) {
   if (auto *n = dyn_cast<ast::NameExpr>(&e)) {
@@ -55,7 +54,6 @@ bool dottedName(const ast::Expr &e, std::string &out) {
   }
   return false;
 }
-} // namespace
 
 Value Evaluator::eval(const ast::Expr &e) {
   Value v;

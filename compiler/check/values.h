@@ -41,6 +41,10 @@ struct Value {
 
 std::string describe(const Value &v); // "a string", "an integer `3`", …
 
+// The dotted name of `a.b.c` when the expression is only names and
+// members; false otherwise.
+bool dottedName(const ast::Expr &e, std::string &out);
+
 // The text a value contributes to an interpolated string (`"etl-${n}"`):
 // strings, numbers and booleans as written; nullopt for anything else.
 std::optional<std::string> interpolationText(const Value &v);
