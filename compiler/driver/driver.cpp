@@ -73,9 +73,22 @@ std::unique_ptr<Compilation> compileFiles(const std::vector<std::string> &paths,
       unreadable.emplace_back(p, "no such file or not readable");
       return;
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    inputs.push_back({p, ss.str()});
+    // One read into a buffer of the file's size (a stringstream would copy
+    // a large input three times while growing).
+    std::string text;
+    in.seekg(0, std::ios::end);
+    std::streamoff size = in.tellg();
+    in.seekg(0, std::ios::beg);
+    if (size > 0) {
+      text.resize(static_cast<size_t>(size));
+      in.read(text.data(), size);
+      text.resize(static_cast<size_t>(in.gcount()));
+    }
+    // Whatever the size said (a file still growing, a pipe), read to the end.
+    std::ostringstream rest;
+    rest << in.rdbuf();
+    text += rest.str();
+    inputs.push_back({p, std::move(text)});
   };
   for (const std::string &p : paths) {
     std::error_code ec;
@@ -119,7 +132,10 @@ std::string depfile(const std::string &target, const std::vector<std::string> &i
     return o;
   };
   std::string out = escape(target) + ":";
-  for (const std::string &i : inputs) out += " " + escape(i);
+  for (const std::string &i : inputs) {
+    out += ' ';
+    out += escape(i);
+  }
   return out + "\n";
 }
 

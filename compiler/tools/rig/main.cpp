@@ -15,6 +15,7 @@
 #include "compiler/driver/driver.h"
 #include "compiler/explain/explain.h"
 #include "lsp/server.h"
+#include "compiler/tools/rig/batch_allocator.h"
 
 namespace {
 
@@ -242,6 +243,9 @@ int main(int argc, char **argv) {
     std::ios::sync_with_stdio(false);
     return rig::lsp::runServer(std::cin, std::cout, std::cerr);
   }
+  // One-shot commands: allocate from the batch allocator (the language
+  // server above runs for hours and keeps glibc's malloc).
+  rig::enableBatchAllocator();
   Args a;
   if (int rc = parseArgs(argc, argv, a)) return rc < 0 ? 0 : rc;
 

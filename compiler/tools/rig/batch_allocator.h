@@ -1,0 +1,14 @@
+// The allocator of the one-shot commands; see batch_allocator.cpp for why.
+#pragma once
+
+namespace rig {
+
+// Routes small allocations from now on to the batch allocator. Returns false
+// (and changes nothing) when it is compiled out (sanitizers) or the address
+// space could not be reserved. Call it once, early, from a single thread.
+bool enableBatchAllocator();
+
+// Whether `p` was handed out by the batch allocator (for its tests).
+bool isBatchAllocated(const void *p);
+
+} // namespace rig
