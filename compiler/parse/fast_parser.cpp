@@ -12,7 +12,9 @@
 // attribute vs declaration, named arguments).
 #include "compiler/parse/fast_parser.h"
 
+#include <algorithm>
 #include <cstring>
+#include <thread>
 
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/parse/parse.h"
@@ -369,25 +371,34 @@ struct Shared {
   unsigned depth = 0;  // recursion depth, bounded by kMaxDepth
 };
 
+// Lexes text[begin, end) into `out`, which then ends with three EOF tokens
+// so that peek(2) never runs off the end. One tight loop over the text, then
+// the parse over the tokens, is markedly faster than lexing on demand.
+void lexAll(const char *text, uint32_t begin, uint32_t end, FileId file, std::vector<ast::Comment> *comments,
+            std::vector<Token> &out) {
+  Lexer lex(text, begin, end, file, comments);
+  out.reserve((end - begin) / 4 + 16);
+  do {
+    out.emplace_back();
+    lex.next(out.back());
+  } while (out.back().type != T_EOF);
+  out.push_back(out.back());
+  out.push_back(out.back());
+}
+
 class Parser {
 public:
   Parser(const char *text, uint32_t begin, uint32_t end, FileId file, std::vector<ast::Comment> *comments,
          Shared &shared)
       : s_(text), file_(file), sh_(shared) {
-    // Lex everything first: one tight loop over the text, then the parse
-    // over the tokens, is markedly faster than lexing on demand.
-    Lexer lex(text, begin, end, file, comments);
-    toks_.reserve((end - begin) / 5 + 16);
-    do {
-      toks_.emplace_back();
-      lex.next(toks_.back());
-    } while (toks_.back().type != T_EOF);
-    // Two more EOFs, so that peek(2) never runs off the end.
-    toks_.push_back(toks_.back());
-    toks_.push_back(toks_.back());
+    lexAll(text, begin, end, file, comments, toks_);
     t_ = toks_.data();
     prevEnd_ = begin;
   }
+  // Parses tokens lexed elsewhere; they must end with three EOF tokens and
+  // outlive the parser. `prevEnd` is the end of whatever precedes them.
+  Parser(const char *text, const Token *tokens, uint32_t prevEnd, FileId file, Shared &shared)
+      : s_(text), file_(file), t_(tokens), prevEnd_(prevEnd), sh_(shared) {}
 
   void file(std::vector<ast::ItemPtr> &out) { items(out, T_EOF); }
 
@@ -1041,9 +1052,36 @@ ast::ExprPtr Parser::stringExpr(const Token &t) {
   return str;
 }
 
+// Large files are parsed on several threads. Top-level items are
+// independent in the grammar, so the token stream can be cut at separators
+// between them: a newline at bracket depth 0 right after a `}` (a body
+// ends there, and nothing continues an item across a newline at depth 0 —
+// `else` must follow its `}` on the same line). Each part parses as a file
+// of its own; their items, in order, are exactly the whole file's items.
+// Cut points (indices of separator tokens) splitting toks into about
+// `parts` pieces; fewer when the file has too few places to cut.
+std::vector<size_t> cutPoints(const std::vector<Token> &toks, size_t parts) {
+  std::vector<size_t> cuts;
+  size_t n = toks.size() - 3; // without the EOFs
+  int depth = 0;
+  size_t next = n / parts;
+  for (size_t i = 1; i < n && cuts.size() + 1 < parts; ++i) {
+    switch (toks[i - 1].type) {
+    case T_LBRACE: case T_LPAREN: case T_LBRACK: ++depth; break;
+    case T_RBRACE: case T_RPAREN: case T_RBRACK: --depth; break;
+    default: break;
+    }
+    if (i >= next && depth == 0 && toks[i - 1].type == T_RBRACE && toks[i].type == T_NL) {
+      cuts.push_back(i);
+      next = n * (cuts.size() + 1) / parts;
+    }
+  }
+  return cuts;
+}
+
 } // namespace
 
-std::optional<ast::File> fastParse(const SourceManager &sm, FileId file) {
+std::optional<ast::File> fastParse(const SourceManager &sm, FileId file, const FastParseOptions &opts) {
   llvm::StringRef text = sm.text(file);
   if (text.size() >= UINT32_MAX - 8) return std::nullopt;
   // A UTF-8 byte order mark at the start of the file is skipped, as the
@@ -1053,12 +1091,53 @@ std::optional<ast::File> fastParse(const SourceManager &sm, FileId file) {
   if (text.substr(begin).startswith("\xEF\xBB\xBF")) begin += 3;
   ast::File out;
   out.id = file;
+  std::vector<Token> toks;
   try {
-    Shared shared;
-    Parser(text.data(), begin, (uint32_t)text.size(), file, &out.comments, shared).file(out.items);
+    lexAll(text.data(), begin, (uint32_t)text.size(), file, &out.comments, toks);
   } catch (Fail &) {
     return std::nullopt;
   }
+  size_t threads = opts.threads ? opts.threads : std::min(std::max(1u, std::thread::hardware_concurrency()), 8u);
+  threads = std::min(threads, toks.size() / std::max<size_t>(opts.tokensPerThread, 1) + 1);
+  std::vector<size_t> cuts = threads > 1 ? cutPoints(toks, threads) : std::vector<size_t>{};
+  // Part p is toks[first[p], last[p]) followed by EOFs.
+  std::vector<size_t> first{0}, last;
+  for (size_t c : cuts) {
+    last.push_back(c);
+    first.push_back(c + 1);
+  }
+  last.push_back(toks.size() - 3);
+  size_t parts = first.size();
+  if (opts.partsUsed) *opts.partsUsed = parts;
+  std::vector<std::vector<ast::ItemPtr>> items(parts);
+  std::vector<char> failed(parts, 0);
+  auto parsePart = [&](size_t p) {
+    try {
+      Shared shared;
+      uint32_t prevEnd = p == 0 ? begin : toks[first[p] - 1].end;
+      if (p + 1 == parts) {
+        Parser(text.data(), toks.data() + first[p], prevEnd, file, shared).file(items[p]);
+        return;
+      }
+      // A copy of the part, ended by EOFs like a file of its own.
+      Token eof{toks[last[p]].begin, toks[last[p]].begin, T_EOF};
+      std::vector<Token> own(toks.begin() + first[p], toks.begin() + last[p]);
+      own.insert(own.end(), 3, eof);
+      Parser(text.data(), own.data(), prevEnd, file, shared).file(items[p]);
+    } catch (Fail &) {
+      failed[p] = 1;
+    }
+  };
+  std::vector<std::thread> workers;
+  for (size_t p = 1; p < parts; ++p) workers.emplace_back(parsePart, p);
+  parsePart(0);
+  for (std::thread &w : workers) w.join();
+  if (std::find(failed.begin(), failed.end(), 1) != failed.end()) return std::nullopt;
+  size_t total = 0;
+  for (auto &part : items) total += part.size();
+  out.items.reserve(total);
+  for (auto &part : items)
+    for (ast::ItemPtr &it : part) out.items.push_back(std::move(it));
   return out;
 }
 

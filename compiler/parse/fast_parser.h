@@ -12,6 +12,16 @@
 
 namespace rig {
 
-std::optional<ast::File> fastParse(const SourceManager &sm, FileId file);
+struct FastParseOptions {
+  // Threads for a large file (0: one per core, at most 8), and the fewest
+  // tokens worth a thread of their own.
+  unsigned threads = 0;
+  size_t tokensPerThread = 200000;
+  // Set to the number of parts the file was parsed in (tests check that
+  // splitting happened).
+  size_t *partsUsed = nullptr;
+};
+
+std::optional<ast::File> fastParse(const SourceManager &sm, FileId file, const FastParseOptions &opts = {});
 
 } // namespace rig

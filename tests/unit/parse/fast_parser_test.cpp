@@ -1198,6 +1198,42 @@ TEST(FastParser, MatchesAntlrOnLargeFiles) {
   EXPECT_TRUE(v.problem.empty()) << v.problem.substr(0, 20000);
 }
 
+TEST(FastParser, ParsesLargeFilesInPartsExactlyAsInOne) {
+  // Every construct of the generator at the top level (templates, `if …
+  // else`, lets over several lines, comments, strings with braces), cut
+  // into many parts: the tree must be the one a single pass builds.
+  std::string text;
+  for (int i = 0; i < (kSanitized ? 150 : 600); ++i) {
+    std::string program = Generator(20000 + i).program();
+    if (compareEngines(program).antlrClean) text += program + "\n";
+  }
+  SourceManager sm;
+  FileId f = sm.addFile("t.rig", text);
+  FastParseOptions one;
+  one.threads = 1;
+  std::optional<ast::File> whole = fastParse(sm, f, one);
+  ASSERT_TRUE(whole.has_value());
+  for (unsigned threads : {2u, 3u, 8u}) {
+    size_t parts = 0;
+    FastParseOptions split;
+    split.threads = threads;
+    split.tokensPerThread = 100;
+    split.partsUsed = &parts;
+    std::optional<ast::File> cut = fastParse(sm, f, split);
+    ASSERT_TRUE(cut.has_value()) << threads << " threads";
+    EXPECT_EQ(parts, threads);
+    EXPECT_EQ(deepDump(*cut), deepDump(*whole)) << threads << " threads";
+  }
+  // A syntax error in any part declines the whole file, as one pass does.
+  std::string broken = text + "deployment x {\n  replicas = \n}\n";
+  FileId b = sm.addFile("b.rig", broken);
+  FastParseOptions split;
+  split.threads = 4;
+  split.tokensPerThread = 100;
+  EXPECT_FALSE(fastParse(sm, b, split).has_value());
+  EXPECT_FALSE(fastParse(sm, b, one).has_value());
+}
+
 TEST(FastParser, MatchesAntlrOnMutations) {
   std::vector<std::string> seeds;
   for (const auto &path : repoFiles()) {
