@@ -733,7 +733,9 @@ ast::File parse(const SourceManager &sm, FileId file, Diagnostics &diags, const 
     return tooDeep;
   }
   if (opts.engine != ParseOptions::Engine::Antlr && sm.text(file).size() <= opts.maxFileBytes) {
-    if (std::optional<ast::File> fast = fastParse(sm, file)) return std::move(*fast);
+    FastParseOptions fastOpts;
+    fastOpts.threads = opts.fastThreads;
+    if (std::optional<ast::File> fast = fastParse(sm, file, fastOpts)) return std::move(*fast);
     if (opts.engine == ParseOptions::Engine::Fast) {
       diags.report(DiagKind::SyntaxError, SourceRange{file, 0, 0}, "the fast parser did not accept this file");
       ast::File empty;

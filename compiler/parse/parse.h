@@ -22,6 +22,8 @@ struct ParseOptions {
   // reference: it reports every error and recovers. Tests force one or the
   // other to check that both build the same tree.
   enum class Engine { Auto, Antlr, Fast } engine = Engine::Auto;
+  // Threads the fast parser may use on a large file (0: one per core).
+  unsigned fastThreads = 0;
 };
 
 // Parses one file already added to `sm`. Always returns a File; on errors it

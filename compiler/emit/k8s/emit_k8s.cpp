@@ -526,16 +526,16 @@ YamlChunk workloadYaml(const model::Program &program, size_t begin, size_t end, 
   return chunk;
 }
 
-// Below this many workloads a second thread costs more than it saves.
+// Fewer workloads per thread than this cost more in threads than they save.
 constexpr size_t kParallelWorkloads = 256;
 
 // Workload documents are independent of each other: large builds write
 // them on every core, each thread a contiguous range, joined in order, so
 // the result is byte-identical to writing them one by one.
-std::vector<YamlChunk> workloadYamlChunks(const model::Program &program, bool streamOnly) {
+std::vector<YamlChunk> workloadYamlChunks(const model::Program &program, unsigned maxThreads, bool streamOnly) {
   size_t n = program.workloads.size();
-  size_t threads = n < kParallelWorkloads ? 1 : std::min<size_t>({std::thread::hardware_concurrency(), 8, n / (kParallelWorkloads / 2)});
-  threads = std::max<size_t>(threads, 1);
+  size_t threads = maxThreads ? maxThreads : std::min(std::max(1u, std::thread::hardware_concurrency()), 8u);
+  threads = std::max<size_t>(std::min(threads, n / kParallelWorkloads), 1);
   std::vector<YamlChunk> chunks(threads);
   std::vector<std::thread> workers;
   for (size_t t = 1; t < threads; ++t)
@@ -588,7 +588,7 @@ EmitResult emitKubernetes(const model::Program &program, const EmitOptions &opts
   if (json) {
     for (const Workload &w : program.workloads) add(builder.object(w), outputPath(w, ext));
   } else if (!program.workloads.empty()) {
-    std::vector<YamlChunk> chunks = workloadYamlChunks(program, streamOnly);
+    std::vector<YamlChunk> chunks = workloadYamlChunks(program, opts.threads, streamOnly);
     size_t total = result.stream.size() + 4;
     for (const YamlChunk &c : chunks) total += c.stream.size() + 4;
     result.stream.reserve(total);

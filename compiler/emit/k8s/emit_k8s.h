@@ -20,6 +20,9 @@ struct EmitOptions {
   // DaemonSet that load them on the nodes; off for clusters that
   // distribute profiles another way (the Security Profiles Operator, …).
   bool appArmorLoader = true;
+  // Threads that write workload documents (0: one per core, at most 8);
+  // the output is the same for any number.
+  unsigned threads = 0;
 };
 
 struct OutputFile {

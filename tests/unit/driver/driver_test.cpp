@@ -79,3 +79,43 @@ TEST(Driver, WriteReplacesOnlyRigDirectories) {
 TEST(Driver, Depfile) {
   EXPECT_EQ(depfile("out/kustomization.yaml", {"a b.rig", "c.rig"}), "out/kustomization.yaml: a\\ b.rig c.rig\n");
 }
+
+TEST(Driver, OutputIsTheSameForAnyNumberOfThreads) {
+  // Enough workloads (of every kind, after a feature object emitted before
+  // them) that the parser (over 200,000 tokens) and the emitter split the work.
+  std::string text = "apparmor web { allow read \"/srv/**\" }\n";
+  const char *kinds[] = {"deployment", "statefulset", "daemonset", "job", "pod", "cronjob"};
+  for (int i = 0; i < 5000; ++i) {
+    std::string n = std::to_string(i), kind = kinds[i % 6];
+    text += kind + " w_" + n + " {\n";
+    if (kind == "cronjob") text += "  schedule = \"*/5 * * * *\"\n";
+    text += "  sidecar proxy_" + n + " { image = \"envoy:1.${i}\"\n    requests { cpu = " + std::to_string(10 + i % 90) +
+            "m }\n  }\n  container app {\n    image = \"app:" + n + "\"\n    port = " + std::to_string(1024 + i) +
+            "\n    apparmor = web\n  }\n}\n";
+    text.replace(text.rfind("${i}"), 4, n);
+  }
+  auto build = [&](unsigned threads, bool streamOnly, emit::ManifestFormat format) {
+    CompileOptions opts;
+    opts.emit.threads = threads;
+    opts.emit.format = format;
+    opts.streamOnly = streamOnly;
+    opts.parse.fastThreads = threads;
+    return compile({{"many.rig", text}}, opts);
+  };
+  for (emit::ManifestFormat format : {emit::ManifestFormat::Yaml, emit::ManifestFormat::Json})
+    for (bool streamOnly : {true, false}) {
+      auto one = build(1, streamOnly, format);
+      ASSERT_TRUE(one->ok()) << (one->diags.all().empty() ? "" : one->diags.all().front().message);
+      EXPECT_EQ(one->program.workloads.size(), 5000u);
+      for (unsigned threads : {2u, 5u}) {
+        auto many = build(threads, streamOnly, format);
+        ASSERT_TRUE(many->ok());
+        EXPECT_EQ(many->outputs.stream, one->outputs.stream) << threads << " threads";
+        ASSERT_EQ(many->outputs.files.size(), one->outputs.files.size());
+        for (size_t i = 0; i < one->outputs.files.size(); ++i) {
+          EXPECT_EQ(many->outputs.files[i].path, one->outputs.files[i].path);
+          EXPECT_EQ(many->outputs.files[i].content, one->outputs.files[i].content) << one->outputs.files[i].path;
+        }
+      }
+    }
+}
