@@ -231,7 +231,7 @@ void Checker::finishAppArmor() {
           }
         };
         checkRun(c.command, c.commandRange, "the command");
-        auto probe = [&](const std::optional<model::Probe> &pr, const char *what) {
+        auto probe = [&](const model::Boxed<model::Probe> &pr, const char *what) {
           if (pr && pr->action.kind == model::Action::Kind::Exec) checkRun(pr->action.command, pr->action.range.valid() ? pr->action.range : pr->range, what);
         };
         probe(c.liveness, "the liveness probe");

@@ -147,7 +147,7 @@ void Checker::checkPodRules(model::Workload &w) {
         if (!close.empty()) d.note(fmt::format("did you mean `{}`?", close));
       }
     };
-    for (const std::optional<model::Probe> *p : {&c.liveness, &c.readiness, &c.startup})
+    for (const model::Boxed<model::Probe> *p : {&c.liveness, &c.readiness, &c.startup})
       if (*p) checkNamedPort((*p)->action);
     if (c.lifecycle.postStart) checkNamedPort(*c.lifecycle.postStart);
     if (c.lifecycle.preStop) checkNamedPort(*c.lifecycle.preStop);

@@ -12,6 +12,7 @@
 
 #include "compiler/base/quantity.h"
 #include "compiler/k8s/version.h"
+#include "compiler/model/boxed.h"
 #include "compiler/model/apparmor.h"
 #include "compiler/model/devices.h"
 #include "compiler/model/job.h"
@@ -66,7 +67,7 @@ struct Probe {
 };
 
 struct Lifecycle {
-  std::optional<Action> postStart, preStop;
+  Boxed<Action> postStart, preStop;
 };
 
 struct Resources {
@@ -117,7 +118,7 @@ struct Container {
   SourceRange commandRange;
   std::vector<EnvVar> env;
   std::vector<Port> ports;
-  std::optional<Probe> liveness, readiness, startup;
+  Boxed<Probe> liveness, readiness, startup; // boxed: most containers have none
   Lifecycle lifecycle;
   Resources resources;
   std::vector<Mount> mounts;

@@ -1,0 +1,41 @@
+// Boxed<T>: an optional value kept on the heap. For rarely set, large
+// members of model structs (probes, lifecycle hooks): an absent one costs a
+// pointer instead of the whole value, which keeps a Container — and with it
+// a build of thousands of workloads — a fraction of the size. Copies are
+// deep, so model structs stay plain values.
+#pragma once
+
+#include <memory>
+#include <utility>
+
+namespace rig::model {
+
+template <class T> class Boxed {
+public:
+  Boxed() = default;
+  Boxed(T value) : p_(std::make_unique<T>(std::move(value))) {}
+  Boxed(const Boxed &o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
+  Boxed(Boxed &&) noexcept = default;
+  Boxed &operator=(const Boxed &o) {
+    if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
+    return *this;
+  }
+  Boxed &operator=(Boxed &&) noexcept = default;
+  Boxed &operator=(T value) {
+    p_ = std::make_unique<T>(std::move(value));
+    return *this;
+  }
+
+  bool has_value() const { return p_ != nullptr; }
+  explicit operator bool() const { return p_ != nullptr; }
+  T &operator*() { return *p_; }
+  const T &operator*() const { return *p_; }
+  T *operator->() { return p_.get(); }
+  const T *operator->() const { return p_.get(); }
+  void reset() { p_.reset(); }
+
+private:
+  std::unique_ptr<T> p_;
+};
+
+} // namespace rig::model
