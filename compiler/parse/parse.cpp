@@ -3,6 +3,8 @@
 // our own AST with one function per grammar rule. ANTLR exceptions stop here.
 #include "compiler/parse/parse.h"
 
+#include <array>
+
 #include "compiler/parse/fast_parser.h"
 
 #include <algorithm>
@@ -622,10 +624,19 @@ ast::ExprPtr Builder::stringExpr(antlr4::tree::TerminalNode *s) {
 // this rough scan (it skips strings and comments) bounds that recursion.
 // Real files nest a handful of levels and chain a few operators.
 size_t findDeepNesting(llvm::StringRef text, unsigned limit, unsigned maxOperators) {
+  // Most bytes (letters, digits, spaces) matter to none of the rules
+  // below: skip them by table, not by a chain of comparisons.
+  static const auto interesting = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : llvm::StringRef("+-*/%!&|<>=.?\n;{}e\"#([)]")) t[c] = true;
+    return t;
+  }();
   unsigned depth = 0, operators = 0, elses = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (llvm::StringRef("+-*/%!&|<>=.?").contains(c)) {
+    if (!interesting[(unsigned char)c]) continue;
+    if (c == '+' || c == '-' || c == '*' || c == '/' || c == '%' || c == '!' || c == '&' || c == '|' || c == '<' ||
+        c == '>' || c == '=' || c == '.' || c == '?') {
       // Commas do not reset the count: `[- - - [1, - - - [` nests both.
       if (++operators > maxOperators) return i;
     } else if (c == '\n' || c == ';' || c == '{' || c == '}') {
