@@ -589,7 +589,7 @@ void Checker::finishDevices() {
     // What the user selected already: a node without those labels is no
     // candidate, whatever its GPUs.
     const model::StringMap userSelector = w.pod.nodeSelector;
-    auto hasLabels = [](const model::NodeGroup &g, const std::map<std::string, std::string> &labels) {
+    auto hasLabels = [](const model::NodeGroup &g, const auto &labels) {
       return std::all_of(labels.begin(), labels.end(), [&](const auto &kv) {
         auto it = g.shape.labels.find(kv.first);
         return it != g.shape.labels.end() && it->second == kv.second;

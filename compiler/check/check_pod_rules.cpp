@@ -67,7 +67,7 @@ std::vector<std::string> orderInitContainers(std::vector<model::Container> &init
   return {};
 }
 
-bool hasCpuOrMemory(const std::map<std::string, Quantity> &m) {
+bool hasCpuOrMemory(const FlatMap<std::string, Quantity> &m) {
   for (const char *r : {"cpu", "memory"})
     if (auto it = m.find(r); it != m.end() && !it->second.isZero()) return true;
   return false;

@@ -159,7 +159,7 @@ void Checker::checkStorageClass(const ast::Declaration &d) {
   if (paramsItem) {
     KeyRanges ranges;
     if (auto m = stringMap(*paramsItem, "storage class parameters", &ranges)) {
-      sc.parameters = *m;
+      sc.parameters.insert(m->begin(), m->end());
       sc.parameterRanges = ranges;
     }
   }
@@ -231,7 +231,7 @@ void Checker::checkVolumeAttributes(const ast::Declaration &d) {
   if (paramsItem) {
     KeyRanges ranges;
     if (auto m = stringMap(*paramsItem, "volume attributes", &ranges)) {
-      vac.parameters = *m;
+      vac.parameters.insert(m->begin(), m->end());
       vac.parameterRanges = ranges;
     } else {
       ok = false;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/base/flat_map.h"
 #include "compiler/base/quantity.h"
 #include "compiler/k8s/version.h"
 #include "compiler/model/boxed.h"
@@ -22,7 +23,7 @@
 namespace rig::model {
 
 // Ordered string map: emitted in key order, so output is deterministic.
-using StringMap = std::map<std::string, std::string>;
+using StringMap = FlatMap<std::string, std::string>;
 
 struct EnvVar {
   enum class Source { Literal, SecretKey, ConfigMapKey, FieldRef, ResourceFieldRef };
@@ -72,8 +73,8 @@ struct Lifecycle {
 
 struct Resources {
   // Resource name ("cpu", "memory", "ephemeral-storage", "nvidia.com/gpu") -> quantity.
-  std::map<std::string, Quantity> requests, limits;
-  std::map<std::string, SourceRange> requestRanges, limitRanges;
+  FlatMap<std::string, Quantity> requests, limits;
+  FlatMap<std::string, SourceRange> requestRanges, limitRanges;
   bool empty() const { return requests.empty() && limits.empty(); }
 };
 

@@ -334,7 +334,7 @@ private:
 
   Node resources(const model::Resources &r) {
     Node n = Node::map();
-    auto list = [this](const std::map<std::string, Quantity> &m) {
+    auto list = [this](const FlatMap<std::string, Quantity> &m) {
       Node q = Node::map();
       for (const auto &[k, v] : m) q.set(k, canonical(v));
       return q;
