@@ -4,6 +4,7 @@
 
 #include <map>
 #include <set>
+#include <thread>
 
 #include "compiler/check/expand.h"
 #include "compiler/k8s/names.h"
@@ -76,10 +77,13 @@ model::Program Checker::run(const ExpandedProgram &expanded) {
     program_.target = *fileTarget_;
   }
 
+  // Large builds check their workloads on every core first (each on a
+  // checker of its own); the loop below then takes each result at the
+  // workload's place, so diagnostics come out exactly as if checked here.
+  std::map<const ast::Item *, Prechecked> prechecked = precheckWorkloads(expanded);
+
   for (const ast::File *f : files) {
-    std::optional<std::string> ns;
-    bool sawNamespace = false;
-    SourceRange namespaceRange;
+    NamespaceState nsState;
     const BlockSpec &spec = blockSpec(BlockKind::File);
     size_t declared = 0;
     for (const ast::ItemPtr &it : f->items) {
@@ -90,26 +94,22 @@ model::Program Checker::run(const ExpandedProgram &expanded) {
       auto label = llvm::make_scope_exit([&] {
         if (chain != expanded.instantiations.end()) labelInstantiations(diags_, firstDiag, chain->second);
       });
+      if (takeNamespaceItem(*it, nsState)) {
+        ++declared;
+        continue;
+      }
+      const std::optional<std::string> &ns = nsState.ns;
       if (auto *d = dyn_cast<ast::Declaration>(it.get())) {
         const std::string &kw = d->keyword.name;
         if (kw == "target") { ++declared; continue; }
-        if (kw == "namespace") {
-          ++declared;
-          if (sawNamespace) {
-            diags_.report(DiagKind::DuplicateField, d->keyword.range, "namespace").label(namespaceRange, "first set here");
-            continue;
-          }
-          sawNamespace = true;
-          namespaceRange = d->keyword.range;
-          if (auto name = declName(*d, "namespace")) {
-            rejectExtraWords(*d, 1, "the namespace name");
-            ns = name->first;
-          }
-          continue;
-        }
         if (auto kind = workloadKind(kw)) {
           ++declared;
-          checkWorkload(*d, *kind, ns.value_or(""));
+          if (auto pre = prechecked.find(d); pre != prechecked.end()) {
+            for (Diagnostic &diag : pre->second.diags) diags_.add(std::move(diag));
+            if (pre->second.workload) program_.workloads.push_back(std::move(*pre->second.workload));
+          } else {
+            checkWorkload(*d, *kind, ns.value_or(""));
+          }
           continue;
         }
         if (checkStorageDeclaration(*d, ns.value_or("")) || checkDeviceDeclaration(*d, ns.value_or("")) ||
@@ -123,17 +123,6 @@ model::Program Checker::run(const ExpandedProgram &expanded) {
         continue;
       }
       if (auto *a = dyn_cast<ast::Attribute>(it.get())) {
-        // `namespace = "shop"` reads naturally too.
-        if (a->dottedName() == "namespace" && !sawNamespace) {
-          sawNamespace = true;
-          ++declared;
-          if (auto s = ex_.string(eval(*a->value), "the namespace")) {
-            auto errs = k8s::validateDns1123Label(*s);
-            if (!errs.empty()) diags_.report(DiagKind::InvalidName, a->value->range, "namespace", *s, errs.front());
-            else ns = *s;
-          }
-          continue;
-        }
         Diagnostic &diag = diags_.report(DiagKind::UnknownField, a->path.front().range, a->dottedName(), "the file");
         std::string close = closestMatch(a->dottedName(), allNames(spec));
         if (!close.empty()) diag.note(fmt::format("did you mean `{}`?", close));
@@ -156,6 +145,86 @@ model::Program Checker::run(const ExpandedProgram &expanded) {
   finishAppArmor();
   labelAnyInstantiation(diags_, firstCrossCheck, expanded);
   return std::move(program_);
+}
+
+bool Checker::takeNamespaceItem(const ast::Item &it, NamespaceState &st) {
+  if (auto *d = dyn_cast<ast::Declaration>(&it); d && d->keyword.name == "namespace") {
+    if (st.saw) {
+      diags_.report(DiagKind::DuplicateField, d->keyword.range, "namespace").label(st.range, "first set here");
+      return true;
+    }
+    st.saw = true;
+    st.range = d->keyword.range;
+    if (auto name = declName(*d, "namespace")) {
+      rejectExtraWords(*d, 1, "the namespace name");
+      st.ns = name->first;
+    }
+    return true;
+  }
+  // `namespace = "shop"` reads naturally too.
+  if (auto *a = dyn_cast<ast::Attribute>(&it); a && !st.saw && a->dottedName() == "namespace") {
+    st.saw = true;
+    if (auto s = ex_.string(eval(*a->value), "the namespace")) {
+      auto errs = k8s::validateDns1123Label(*s);
+      if (!errs.empty()) diags_.report(DiagKind::InvalidName, a->value->range, "namespace", *s, errs.front());
+      else st.ns = *s;
+    }
+    return true;
+  }
+  return false;
+}
+
+std::map<const ast::Item *, Checker::Prechecked> Checker::precheckWorkloads(const ExpandedProgram &expanded) {
+  struct Job {
+    const ast::Declaration *decl;
+    model::WorkloadKind kind;
+    std::string ns;
+  };
+  std::vector<Job> jobs;
+  {
+    // Where each workload is and its namespace, as the loop in run() will
+    // see them; what the namespace items report is the loop's to say.
+    Diagnostics scratch;
+    Checker dry(sm_, scratch, opts_);
+    dry.program_.target = program_.target;
+    for (const ast::File *f : expanded.files) {
+      NamespaceState st;
+      for (const ast::ItemPtr &it : f->items) {
+        if (dry.takeNamespaceItem(*it, st)) continue;
+        if (auto *d = dyn_cast<ast::Declaration>(it.get()))
+          if (auto kind = workloadKind(d->keyword.name)) jobs.push_back({d, *kind, st.ns.value_or("")});
+      }
+    }
+  }
+  std::map<const ast::Item *, Prechecked> out;
+  size_t threads = opts_.threads ? opts_.threads : std::min(std::max(1u, std::thread::hardware_concurrency()), 8u);
+  threads = std::min(threads, jobs.size() / kWorkloadsPerThread);
+  if (threads < 2) return out;
+  std::vector<Prechecked> results(jobs.size());
+  auto work = [&](size_t begin, size_t end) {
+    Diagnostics diags;
+    diags.setLimit(SIZE_MAX); // the replay into the real list applies the limit
+    Checker sub(sm_, diags, opts_);
+    sub.program_.target = program_.target;
+    for (size_t i = begin; i < end; ++i) {
+      size_t first = diags.all().size();
+      sub.checkWorkload(*jobs[i].decl, jobs[i].kind, jobs[i].ns);
+      auto &made = diags.all();
+      results[i].diags.assign(std::make_move_iterator(made.begin() + first), std::make_move_iterator(made.end()));
+      made.resize(first);
+      if (!sub.program_.workloads.empty()) {
+        results[i].workload = std::move(sub.program_.workloads.back());
+        sub.program_.workloads.clear();
+      }
+    }
+  };
+  std::vector<std::thread> workers;
+  size_t n = jobs.size();
+  for (size_t t = 1; t < threads; ++t) workers.emplace_back(work, n * t / threads, n * (t + 1) / threads);
+  work(0, n / threads);
+  for (std::thread &w : workers) w.join();
+  for (size_t i = 0; i < n; ++i) out.emplace(jobs[i].decl, std::move(results[i]));
+  return out;
 }
 
 void Checker::checkUniqueObjects() {

@@ -39,6 +39,9 @@ struct CheckOptions {
   // Claims a previous build wrote (driver: `--previous DIR`, or the output
   // directory being replaced); their immutable fields are compared.
   std::vector<model::PreviousClaim> previousClaims;
+  // Threads that check workloads of a large build (0: one per core, at
+  // most 8); results are the same for any number.
+  unsigned threads = 0;
 };
 
 model::Program check(llvm::ArrayRef<const ast::File *> files, const SourceManager &sm, Diagnostics &diags,

@@ -110,6 +110,24 @@ public:
   void finishAppArmor();
 
 private:
+  // Namespace items of one file (`namespace NAME` or `namespace = "…"`).
+  struct NamespaceState {
+    std::optional<std::string> ns;
+    bool saw = false;
+    SourceRange range;
+  };
+  // Takes a namespace item (reporting what is wrong with it); false for any
+  // other item.
+  bool takeNamespaceItem(const ast::Item &it, NamespaceState &st);
+  // A workload checked ahead of the main loop: what it reported, and the
+  // workload when it produced one.
+  struct Prechecked {
+    std::vector<Diagnostic> diags;
+    std::optional<model::Workload> workload;
+  };
+  // Fewer workloads per thread than this are checked in the main loop.
+  static constexpr size_t kWorkloadsPerThread = 256;
+  std::map<const ast::Item *, Prechecked> precheckWorkloads(const ExpandedProgram &expanded);
   void checkFileHeader(const ast::File &file, std::optional<std::string> &ns, bool &sawTarget);
   void checkTargetDecl(const ast::Declaration &d, bool &sawTarget);
   void checkUniqueObjects();

@@ -42,6 +42,7 @@ std::unique_ptr<Compilation> compile(std::vector<SourceInput> inputs, const Comp
   checkOpts.modules = &c->modules;
   checkOpts.maxTemplateDepth = opts.maxTemplateDepth;
   checkOpts.maxExpandedItems = opts.maxExpandedItems;
+  checkOpts.threads = opts.checkThreads;
   if (!opts.previousOutput.empty()) {
     std::string err;
     if (!emit::readPreviousClaims(opts.previousOutput, checkOpts.previousClaims, err))

@@ -39,6 +39,9 @@ struct CompileOptions {
   // directory about to be replaced): claims' immutable fields are compared
   // with it. Empty: nothing to compare.
   std::string previousOutput;
+  // Threads the checker may use (0: one per core); parse and emit have
+  // their own in ParseOptions and EmitOptions.
+  unsigned checkThreads = 0;
 };
 
 struct SourceInput {

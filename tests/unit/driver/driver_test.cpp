@@ -1,4 +1,5 @@
 #include "compiler/driver/driver.h"
+#include "compiler/diagnostics/render.h"
 
 #include <filesystem>
 #include <fstream>
@@ -100,6 +101,7 @@ TEST(Driver, OutputIsTheSameForAnyNumberOfThreads) {
     opts.emit.format = format;
     opts.streamOnly = streamOnly;
     opts.parse.fastThreads = threads;
+    opts.checkThreads = threads;
     return compile({{"many.rig", text}}, opts);
   };
   for (emit::ManifestFormat format : {emit::ManifestFormat::Yaml, emit::ManifestFormat::Json})
@@ -118,4 +120,46 @@ TEST(Driver, OutputIsTheSameForAnyNumberOfThreads) {
         }
       }
     }
+}
+
+TEST(Driver, DiagnosticsAreTheSameForAnyNumberOfCheckThreads) {
+  // Workloads with errors of many kinds, namespaces changing mid-file (and
+  // a repeated one), workloads made by a template (labels on the
+  // instantiation), duplicates only a cross-object check finds, and more
+  // diagnostics than the limit keeps.
+  std::string text = "template svc(port: int) : deployment { container app { image = \"a:1\"\n"
+                     "  port = port\n  requests { cpu = 1.5.3 } } }\n";
+  for (int i = 0; i < 1200; ++i) {
+    std::string n = std::to_string(i);
+    if (i == 300) text += "namespace shop\n";
+    if (i == 600) text += "namespace again\n";
+    if (i == 900) text += "namespace = \"Bad_Name\"\n";
+    switch (i % 6) {
+    case 0: text += "deployment w_" + n + " { container app { image = \"a:1\"\n imgae = \"x\" } }\n"; break;
+    case 1: text += "deployment \"t-" + n + "\" = svc(port: " + std::to_string(70000 + i) + ")\n"; break;
+    case 2: text += "deployment w_" + std::to_string(i - 2) + " { container app { image = \"a:1\" } }\n"; break;
+    case 3: text += "job j_" + n + " { container app { image = \"a:1\"\n requests { memory = 512MB } } }\n"; break;
+    case 4: text += "deployment W_" + n + " { sidecar s after nope { image = \"a:1\" }\n container app { image = \"a:1\" } }\n"; break;
+    default: text += "statefulset s_" + n + " { container app { image = \"a:1\" } }\n"; break;
+    }
+  }
+  auto run = [&](unsigned threads) {
+    CompileOptions opts;
+    opts.checkThreads = threads;
+    opts.stopAfter = Phase::Check;
+    auto c = compile({{"bad.rig", text}}, opts);
+    RenderOptions ro;
+    return std::make_pair(render(DiagnosticFormat::Json, c->sources, c->diags.all(), ro) +
+                              "\ndropped " + std::to_string(c->diags.dropped()) + "\nerrors " + std::to_string(c->diags.errorCount()),
+                          model::dump(c->program));
+  };
+  auto [diags1, model1] = run(1);
+  EXPECT_NE(diags1.find("\"E0"), std::string::npos);
+  EXPECT_NE(diags1.find("instantiated"), std::string::npos) << "no template labels: the case checks less than it says";
+  EXPECT_EQ(diags1.find("\ndropped 0\n"), std::string::npos) << "under the diagnostics limit: the case checks less than it says";
+  for (unsigned threads : {2u, 4u}) {
+    auto [diags, model] = run(threads);
+    EXPECT_EQ(diags, diags1) << threads << " threads";
+    EXPECT_EQ(model, model1) << threads << " threads";
+  }
 }
