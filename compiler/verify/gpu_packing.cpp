@@ -1,4 +1,5 @@
 #include "compiler/verify/gpu_packing.h"
+#include "compiler/verify/node_packing.h"
 
 #include <algorithm>
 #include <map>
@@ -232,10 +233,12 @@ bool placePod(const Pod &pod, size_t podIndex, size_t nodeIndex, const Node &nod
 } // namespace
 
 bool podFitsEmptyShape(const Pod &pod, const model::NodeShape &shape) {
-  NodeState st(shape);
-  Node node{"", &shape, 0};
-  std::vector<Assignment> scratch;
-  return placePod(pod, 0, 0, node, st, scratch);
+  // Exactly, not first-fit: a "no" here refutes (E0711) and excludes shapes
+  // from the solver's relaxation. A search that runs out of steps answers
+  // "fits", which refutes nothing.
+  std::vector<Pod> one{pod};
+  uint64_t budget = 1'000'000;
+  return packNodeExactly(one, {0}, shape, 0, budget, nullptr) != NodeFit::DoesNotFit;
 }
 
 bool greedyPlace(const std::vector<Pod> &pods, const std::vector<Node> &nodes, Placement &out) {
