@@ -164,74 +164,111 @@ struct MigInstance {
   const model::MigProfile *profile = nullptr;
 };
 
-// MIG instances. MIG GPUs have no topology, so the state of a node is the
-// multiset of its GPUs' (memory mask, compute slices); GPUs in the same
-// state are tried once, and failed states are remembered.
+// MIG instances. MIG GPUs have no topology, so a node is G interchangeable
+// GPUs, and what one GPU can hold is a small set: every multiset of the
+// profiles asked for that has a legal layout (start slices without
+// overlapping memory slices, at most 7 compute slices). The node question
+// is then whether the instances split into at most G such multisets — a
+// search over "how many of each profile are left" with failed states
+// remembered, GPUs taking multisets in a fixed order (they are alike).
 class MigPacker {
 public:
   MigPacker(const model::NodeShape &shape, std::vector<MigInstance> instances, uint64_t &budget)
-      : instances_(std::move(instances)), budget_(budget), mask_(shape.gpus, 0), compute_(shape.gpus, 0),
-        where_(instances_.size()) {
-    std::stable_sort(instances_.begin(), instances_.end(), [](const MigInstance &a, const MigInstance &b) {
-      return std::make_pair(a.profile->memorySlices, a.profile->computeSlices) >
-             std::make_pair(b.profile->memorySlices, b.profile->computeSlices);
-    });
+      : instances_(std::move(instances)), budget_(budget), gpus_(static_cast<int>(shape.gpus)) {
     for (const MigInstance &m : instances_) {
-      needCompute_ += m.profile->computeSlices;
-      needMemory_ += m.profile->memorySlices;
+      auto it = std::find(profiles_.begin(), profiles_.end(), m.profile);
+      if (it == profiles_.end()) profiles_.push_back(m.profile);
     }
+    std::sort(profiles_.begin(), profiles_.end(),
+              [](const model::MigProfile *a, const model::MigProfile *b) { return a->name < b->name; });
+    need_.assign(profiles_.size(), 0);
+    for (const MigInstance &m : instances_) ++need_[indexOf(m.profile)];
+    std::vector<int> counts(profiles_.size(), 0);
+    std::vector<std::pair<size_t, int>> layout;
+    enumerateGpu(0, 0, 0, counts, layout);
   }
 
   NodeFit run() {
-    int64_t gpus = static_cast<int64_t>(mask_.size());
-    if (needCompute_ > gpus * model::kMigComputeSlices || needMemory_ > gpus * model::kMigMemorySlices)
-      return NodeFit::DoesNotFit;
-    bool ok = place(0);
+    if (instances_.empty()) return NodeFit::Fits;
+    bool ok = place(need_, gpus_, 0);
     if (exhausted_) return NodeFit::Unknown;
     return ok ? NodeFit::Fits : NodeFit::DoesNotFit;
   }
 
-  // After Fits: (GPU, start slice) of each instance, by the caller's slot,
-  // in instance order.
+  // After Fits: (GPU, start slice) of each instance, by the caller's slot.
   std::map<size_t, std::vector<std::pair<int, int>>> devices() const {
+    std::vector<std::vector<size_t>> ofProfile(profiles_.size());
+    for (const MigInstance &m : instances_) ofProfile[indexOf(m.profile)].push_back(m.slot);
+    std::vector<size_t> next(profiles_.size(), 0);
     std::map<size_t, std::vector<std::pair<int, int>>> out;
-    for (size_t i = 0; i < instances_.size(); ++i) out[instances_[i].slot].push_back(where_[i]);
+    for (size_t g = 0; g < chosen_.size(); ++g)
+      for (auto [p, start] : perGpu_[chosen_[g]].layout)
+        out[ofProfile[p][next[p]++]].emplace_back(static_cast<int>(g), start);
     for (auto &[slot, list] : out) std::sort(list.begin(), list.end());
     return out;
   }
 
 private:
-  bool place(size_t i) {
-    if (i == instances_.size()) return true;
-    std::vector<int> state;
-    for (size_t g = 0; g < mask_.size(); ++g) state.push_back(mask_[g] * 8 + compute_[g]);
-    std::sort(state.begin(), state.end());
-    std::string key = std::to_string(i) + ":";
-    for (int s : state) key += std::to_string(s) + ",";
-    if (failed_.count(key)) return false;
-    const model::MigProfile &p = *instances_[i].profile;
-    uint8_t width = static_cast<uint8_t>((1u << p.memorySlices) - 1);
-    std::set<int> tried;
-    for (size_t g = 0; g < mask_.size(); ++g) {
-      if (!tried.insert(mask_[g] * 8 + compute_[g]).second) continue;
-      if (compute_[g] + p.computeSlices > model::kMigComputeSlices) continue;
-      for (int start : p.starts) {
+  struct GpuFill {
+    std::vector<int> counts;                  // per profile
+    std::vector<std::pair<size_t, int>> layout; // (profile, start slice)
+  };
+
+  size_t indexOf(const model::MigProfile *p) const {
+    return static_cast<size_t>(std::find(profiles_.begin(), profiles_.end(), p) - profiles_.begin());
+  }
+
+  // Every multiset one GPU can hold, with one legal layout each; profiles
+  // are added in nondecreasing order so each multiset is met once per
+  // layout, and only the first layout is kept.
+  void enumerateGpu(size_t from, uint8_t mask, int compute, std::vector<int> &counts, std::vector<std::pair<size_t, int>> &layout) {
+    for (size_t p = from; p < profiles_.size(); ++p) {
+      if (counts[p] == need_[p] || compute + profiles_[p]->computeSlices > model::kMigComputeSlices) continue;
+      uint8_t width = static_cast<uint8_t>((1u << profiles_[p]->memorySlices) - 1);
+      for (int start : profiles_[p]->starts) {
         uint8_t m = static_cast<uint8_t>(width << start);
-        if (mask_[g] & m) continue;
-        if (budget_ == 0) {
-          exhausted_ = true;
-          return false;
-        }
-        --budget_;
-        mask_[g] |= m;
-        compute_[g] += p.computeSlices;
-        where_[i] = {static_cast<int>(g), start};
-        bool ok = place(i + 1);
-        mask_[g] &= static_cast<uint8_t>(~m);
-        compute_[g] -= p.computeSlices;
-        if (ok) return true;
-        if (exhausted_) return false;
+        if (mask & m) continue;
+        ++counts[p];
+        layout.emplace_back(p, start);
+        if (seen_.insert(counts).second) perGpu_.push_back({counts, layout});
+        enumerateGpu(p, mask | m, compute + profiles_[p]->computeSlices, counts, layout);
+        layout.pop_back();
+        --counts[p];
       }
+    }
+  }
+
+  bool place(std::vector<int> &left, int gpusLeft, size_t from) {
+    if (std::all_of(left.begin(), left.end(), [](int n) { return n == 0; })) return true;
+    if (gpusLeft == 0) return false;
+    int64_t compute = 0, memory = 0;
+    for (size_t p = 0; p < left.size(); ++p) {
+      compute += static_cast<int64_t>(left[p]) * profiles_[p]->computeSlices;
+      memory += static_cast<int64_t>(left[p]) * profiles_[p]->memorySlices;
+    }
+    if (compute > int64_t{gpusLeft} * model::kMigComputeSlices || memory > int64_t{gpusLeft} * model::kMigMemorySlices)
+      return false;
+    std::vector<int> key = left;
+    key.push_back(gpusLeft);
+    key.push_back(static_cast<int>(from));
+    if (failed_.count(key)) return false;
+    for (size_t f = from; f < perGpu_.size(); ++f) {
+      const std::vector<int> &c = perGpu_[f].counts;
+      bool fits = true;
+      for (size_t p = 0; p < c.size() && fits; ++p) fits = c[p] <= left[p];
+      if (!fits) continue;
+      if (budget_ == 0) {
+        exhausted_ = true;
+        return false;
+      }
+      --budget_;
+      for (size_t p = 0; p < c.size(); ++p) left[p] -= c[p];
+      chosen_.push_back(f);
+      bool ok = place(left, gpusLeft - 1, f);
+      for (size_t p = 0; p < c.size(); ++p) left[p] += c[p];
+      if (ok) return true;
+      chosen_.pop_back();
+      if (exhausted_) return false;
     }
     failed_.insert(std::move(key));
     return false;
@@ -239,11 +276,13 @@ private:
 
   std::vector<MigInstance> instances_;
   uint64_t &budget_;
-  std::vector<uint8_t> mask_;
-  std::vector<int> compute_;
-  std::vector<std::pair<int, int>> where_;
-  int64_t needCompute_ = 0, needMemory_ = 0;
-  std::set<std::string> failed_;
+  int gpus_;
+  std::vector<const model::MigProfile *> profiles_;
+  std::vector<int> need_;
+  std::vector<GpuFill> perGpu_;
+  std::set<std::vector<int>> seen_;
+  std::vector<size_t> chosen_; // per GPU: index into perGpu_
+  std::set<std::vector<int>> failed_;
   bool exhausted_ = false;
 };
 
