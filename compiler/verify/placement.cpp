@@ -478,11 +478,13 @@ void verifyPlacement(const model::Program &program, Diagnostics &diags, const Ve
   }
   ++result.inconclusive;
   out.status = GpuPlacement::Status::Inconclusive;
-  out.method = fmt::format("Z3 stopped ({}; limits: {} ms, rlimit {})", solved.why, opts.timeoutMs, opts.rlimit);
-  if (solved.result == SolverResult::Timeout)
+  if (solved.result == SolverResult::Timeout) {
+    out.method = fmt::format("Z3 stopped ({}; limits: {} ms, rlimit {})", solved.why, opts.timeoutMs, opts.rlimit);
     out.reason = fmt::format("the solver hit its limit ({}); raise --solver-timeout or --solver-rlimit", solved.why);
-  else
+  } else {
+    out.method = "the complete search could not finish, and a bounded search found nothing";
     out.reason = fmt::format("no placement was found, and none was ruled out: {}", solved.why);
+  }
   diags.report(DiagKind::PlacementInconclusive, cluster.nameRange, cluster.name, out.reason);
 }
 
