@@ -1,4 +1,5 @@
 #include "compiler/verify/gpu_packing.h"
+#include "compiler/verify/node_packing.h"
 
 #include <algorithm>
 #include <map>
@@ -229,13 +230,23 @@ bool placePod(const Pod &pod, size_t podIndex, size_t nodeIndex, const Node &nod
   return true;
 }
 
+// Two pods ask for the same thing: the same requests of the same workload.
+bool interchangeable(const Pod &a, const Pod &b) {
+  if (a.workload != b.workload || a.members != 1 || b.members != 1 || a.requests.size() != b.requests.size()) return false;
+  for (size_t i = 0; i < a.requests.size(); ++i)
+    if (a.requests[i].request != b.requests[i].request || a.requests[i].claim || b.requests[i].claim) return false;
+  return true;
+}
+
 } // namespace
 
 bool podFitsEmptyShape(const Pod &pod, const model::NodeShape &shape) {
-  NodeState st(shape);
-  Node node{"", &shape, 0};
-  std::vector<Assignment> scratch;
-  return placePod(pod, 0, 0, node, st, scratch);
+  // Exactly, not first-fit: a "no" here refutes (E0711) and excludes shapes
+  // from the solver's relaxation. A search that runs out of steps answers
+  // "fits", which refutes nothing.
+  std::vector<Pod> one{pod};
+  uint64_t budget = 1'000'000;
+  return packNodeExactly(one, {0}, shape, 0, budget, nullptr) != NodeFit::DoesNotFit;
 }
 
 bool greedyPlace(const std::vector<Pod> &pods, const std::vector<Node> &nodes, Placement &out) {
@@ -251,10 +262,17 @@ bool greedyPlace(const std::vector<Pod> &pods, const std::vector<Node> &nodes, P
   out.podNode.assign(pods.size(), 0);
   // Pods that found no room on a node of a shape need not try the same
   // shape's other empty nodes: identical nodes give identical answers.
+  // A pod like the one before it starts where that one landed: the nodes
+  // before refused an identical pod and have only filled up since (skipping
+  // them can only cost first-fit a success, never soundness — its result is
+  // checked). Keeps first-fit linear when many replicas fail late.
+  const Pod *previous = nullptr;
   for (size_t p : order) {
     bool placed = false;
     std::vector<bool> emptyShapeFailed;
-    for (size_t n = 0; n < nodes.size() && !placed; ++n) {
+    size_t first = previous && interchangeable(*previous, pods[p]) ? out.podNode[previous - pods.data()] : 0;
+    previous = &pods[p];
+    for (size_t n = first; n < nodes.size() && !placed; ++n) {
       NodeState &st = states[n];
       bool empty = st.freeGpus == nodes[n].shape->gpus &&
                    st.freeCompute == (nodes[n].shape->mig ? nodes[n].shape->gpus * model::kMigComputeSlices : 0);
@@ -276,14 +294,6 @@ bool greedyPlace(const std::vector<Pod> &pods, const std::vector<Node> &nodes, P
 }
 
 namespace {
-
-// Two pods ask for the same thing: the same requests of the same workload.
-bool interchangeable(const Pod &a, const Pod &b) {
-  if (a.workload != b.workload || a.members != 1 || b.members != 1 || a.requests.size() != b.requests.size()) return false;
-  for (size_t i = 0; i < a.requests.size(); ++i)
-    if (a.requests[i].request != b.requests[i].request || a.requests[i].claim || b.requests[i].claim) return false;
-  return true;
-}
 
 struct Search {
   const std::vector<Pod> &pods;

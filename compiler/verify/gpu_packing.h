@@ -69,7 +69,8 @@ int64_t podsOf(const model::Workload &w);
 std::vector<Node> expandNodes(const model::Cluster &cluster, std::vector<const model::NodeShape *> &shapes);
 bool sameShape(const model::NodeShape &a, const model::NodeShape &b);
 
-// Whether an empty node of `shape` holds the whole pod.
+// Whether an empty node of `shape` holds the whole pod (decided exactly,
+// node_packing.h).
 bool podFitsEmptyShape(const Pod &pod, const model::NodeShape &shape);
 
 // First-fit decreasing over the nodes; false when it finds no placement.

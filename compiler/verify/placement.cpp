@@ -5,19 +5,22 @@
 //  2. A first-fit-decreasing placer (gpu_packing.cpp); a placement it finds
 //     and the independent checker accepts is the proof.
 //  3. Otherwise Z3 on a relaxation grouped by node shape (one boolean per pod
-//     and shape, pseudo-boolean capacities per shape): unsat refutes the
-//     placement, and its core, tracked per workload and per capacity, names
-//     what collides.
-//  4. Otherwise a bounded depth-first search (gpu_packing.cpp): a placement
-//     it finds is checked and is the proof; when it ends without hitting its
-//     bound on requests whose in-node choice cannot matter, it refutes. Else
-//     the answer is "inconclusive", never a guess.
+//     and shape, pseudo-boolean capacities per shape): cheap, and when unsat
+//     its core, tracked per workload and per capacity, names what collides.
+//  4. Otherwise the complete search (placement_search.cpp): Z3 over node
+//     shapes × node configurations, device choice inside a node decided
+//     exactly. Sat gives a placement, checked like first-fit's; unsat is a
+//     refutation from its core.
+//  5. When the solver stops at its bound, a bounded depth-first search
+//     (gpu_packing.cpp) may still find a placement; else "inconclusive",
+//     never a guess.
 #include <fmt/format.h>
 
 #include <map>
 #include <set>
 
 #include "compiler/verify/gpu_packing.h"
+#include "compiler/verify/placement_search.h"
 #include "compiler/verify/properties.h"
 #include "compiler/verify/solver.h"
 
@@ -267,6 +270,61 @@ SolverResult refute(const std::vector<Pod> &pods, const std::vector<Node> &nodes
   return result;
 }
 
+// A refutation by the complete search, from its unsat core: the workloads
+// whose pods cannot all be placed, what they need and what the nodes that
+// could run them have, and which rule makes the difference.
+std::string describeCore(const std::vector<Pod> &pods, const std::vector<Node> &nodes,
+                         const std::vector<const model::NodeShape *> &shapes, const model::Cluster &cluster,
+                         const gpu::SearchOutcome &solved) {
+  std::vector<const model::Workload *> workloads;
+  std::set<const model::Workload *> seen;
+  int64_t gpus = 0, compute = 0;
+  bool domain = false, root = false, mig = false;
+  std::vector<bool> canRun(shapes.size(), false);
+  for (size_t u : solved.coreUnits) {
+    const Pod &p = pods[u];
+    for (const auto &[w, i] : p.memberPods)
+      if (seen.insert(w).second) workloads.push_back(w);
+    gpus += p.fullGpus();
+    compute += p.migComputeSlices();
+    for (const PodRequest &r : p.requests) {
+      mig = mig || r.mig;
+      domain = domain || r.request->sameNvlinkDomain;
+      root = root || r.request->samePcieRoot;
+    }
+    for (size_t s = 0; s < shapes.size(); ++s)
+      if (!canRun[s] && gpu::podFitsEmptyShape(p, *shapes[s])) canRun[s] = true;
+  }
+  size_t podCount = 0;
+  for (size_t u : solved.coreUnits) podCount += pods[u].members;
+  int64_t nodeCount = 0, gpusHave = 0, computeHave = 0;
+  for (const Node &n : nodes)
+    if (canRun[n.shapeIndex]) {
+      ++nodeCount;
+      if (n.shape->mig) computeHave += n.shape->gpus * model::kMigComputeSlices;
+      else gpusHave += n.shape->gpus;
+    }
+  std::string names;
+  for (size_t i = 0; i < workloads.size() && i < 3; ++i) names += (i ? ", `" : "`") + workloads[i]->sourceName + "`";
+  if (workloads.size() > 3) names += fmt::format(" and {} more workloads", workloads.size() - 3);
+  auto amount = [](int64_t g, int64_t c) {
+    std::string s;
+    if (g > 0) s += fmt::format("{} GPUs", g);
+    if (c > 0) s += fmt::format("{}{} MIG compute slices", s.empty() ? "" : " and ", c);
+    return s.empty() ? std::string("no GPUs") : s;
+  };
+  std::string rule;
+  if (domain || root)
+    rule = fmt::format(" that keeps each request {}", domain && root ? "within one NVLink domain and under one PCIe root as asked"
+                                                      : domain       ? "within one NVLink domain as asked"
+                                                                     : "under one PCIe root as asked");
+  if (mig) rule += rule.empty() ? " that puts every MIG instance at a legal slice" : " and every MIG instance at a legal slice";
+  return fmt::format("{} ({}) {} {} and the {} of `{}` that can run them {} {}, but no packing of the pods onto those nodes{} exists",
+                     names, plural(static_cast<int64_t>(podCount), "pod", "pods"), workloads.size() == 1 ? "needs" : "need",
+                     amount(gpus, compute), plural(nodeCount, "node", "nodes"), cluster.name, nodeCount == 1 ? "has" : "have",
+                     amount(gpusHave, computeHave), rule);
+}
+
 } // namespace
 
 void verifyPlacement(const model::Program &program, Diagnostics &diags, const VerifyOptions &opts, VerifyResult &result) {
@@ -378,49 +436,54 @@ void verifyPlacement(const model::Program &program, Diagnostics &diags, const Ve
         d.label(w.nameRange, fmt::format("{} of `{}`", plural(gpu::podsOf(w), "pod", "pods"), w.sourceName));
     return;
   }
-  // 4. A bounded search for what first-fit misses. When every request is
-  // whole GPUs without a domain or root constraint, how a node's GPUs are
-  // chosen does not matter, so a search that ends without hitting its limit
-  // has tried every placement.
-  bool exhausted = false;
-  bool exactWithinNodes = std::all_of(pods.begin(), pods.end(), [](const Pod &p) {
-    return std::all_of(p.requests.begin(), p.requests.end(), [](const PodRequest &r) {
-      return !r.mig && !r.request->sameNvlinkDomain && !r.request->samePcieRoot;
-    });
-  });
+  // 4. The complete search: Z3 over node shapes × node configurations,
+  // with every device choice inside a node decided exactly. A model is
+  // decoded into a placement and checked like first-fit's.
+  gpu::SearchOutcome solved = gpu::solvePlacement(pods, nodes, shapes.size(), opts);
+  if (solved.result == SolverResult::Sat) {
+    std::string broken = gpu::checkPlacement(pods, nodes, solved.placement);
+    if (broken.empty()) {
+      out.status = GpuPlacement::Status::Proven;
+      out.method = "Z3 placed what first-fit could not, checked against every constraint";
+      out.lines = placementLines(pods, nodes, solved.placement);
+      return;
+    }
+    solved.result = SolverResult::Unknown;
+    solved.why = "internal: the solver's placement failed its check: " + broken;
+  }
+  if (solved.result == SolverResult::Unsat) {
+    out.status = GpuPlacement::Status::Refuted;
+    out.method = "Z3: no assignment of pods to node configurations exists (unsat core)";
+    out.reason = describeCore(pods, nodes, shapes, cluster, solved);
+    Diagnostic &d = diags.report(DiagKind::PlacementRefuted, cluster.nameRange, cluster.name, out.reason);
+    std::set<const model::Workload *> labelled;
+    for (size_t u : solved.coreUnits)
+      for (const auto &[w, i] : pods[u].memberPods)
+        if (labelled.insert(w).second && d.labels.size() < 3)
+          d.label(w->nameRange, fmt::format("{} of `{}`", plural(gpu::podsOf(*w), "pod", "pods"), w->sourceName));
+    return;
+  }
+
+  // 5. The solver stopped or the configurations were too many: a bounded
+  // search may still find a placement; otherwise "not proved".
   {
     gpu::Placement searched;
     bool limitHit = false;
-    bool found = gpu::searchPlace(pods, nodes, kSearchSteps, searched, limitHit);
-    exhausted = !found && !limitHit && exactWithinNodes;
-    if (found && gpu::checkPlacement(pods, nodes, searched).empty()) {
+    if (gpu::searchPlace(pods, nodes, kSearchSteps, searched, limitHit) && gpu::checkPlacement(pods, nodes, searched).empty()) {
       out.status = GpuPlacement::Status::Proven;
       out.method = "search after first-fit failed, checked against every constraint";
       out.lines = placementLines(pods, nodes, searched);
       return;
     }
   }
-
-  if (exhausted) {
-    int64_t gpus = 0;
-    for (const Pod &p : pods) gpus += p.fullGpus();
-    int64_t have = 0;
-    for (const Node &n : nodes) have += n.shape->gpus;
-    out.status = GpuPlacement::Status::Refuted;
-    out.method = "an exhaustive search over pod-to-node choices";
-    out.reason = fmt::format("{} pods need {} GPUs and `{}` has {}, but no packing of the pods onto its nodes exists", pods.size(),
-                             gpus, cluster.name, have);
-    diags.report(DiagKind::PlacementRefuted, cluster.nameRange, cluster.name, out.reason);
-    return;
-  }
   ++result.inconclusive;
   out.status = GpuPlacement::Status::Inconclusive;
-  if (r == SolverResult::Sat) {
-    out.method = "neither first-fit nor a bounded search found a placement; Z3 found no contradiction in the shape-level capacities";
-    out.reason = "no placement was found, and none was ruled out";
+  if (solved.result == SolverResult::Timeout) {
+    out.method = fmt::format("Z3 stopped ({}; limits: {} ms, rlimit {})", solved.why, opts.timeoutMs, opts.rlimit);
+    out.reason = fmt::format("the solver hit its limit ({}); raise --solver-timeout or --solver-rlimit", solved.why);
   } else {
-    out.method = fmt::format("Z3 stopped ({}; limits: {} ms, rlimit {})", why, opts.timeoutMs, opts.rlimit);
-    out.reason = fmt::format("the solver hit its limit ({}); raise --solver-timeout or --solver-rlimit", why);
+    out.method = "the complete search could not finish, and a bounded search found nothing";
+    out.reason = fmt::format("no placement was found, and none was ruled out: {}", solved.why);
   }
   diags.report(DiagKind::PlacementInconclusive, cluster.nameRange, cluster.name, out.reason);
 }

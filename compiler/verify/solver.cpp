@@ -66,6 +66,24 @@ Solver::Term Solver::pbGe(const std::vector<Term> &bools, const std::vector<int>
   return impl_->add(z3::pbge(impl_->vec(bools), coeffs.data(), k));
 }
 
+namespace {
+z3::expr linearSum(z3::context &ctx, const std::vector<z3::expr> &terms, const std::vector<Solver::Term> &ints,
+                   const std::vector<int64_t> &coeffs) {
+  z3::expr_vector parts(ctx);
+  for (size_t i = 0; i < ints.size(); ++i)
+    parts.push_back(coeffs[i] == 1 ? terms[ints[i]] : ctx.int_val(coeffs[i]) * terms[ints[i]]);
+  return parts.empty() ? ctx.int_val(0) : z3::sum(parts);
+}
+} // namespace
+Solver::Term Solver::linearLe(const std::vector<Term> &ints, const std::vector<int64_t> &coeffs, int64_t k) {
+  z3::expr e = linearSum(impl_->ctx, impl_->terms, ints, coeffs) <= impl_->ctx.int_val(k);
+  return impl_->add(e);
+}
+Solver::Term Solver::linearGe(const std::vector<Term> &ints, const std::vector<int64_t> &coeffs, int64_t k) {
+  z3::expr e = linearSum(impl_->ctx, impl_->terms, ints, coeffs) >= impl_->ctx.int_val(k);
+  return impl_->add(e);
+}
+
 Solver::Term Solver::stringVar(const std::string &name) { return impl_->add(impl_->ctx.string_const(name.c_str())); }
 Solver::Term Solver::stringConst(const std::string &value) {
   // The (pointer, length) form takes bytes literally; the C-string form

@@ -35,6 +35,9 @@ public:
   // Pseudo-boolean: Σ coeffs[i]·bools[i] ≤ k (≥ k, = k).
   Term pbLe(const std::vector<Term> &bools, const std::vector<int> &coeffs, int k);
   Term pbGe(const std::vector<Term> &bools, const std::vector<int> &coeffs, int k);
+  // Linear integer arithmetic: Σ coeffs[i]·ints[i] ≤ k (≥ k).
+  Term linearLe(const std::vector<Term> &ints, const std::vector<int64_t> &coeffs, int64_t k);
+  Term linearGe(const std::vector<Term> &ints, const std::vector<int64_t> &coeffs, int64_t k);
 
   // Strings and regular expressions (used as an independent oracle for the
   // AppArmor glob automata; Z3's string solver is too slow for the checker
