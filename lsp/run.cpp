@@ -84,6 +84,31 @@ void waitForInput(Server &server, Wakeup &wakeup) {
 
 } // namespace
 
+std::optional<int> handleBatch(Server &server, std::vector<ReadResult> &batch, const Server::Send &send,
+                               const Server::Log &log) {
+  for (ReadResult &r : batch) {
+    switch (r.status) {
+    case ReadStatus::Eof:
+      log("input closed");
+      return server.shutdownReceived() ? 0 : 1;
+    case ReadStatus::BadHeader:
+      log(r.error);
+      continue;
+    case ReadStatus::BadJson:
+      log("malformed JSON: " + r.error);
+      send(makeError(nullptr, ParseError, "malformed JSON: " + r.error));
+      continue;
+    case ReadStatus::Message:
+      server.handle(r.json);
+      if (server.exited()) return server.exitCode();
+      r.json = nullptr; // a didOpen's text is not kept until the batch ends
+      continue;
+    }
+  }
+  server.endBatch();
+  return std::nullopt;
+}
+
 int runServer(std::istream &in, std::ostream &out, std::ostream &log) {
   const bool isStdin = &in == &std::cin;
   // An editor that goes away closes our stdout: writing must then fail,
@@ -91,9 +116,9 @@ int runServer(std::istream &in, std::ostream &out, std::ostream &log) {
   if (&out == &std::cout) std::signal(SIGPIPE, SIG_IGN);
   // Before the server: its worker may still notify while being joined.
   Wakeup wakeup;
-  Server server([&](const llvm::json::Value &v) { writeMessage(out, v); },
-                [&](llvm::StringRef m) { log << "rig lsp: " << m.str() << "\n" << std::flush; },
-                [&wakeup] { wakeup.notify(); });
+  Server::Send send = [&](const llvm::json::Value &v) { writeMessage(out, v); };
+  Server::Log logLine = [&](llvm::StringRef m) { log << "rig lsp: " << m.str() << "\n" << std::flush; };
+  Server server(send, logLine, [&wakeup] { wakeup.notify(); });
   std::vector<ReadResult> batch;
   for (;;) {
     if (!inputWaiting(in)) {
@@ -111,26 +136,7 @@ int runServer(std::istream &in, std::ostream &out, std::ostream &log) {
       batch.push_back(readMessage(in));
       if (batch.back().status == ReadStatus::Message) server.lookAhead(batch.back().json);
     } while (batch.back().status != ReadStatus::Eof && batch.size() < kMaxBatch && inputWaiting(in));
-    for (ReadResult &r : batch) {
-      switch (r.status) {
-      case ReadStatus::Eof:
-        log << "rig lsp: input closed\n";
-        return server.shutdownReceived() ? 0 : 1;
-      case ReadStatus::BadHeader:
-        log << "rig lsp: " << r.error << "\n";
-        continue;
-      case ReadStatus::BadJson:
-        log << "rig lsp: malformed JSON: " << r.error << "\n";
-        writeMessage(out, makeError(nullptr, ParseError, "malformed JSON: " + r.error));
-        continue;
-      case ReadStatus::Message:
-        server.handle(r.json);
-        if (server.exited()) return server.exitCode();
-        r.json = nullptr; // a didOpen's text is not kept until the batch ends
-        continue;
-      }
-    }
-    server.endBatch();
+    if (std::optional<int> code = handleBatch(server, batch, send, logLine)) return *code;
   }
 }
 

@@ -13,6 +13,7 @@
 #include "compiler/driver/driver.h"
 #include "lsp/documents.h"
 #include "lsp/protocol.h"
+#include "lsp/transport.h"
 #include "lsp/verify_worker.h"
 
 namespace rig::lsp {
@@ -97,6 +98,13 @@ private:
   // Last: destroyed (interrupted and joined) before what it reports into.
   VerifyWorker worker_;
 };
+
+// One batch of the stdio loop (see run.cpp): frames read together, each
+// already shown to Server::lookAhead, handled in order; bad frames are
+// logged or answered with a parse error. Returns the exit code once the
+// session ended (`exit`, or the end of input), else nullopt.
+std::optional<int> handleBatch(Server &server, std::vector<ReadResult> &batch, const Server::Send &send,
+                               const Server::Log &log);
 
 // Runs the server over a byte stream (stdio for `rig lsp`) until `exit` or
 // the end of input; returns the process exit code.
