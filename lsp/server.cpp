@@ -243,7 +243,7 @@ void Server::publishSolverFindings() {
   for (VerifyWorker::Result &r : worker_.take()) {
     const Document *d = docs_.find(r.uri);
     auto it = analyses_.find(r.uri);
-    if (!d || d->version != r.version || it == analyses_.end() || it->second.compilation != r.compilation) {
+    if (!d || d->version != r.version || it == analyses_.end() || it->second.compilation != r.compilation.lock()) {
       log_("dropped solver findings for a stale version of " + r.uri);
       continue;
     }

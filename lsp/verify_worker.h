@@ -36,7 +36,10 @@ public:
   struct Result {
     std::string uri;
     int64_t version = 0;
-    std::shared_ptr<const Compilation> compilation; // the one verified
+    // The one verified, not kept alive by the result: a finished result
+    // waiting to be taken must not double the memory of a large document
+    // when the server recompiles it meanwhile.
+    std::weak_ptr<const Compilation> compilation;
     std::vector<Diagnostic> diags;                  // the solver's findings, sorted
   };
 
