@@ -1,5 +1,6 @@
 #include "lsp/server.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -58,9 +59,25 @@ Value rangeInDoc(const DocumentStore &docs, const Document &d, uint32_t b, uint3
   return toJSON(Range{docs.positionOf(d, b), docs.positionOf(d, e)});
 }
 
+// Request ids are numbers or strings; `1` and `"1"` are different ids.
+std::string idKey(const Value &id) {
+  if (auto s = id.getAsString()) return "s" + s->str();
+  if (auto n = id.getAsInteger()) return "n" + std::to_string(*n);
+  return "";
+}
+
 } // namespace
 
-Server::Server(Send send, Log log) : send_(std::move(send)), log_(std::move(log)) {}
+Server::Server(Send send, Log log, std::function<void()> solverReady)
+    : send_(std::move(send)), log_(std::move(log)), worker_(std::move(solverReady)) {}
+
+void Server::lookAhead(const Value &message) {
+  const Object *o = message.getAsObject();
+  if (!o || o->getString("method").getValueOr("") != "$/cancelRequest") return;
+  const Object *params = o->getObject("params");
+  if (const Value *id = params ? params->get("id") : nullptr)
+    if (std::string key = idKey(*id); !key.empty()) cancelled_.insert(key);
+}
 
 void Server::handle(const Value &message) {
   const Object *o = message.getAsObject();
@@ -89,6 +106,7 @@ void Server::handle(const Value &message) {
 }
 
 void Server::handleRequest(llvm::StringRef method, const Value &id, const Object &params) {
+  if (cancelled_.erase(idKey(id))) return send_(makeError(id, RequestCancelled, "request cancelled"));
   if (method == "initialize") {
     if (initialized_) return send_(makeError(id, InvalidRequest, "the server is already initialized"));
     initialized_ = true;
@@ -143,14 +161,20 @@ void Server::handleNotification(llvm::StringRef method, const Object &params) {
     if (!docs_.change(uri->str(), *changes, td->getInteger("version").getValueOr(0)))
       return log_(("ignored an edit to a document that is not open: " + *uri).str());
     pending_.insert(uri->str());
+    // The old analysis is stale: free it (and stop verifying it) before the
+    // next compile, so two analyses of a large file are never alive at once.
+    analyses_.erase(uri->str());
+    worker_.cancel(uri->str());
   } else if (method == "textDocument/didClose") {
     if (!uri || !docs_.close(uri->str())) return log_("didClose of a document that is not open");
     analyses_.erase(uri->str());
     pending_.erase(uri->str());
+    worker_.cancel(uri->str());
     send_(makeNotification("textDocument/publishDiagnostics", Object{{"uri", *uri}, {"diagnostics", Array{}}}));
   }
-  // Other notifications (initialized, $/cancelRequest, didSave, …) need nothing:
-  // requests are answered in order before the next message is read.
+  // Other notifications need nothing: `$/cancelRequest` took effect in
+  // lookAhead() (a cancel for an answered request is moot); `initialized`,
+  // `didSave`, … carry nothing the server uses.
 }
 
 Value Server::initialize(const Object &) {
@@ -173,11 +197,14 @@ Value Server::initialize(const Object &) {
 Server::Analysis &Server::analyse(const Document &d) {
   Analysis &a = analyses_[d.uri];
   if (a.compilation && a.version == d.version) return a;
+  // Free the previous analysis before building the next (a 10 MB file's AST
+  // and model are large).
+  a = Analysis{};
   CompileOptions opts;
-  opts.stopAfter = Phase::Verify;
+  // The solver runs on the verify worker (publish()), never here: requests
+  // and checker diagnostics do not wait for it.
+  opts.stopAfter = Phase::Check;
   opts.root = std::filesystem::path(d.path).parent_path().string();
-  // Solver findings are wanted while typing, but never a long stall.
-  opts.verify.timeoutMs = 2000;
   // Imports see the open documents' text, not what is on disk.
   opts.readFile = [this](const std::string &path) -> std::optional<std::string> {
     if (Document *open = docs_.findByPath(path)) return docs_.text(*open).str();
@@ -204,9 +231,41 @@ Value Server::toLsp(const Compilation &c, SourceRange r) const {
 
 void Server::publish(const Document &d) {
   Analysis &a = analyse(d);
+  sendDiagnostics(d, a);
+  if (!a.compilation->ok()) return; // verify skips files with errors
+  CompileOptions opts;
+  // Solver findings are wanted while typing, but never a long stall.
+  opts.verify.timeoutMs = 2000;
+  worker_.submit({d.uri, d.version, a.compilation, std::move(opts)});
+}
+
+void Server::publishSolverFindings() {
+  for (VerifyWorker::Result &r : worker_.take()) {
+    const Document *d = docs_.find(r.uri);
+    auto it = analyses_.find(r.uri);
+    if (!d || d->version != r.version || it == analyses_.end() || it->second.compilation != r.compilation.lock()) {
+      log_("dropped solver findings for a stale version of " + r.uri);
+      continue;
+    }
+    it->second.solverFindings = std::move(r.diags);
+    // Nothing found: the checker's publication already says everything.
+    if (!it->second.solverFindings.empty()) sendDiagnostics(*d, it->second);
+  }
+}
+
+void Server::sendDiagnostics(const Document &d, const Analysis &a) {
   const Compilation &c = *a.compilation;
+  std::vector<const Diagnostic *> all;
+  for (const Diagnostic &diag : c.diags.all()) all.push_back(&diag);
+  for (const Diagnostic &diag : a.solverFindings) all.push_back(&diag);
+  // The order of `rig check`: by position, the checker's first at a tie.
+  std::stable_sort(all.begin(), all.end(), [](const Diagnostic *x, const Diagnostic *y) {
+    if (x->range.file != y->range.file) return x->range.file < y->range.file;
+    return x->range.begin < y->range.begin;
+  });
   Array out;
-  for (const Diagnostic &diag : c.diags.all()) {
+  for (const Diagnostic *dp : all) {
+    const Diagnostic &diag = *dp;
     // Diagnostics inside imported files belong to those files; an editor
     // shows them when they are opened.
     if (diag.range.valid() && diag.range.file != a.file) continue;
@@ -303,6 +362,9 @@ Value Server::documentSymbol(const Document &d) {
 Value Server::codeAction(const Document &d, const Object &params) {
   Analysis &a = analyse(d);
   const Compilation &c = *a.compilation;
+  std::vector<const Diagnostic *> withFixes;
+  for (const Diagnostic &diag : c.diags.all()) withFixes.push_back(&diag);
+  for (const Diagnostic &diag : a.solverFindings) withFixes.push_back(&diag);
   std::optional<Range> want = rangeFromJSON(params.get("range"));
   uint32_t wb = 0, we = UINT32_MAX;
   if (want) {
@@ -310,7 +372,8 @@ Value Server::codeAction(const Document &d, const Object &params) {
     we = docs_.offsetOf(d, want->end);
   }
   Array actions;
-  for (const Diagnostic &diag : c.diags.all()) {
+  for (const Diagnostic *dp : withFixes) {
+    const Diagnostic &diag = *dp;
     if (diag.fixits.empty() || diag.range.file != a.file) continue;
     if (diag.range.end < wb || diag.range.begin > we) continue;
     Array edits;

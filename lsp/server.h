@@ -13,6 +13,8 @@
 #include "compiler/driver/driver.h"
 #include "lsp/documents.h"
 #include "lsp/protocol.h"
+#include "lsp/transport.h"
+#include "lsp/verify_worker.h"
 
 namespace rig::lsp {
 
@@ -20,13 +22,32 @@ class Server {
 public:
   using Send = std::function<void(const llvm::json::Value &)>;
   using Log = std::function<void(llvm::StringRef)>;
-  Server(Send send, Log log);
+  // `solverReady` runs on the verify worker's thread when solver findings
+  // are ready to publish (the stdio loop wakes up on it); see
+  // publishSolverFindings().
+  Server(Send send, Log log, std::function<void()> solverReady = {});
 
   void handle(const llvm::json::Value &message);
   // Compiles every document edited since its last compile (the latest text
-  // only, however many edits queued) and publishes its diagnostics. The
-  // stdio loop calls it when no input is waiting: that is the debounce.
+  // only, however many edits queued) up to the checker, publishes its
+  // diagnostics and hands it to the verify worker. The stdio loop calls it
+  // when no input is waiting: that is the debounce.
   void flushDiagnostics();
+  // Publishes the solver findings the worker finished, merged with the
+  // checker's, for documents still at the version verified; stale ones are
+  // dropped. Runs on the message thread.
+  void publishSolverFindings();
+  // Blocks until the worker is idle (finite inputs and tests: replies then
+  // come in a deterministic order). Never called while serving an editor.
+  void waitForSolver() { worker_.waitIdle(); }
+
+  // Cancellation. The stdio loop reads every message already waiting
+  // before handling any (see run.cpp), and shows each to lookAhead(): a
+  // `$/cancelRequest` there marks its id, and the request, when handled,
+  // is answered RequestCancelled. endBatch() forgets marks of requests
+  // that were answered before their cancel arrived.
+  void lookAhead(const llvm::json::Value &message);
+  void endBatch() { cancelled_.clear(); }
 
   bool exited() const { return exited_; }
   // LSP: 0 when `exit` follows `shutdown`, else 1.
@@ -38,8 +59,10 @@ public:
 private:
   struct Analysis {
     int64_t version = -1;
-    std::unique_ptr<Compilation> compilation;
+    // Stopped after Check; shared with the verify worker while it runs.
+    std::shared_ptr<const Compilation> compilation;
     FileId file; // the document inside `compilation`
+    std::vector<Diagnostic> solverFindings; // once the worker has verified it
   };
 
   void handleRequest(llvm::StringRef method, const llvm::json::Value &id, const llvm::json::Object &params);
@@ -59,6 +82,7 @@ private:
   // The analysis of the document's current version, compiling if stale.
   Analysis &analyse(const Document &d);
   void publish(const Document &d);
+  void sendDiagnostics(const Document &d, const Analysis &a);
   llvm::json::Value toLsp(const Compilation &c, SourceRange r) const;
   std::optional<uint32_t> cursor(const Document &d, const llvm::json::Object &params) const;
   const ast::File *astOf(const Analysis &a) const;
@@ -68,9 +92,19 @@ private:
   DocumentStore docs_;
   std::map<std::string, Analysis> analyses_; // by uri
   std::set<std::string> pending_;            // uris edited since their last publish
+  std::set<std::string> cancelled_;          // request ids (idKey) cancelled ahead
   bool initialized_ = false, shutdown_ = false, exited_ = false;
   unsigned compileCount_ = 0;
+  // Last: destroyed (interrupted and joined) before what it reports into.
+  VerifyWorker worker_;
 };
+
+// One batch of the stdio loop (see run.cpp): frames read together, each
+// already shown to Server::lookAhead, handled in order; bad frames are
+// logged or answered with a parse error. Returns the exit code once the
+// session ended (`exit`, or the end of input), else nullopt.
+std::optional<int> handleBatch(Server &server, std::vector<ReadResult> &batch, const Server::Send &send,
+                               const Server::Log &log);
 
 // Runs the server over a byte stream (stdio for `rig lsp`) until `exit` or
 // the end of input; returns the process exit code.

@@ -65,6 +65,14 @@ std::unique_ptr<Compilation> compile(std::vector<SourceInput> inputs, const Comp
   return finish();
 }
 
+verify::VerifyResult verifyCompilation(const Compilation &c, Diagnostics &diags, const CompileOptions &opts) {
+  if (c.diags.hasErrors()) return {};
+  verify::VerifyResult r = verify::verify(c.program, diags, opts.verify);
+  if (opts.werror) diags.promoteWarningsToErrors();
+  diags.sortByLocation();
+  return r;
+}
+
 std::unique_ptr<Compilation> compileFiles(const std::vector<std::string> &paths, const CompileOptions &opts) {
   std::vector<SourceInput> inputs;
   std::vector<std::pair<std::string, std::string>> unreadable;

@@ -63,6 +63,13 @@ struct Compilation {
 // Compiles in-memory sources. Never throws; every problem is a diagnostic.
 std::unique_ptr<Compilation> compile(std::vector<SourceInput> inputs, const CompileOptions &opts);
 
+// The verify phase on its own, for a compilation that stopped after Check
+// (the language server runs it apart, on a worker thread, so the solver
+// never delays the syntax and checker diagnostics). Reads `c` only — its
+// findings go to `diags`, sorted — so `c` may be read elsewhere meanwhile.
+// Nothing is verified when `c` has errors, as in compile().
+verify::VerifyResult verifyCompilation(const Compilation &c, Diagnostics &diags, const CompileOptions &opts);
+
 // Reads files from disk; unreadable ones become diagnostics.
 std::unique_ptr<Compilation> compileFiles(const std::vector<std::string> &paths, const CompileOptions &opts);
 

@@ -2,6 +2,8 @@
 // SolverResult::Unknown.
 #include "compiler/verify/solver.h"
 
+#include <algorithm>
+
 #include <z3++.h>
 
 namespace rig::verify {
@@ -25,6 +27,7 @@ struct Solver::Impl {
   // scope built, so one solver can serve many queries without growing.
   std::vector<std::pair<size_t, size_t>> scopes;
   bool broken = false; // a Z3 exception while asserting: every check is Unknown
+  Interrupt *interrupt = nullptr;
   Term add(z3::expr e) {
     terms.push_back(e);
     return static_cast<Term>(terms.size() - 1);
@@ -42,8 +45,31 @@ Solver::Solver(const VerifyOptions &opts) : impl_(std::make_unique<Impl>()) {
   p.set("rlimit", static_cast<unsigned>(std::min<uint64_t>(opts.rlimit, UINT32_MAX)));
   p.set("random_seed", opts.seed);
   impl_->solver.set(p);
+  if (opts.interrupt) {
+    std::lock_guard<std::mutex> lock(opts.interrupt->mutex_);
+    impl_->interrupt = opts.interrupt;
+    opts.interrupt->live_.push_back(this);
+  }
 }
-Solver::~Solver() = default;
+Solver::~Solver() {
+  if (Interrupt *i = impl_->interrupt) {
+    std::lock_guard<std::mutex> lock(i->mutex_);
+    i->live_.erase(std::remove(i->live_.begin(), i->live_.end(), this), i->live_.end());
+  }
+}
+
+void Interrupt::trigger() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  triggered_ = true;
+  // Z3_interrupt is meant to be called from another thread while the
+  // context's owner is inside a check; the mutex keeps the context alive.
+  for (Solver *s : live_) s->impl_->ctx.interrupt();
+}
+
+bool Interrupt::triggered() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return triggered_;
+}
 
 Solver::Term Solver::intVar(const std::string &name) { return impl_->add(impl_->ctx.int_const(name.c_str())); }
 Solver::Term Solver::boolVar(const std::string &name) { return impl_->add(impl_->ctx.bool_const(name.c_str())); }
@@ -161,6 +187,7 @@ void Solver::pop() {
 
 SolverResult Solver::check() {
   if (impl_->broken) return SolverResult::Unknown;
+  if (impl_->interrupt && impl_->interrupt->triggered()) return SolverResult::Timeout;
   try {
     switch (impl_->solver.check()) {
     case z3::sat: return SolverResult::Sat;

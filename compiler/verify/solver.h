@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -71,8 +72,26 @@ public:
   std::string reasonUnknown();
 
 private:
+  friend class Interrupt;
   struct Impl;
   std::unique_ptr<Impl> impl_;
+};
+
+// Abandons a verify run from another thread: trigger() interrupts the
+// queries running in every Solver built with VerifyOptions::interrupt set
+// to it, and every later check() answers Timeout at once, so the run ends
+// quickly with inconclusive results the caller throws away. Solvers
+// register for their lifetime; the Interrupt must outlive them.
+class Interrupt {
+public:
+  void trigger();
+  bool triggered() const;
+
+private:
+  friend class Solver;
+  mutable std::mutex mutex_;
+  bool triggered_ = false;
+  std::vector<Solver *> live_;
 };
 
 } // namespace rig::verify

@@ -12,12 +12,17 @@
 
 namespace rig::verify {
 
+class Interrupt; // solver.h
+
 struct VerifyOptions {
   // Every query is bounded: `rlimit` makes the bound deterministic across
   // machines; the wall-clock timeout is only a safety net.
   unsigned timeoutMs = 5000;
   uint64_t rlimit = 50'000'000;
   unsigned seed = 0;
+  // Set by a caller that may abandon the run from another thread (the
+  // language server when the document changes): see solver.h.
+  Interrupt *interrupt = nullptr;
 };
 
 // The GPU placement proof (placement.cpp), for `rig explain`.

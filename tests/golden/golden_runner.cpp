@@ -11,6 +11,8 @@
 //       `rig build -o DIR` writes.
 //   tests/recovery/*                broken inputs: must produce errors, a
 //       usable AST and no crash (ASan runs catch the rest).
+//   tests/golden/lsp/*.session      scripted language-server sessions:
+//       messages sent and the replies expected (lsp_sessions.cpp).
 //
 // `rig_golden_tests --autoupdate` rewrites every expected file from what the
 // compiler produces now; review the diff before committing.
@@ -25,6 +27,7 @@
 #include "compiler/diagnostics/render.h"
 #include "compiler/driver/driver.h"
 #include "compiler/explain/explain.h"
+#include "tests/golden/lsp_sessions.h"
 
 namespace fs = std::filesystem;
 using namespace rig;
@@ -252,6 +255,7 @@ void registerAll() {
   for (const fs::path &phaseDir : sorted(fs::directory_iterator(golden))) {
     if (!fs::is_directory(phaseDir)) continue;
     std::string phase = phaseDir.filename().string();
+    if (phase == "lsp") continue; // sessions, registered below; their .rig files are documents
     for (const fs::path &p : sorted(fs::directory_iterator(phaseDir))) {
       if (p.extension() != ".rig") continue;
       testing::RegisterTest(("golden_" + phase).c_str(), testName(p.stem().string()).c_str(), nullptr, nullptr,
@@ -268,6 +272,7 @@ void registerAll() {
     testing::RegisterTest("recovery", testName(p.filename().string()).c_str(), nullptr, nullptr, __FILE__, __LINE__,
                           [=]() -> testing::Test * { return new RecoveryCase(p); });
   }
+  rig::golden::registerLspSessions(kRoot, gAutoupdate);
   testing::RegisterTest("golden", "every_diagnostic_kind_has_a_case", nullptr, nullptr, __FILE__, __LINE__,
                         []() -> testing::Test * { return new CoverageCase(); });
 }
