@@ -635,6 +635,21 @@ size_t findDeepNesting(llvm::StringRef text, unsigned limit, unsigned maxOperato
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (!interesting[(unsigned char)c]) continue;
+    // Comments first: their `/` is no operator, and the newline that ends
+    // a line comment must still reset the operator count (it did not, and
+    // a thousand comment lines in a row read as one long operator chain).
+    if (c == '#' || (c == '/' && i + 1 < text.size() && text[i + 1] == '/')) {
+      size_t nl = text.find('\n', i);
+      if (nl == llvm::StringRef::npos) return llvm::StringRef::npos;
+      i = nl - 1;
+      continue;
+    }
+    if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
+      size_t end = text.find("*/", i + 2);
+      if (end == llvm::StringRef::npos) return llvm::StringRef::npos;
+      i = end + 1;
+      continue;
+    }
     if (c == '+' || c == '-' || c == '*' || c == '/' || c == '%' || c == '!' || c == '&' || c == '|' || c == '<' ||
         c == '>' || c == '=' || c == '.' || c == '?') {
       // Commas do not reset the count: `[- - - [1, - - - [` nests both.
@@ -653,10 +668,6 @@ size_t findDeepNesting(llvm::StringRef text, unsigned limit, unsigned maxOperato
         while (end < text.size() && text[end] != '"' && text[end] != '\n') end += text[end] == '\\' ? 2 : 1;
       if (end == llvm::StringRef::npos || end >= text.size()) return llvm::StringRef::npos;
       i = block ? end + 2 : end;
-    } else if (c == '#' || (c == '/' && i + 1 < text.size() && text[i + 1] == '/')) {
-      size_t nl = text.find('\n', i);
-      if (nl == llvm::StringRef::npos) return llvm::StringRef::npos;
-      i = nl;
     } else if (c == '(' || c == '[' || c == '{') {
       if (++depth > limit) return i;
     } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {

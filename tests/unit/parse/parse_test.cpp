@@ -137,3 +137,23 @@ TEST(Parse, CommentsAreKeptForTheFormatter) {
   ASSERT_EQ(p->file.comments.size(), 3u);
   EXPECT_EQ(p->file.comments[1].text, "# inline");
 }
+
+TEST(Parse, LongRunsOfCommentsAreNotAnOperatorChain) {
+  // The nesting pre-scan once counted each comment's `/` as an operator and
+  // never saw the newline ending it: 1,000 comment lines in a row were
+  // "nested too deep".
+  std::string text = "pod p { container c { image = \"a:1\" } }\n";
+  for (int i = 0; i < 5000; ++i) text += i % 3 == 0 ? "// a comment - with / operators * in it\n"
+                                        : i % 3 == 1 ? "# another\n"
+                                                     : "/* a block - comment */\n";
+  auto p = parseText(text);
+  EXPECT_TRUE(p->diags.all().empty()) << p->diags.all().front().message;
+  EXPECT_EQ(p->file.items.size(), 1u);
+  EXPECT_EQ(p->file.comments.size(), 5000u);
+  // A real operator chain is still refused.
+  std::string chain = "let x = 1";
+  for (int i = 0; i < 1100; ++i) chain += " + 1";
+  auto q = parseText(chain + "\n");
+  ASSERT_FALSE(q->diags.all().empty());
+  EXPECT_EQ(q->diags.all().front().kind, DiagKind::NestingTooDeep);
+}
