@@ -362,9 +362,6 @@ Value Server::documentSymbol(const Document &d) {
 Value Server::codeAction(const Document &d, const Object &params) {
   Analysis &a = analyse(d);
   const Compilation &c = *a.compilation;
-  std::vector<const Diagnostic *> withFixes;
-  for (const Diagnostic &diag : c.diags.all()) withFixes.push_back(&diag);
-  for (const Diagnostic &diag : a.solverFindings) withFixes.push_back(&diag);
   std::optional<Range> want = rangeFromJSON(params.get("range"));
   uint32_t wb = 0, we = UINT32_MAX;
   if (want) {
@@ -372,8 +369,7 @@ Value Server::codeAction(const Document &d, const Object &params) {
     we = docs_.offsetOf(d, want->end);
   }
   Array actions;
-  for (const Diagnostic *dp : withFixes) {
-    const Diagnostic &diag = *dp;
+  for (const Diagnostic &diag : c.diags.all()) {
     if (diag.fixits.empty() || diag.range.file != a.file) continue;
     if (diag.range.end < wb || diag.range.begin > we) continue;
     Array edits;

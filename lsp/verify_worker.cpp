@@ -85,7 +85,6 @@ void VerifyWorker::loop() {
       lock.lock();
     }
     idle_.notify_all(); // waiters re-check: nothing queued, nothing running
-
   }
 }
 

@@ -2,6 +2,7 @@
 // published once, for the latest version); malformed frames get a log line
 // or a parse-error reply and the session goes on; end of input without
 // `exit` ends with 1.
+#include <map>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -66,4 +67,27 @@ TEST(LspRun, BurstOfEditsPublishesOnceAtTheLatestVersion) {
   EXPECT_EQ(published, 1);
   EXPECT_EQ(parseErrors, 1);
   EXPECT_NE(log.str().find("Content-Length"), std::string::npos);
+}
+
+// Frames already waiting are read ahead, so a cancel behind its request
+// makes the reply RequestCancelled (-32800).
+TEST(LspRun, CancelQueuedBehindItsRequest) {
+  std::string input = frame(Object{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "initialize"}, {"params", Object{}}});
+  input += frame(Object{{"jsonrpc", "2.0"}, {"id", 2}, {"method", "workspace/symbol"}, {"params", Object{{"query", ""}}}});
+  input += frame(Object{{"jsonrpc", "2.0"}, {"id", 3}, {"method", "workspace/symbol"}, {"params", Object{{"query", ""}}}});
+  input += frame(Object{{"jsonrpc", "2.0"}, {"method", "$/cancelRequest"}, {"params", Object{{"id", 2}}}});
+  input += frame(Object{{"jsonrpc", "2.0"}, {"id", 4}, {"method", "shutdown"}});
+  input += frame(Object{{"jsonrpc", "2.0"}, {"method", "exit"}});
+  std::istringstream in(input);
+  std::ostringstream out, log;
+  EXPECT_EQ(runServer(in, out, log), 0);
+  std::map<int64_t, int64_t> codes; // id -> error code (0: a result)
+  for (const llvm::json::Value &v : readAll(out.str())) {
+    const Object *o = v.getAsObject();
+    const Object *e = o->getObject("error");
+    codes[o->getInteger("id").getValueOr(-1)] = e ? *e->getInteger("code") : 0;
+  }
+  EXPECT_EQ(codes[2], -32800);
+  EXPECT_EQ(codes[3], 0);
+  EXPECT_EQ(codes[4], 0);
 }
