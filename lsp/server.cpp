@@ -104,7 +104,8 @@ void Server::handleRequest(llvm::StringRef method, const Value &id, const Object
   static const std::set<std::string> kDocumentMethods = {
       "textDocument/foldingRange", "textDocument/inlayHint",
       "textDocument/hover", "textDocument/completion", "textDocument/formatting", "textDocument/documentSymbol",
-      "textDocument/codeAction", "textDocument/definition"};
+      "textDocument/codeAction", "textDocument/definition", "textDocument/references",
+      "textDocument/prepareRename", "textDocument/rename"};
   if (!kDocumentMethods.count(method.str()))
     return send_(makeError(id, MethodNotFound, ("method not found: " + method).str()));
   const Object *td = params.getObject("textDocument");
@@ -121,6 +122,12 @@ void Server::handleRequest(llvm::StringRef method, const Value &id, const Object
   else if (method == "textDocument/definition") result = definition(*d, params);
   else if (method == "textDocument/foldingRange") result = foldingRange(*d);
   else if (method == "textDocument/inlayHint") result = inlayHint(*d);
+  else if (method == "textDocument/references") result = references(*d, params);
+  else if (method == "textDocument/prepareRename" || method == "textDocument/rename") {
+    Reply r = method == "textDocument/rename" ? rename(*d, params) : prepareRename(*d, params);
+    if (!r.error.empty()) return send_(makeError(id, -32803 /* RequestFailed */, r.error));
+    result = std::move(r.result);
+  }
   send_(makeResponse(id, std::move(result)));
 }
 
@@ -163,6 +170,8 @@ Value Server::initialize(const Object &) {
       {"documentSymbolProvider", true},
       {"codeActionProvider", Object{{"codeActionKinds", Array{"quickfix"}}}},
       {"definitionProvider", true},
+      {"referencesProvider", true},
+      {"renameProvider", Object{{"prepareProvider", true}}},
       {"foldingRangeProvider", true},
       {"inlayHintProvider", true},
       {"workspaceSymbolProvider", true},
@@ -329,17 +338,6 @@ Value Server::codeAction(const Document &d, const Object &params) {
                              {"edit", Object{{"changes", Object{{d.uri, std::move(edits)}}}}}});
   }
   return actions;
-}
-
-Value Server::definition(const Document &d, const Object &params) {
-  std::optional<uint32_t> off = cursor(d, params);
-  if (!off) return nullptr;
-  Analysis &a = analyse(d);
-  const ast::File *f = astOf(a);
-  if (!f) return nullptr;
-  std::optional<SourceRange> r = definitionAt(*f, a.compilation->sources.text(a.file), *off);
-  if (!r) return nullptr;
-  return Object{{"uri", d.uri}, {"range", toLsp(*a.compilation, *r)}};
 }
 
 // Every block that spans lines folds, and so does a run of two or more

@@ -55,6 +55,15 @@ private:
   llvm::json::Value foldingRange(const Document &d);
   llvm::json::Value inlayHint(const Document &d);
   llvm::json::Value workspaceSymbol(const llvm::json::Object &params);
+  // Navigation over the symbol index (lsp/navigation.cpp).
+  struct Reply {
+    llvm::json::Value result = nullptr;
+    std::string error; // non-empty: answered as a RequestFailed error with this message
+  };
+  llvm::json::Value references(const Document &d, const llvm::json::Object &params);
+  Reply prepareRename(const Document &d, const llvm::json::Object &params);
+  Reply rename(const Document &d, const llvm::json::Object &params);
+  std::string uriOf(const Analysis &a, const Document &d, FileId file);
 
   // The analysis of the document's current version, compiling if stale.
   Analysis &analyse(const Document &d);
