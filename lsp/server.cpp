@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "lsp/ast_query.h"
+#include "lsp/semantic_tokens.h"
 
 namespace rig::lsp {
 
@@ -105,7 +106,7 @@ void Server::handleRequest(llvm::StringRef method, const Value &id, const Object
       "textDocument/foldingRange", "textDocument/inlayHint",
       "textDocument/hover", "textDocument/completion", "textDocument/formatting", "textDocument/documentSymbol",
       "textDocument/codeAction", "textDocument/definition", "textDocument/references",
-      "textDocument/prepareRename", "textDocument/rename"};
+      "textDocument/prepareRename", "textDocument/rename", "textDocument/semanticTokens/full"};
   if (!kDocumentMethods.count(method.str()))
     return send_(makeError(id, MethodNotFound, ("method not found: " + method).str()));
   const Object *td = params.getObject("textDocument");
@@ -123,6 +124,7 @@ void Server::handleRequest(llvm::StringRef method, const Value &id, const Object
   else if (method == "textDocument/foldingRange") result = foldingRange(*d);
   else if (method == "textDocument/inlayHint") result = inlayHint(*d);
   else if (method == "textDocument/references") result = references(*d, params);
+  else if (method == "textDocument/semanticTokens/full") result = std::move(semanticTokensFull(*d).result);
   else if (method == "textDocument/prepareRename" || method == "textDocument/rename") {
     Reply r = method == "textDocument/rename" ? rename(*d, params) : prepareRename(*d, params);
     if (!r.error.empty()) return send_(makeError(id, -32803 /* RequestFailed */, r.error));
@@ -172,6 +174,7 @@ Value Server::initialize(const Object &) {
       {"definitionProvider", true},
       {"referencesProvider", true},
       {"renameProvider", Object{{"prepareProvider", true}}},
+      {"semanticTokensProvider", Object{{"legend", semanticTokensLegend()}, {"full", true}}},
       {"foldingRangeProvider", true},
       {"inlayHintProvider", true},
       {"workspaceSymbolProvider", true},

@@ -64,6 +64,7 @@ private:
   Reply prepareRename(const Document &d, const llvm::json::Object &params);
   Reply rename(const Document &d, const llvm::json::Object &params);
   std::string uriOf(const Analysis &a, const Document &d, FileId file);
+  Reply semanticTokensFull(const Document &d); // lsp/semantic_tokens.cpp
 
   // The analysis of the document's current version, compiling if stale.
   Analysis &analyse(const Document &d);
