@@ -170,7 +170,7 @@ Value Server::initialize(const Object &) {
       {"completionProvider", Object{{"triggerCharacters", Array{}}}},
       {"documentFormattingProvider", true},
       {"documentSymbolProvider", true},
-      {"codeActionProvider", Object{{"codeActionKinds", Array{"quickfix"}}}},
+      {"codeActionProvider", Object{{"codeActionKinds", Array{"quickfix", "refactor.rewrite"}}}},
       {"definitionProvider", true},
       {"referencesProvider", true},
       {"renameProvider", Object{{"prepareProvider", true}}},
@@ -340,6 +340,7 @@ Value Server::codeAction(const Document &d, const Object &params) {
                              {"diagnostics", Array{std::move(lspDiag)}},
                              {"edit", Object{{"changes", Object{{d.uri, std::move(edits)}}}}}});
   }
+  addRefactorings(d, wb, we, actions);
   return actions;
 }
 

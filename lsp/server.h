@@ -65,6 +65,8 @@ private:
   Reply rename(const Document &d, const llvm::json::Object &params);
   std::string uriOf(const Analysis &a, const Document &d, FileId file);
   Reply semanticTokensFull(const Document &d); // lsp/semantic_tokens.cpp
+  // Rewrites beyond fix-its for [begin, end] (lsp/code_actions.cpp).
+  void addRefactorings(const Document &d, uint32_t begin, uint32_t end, llvm::json::Array &actions);
 
   // The analysis of the document's current version, compiling if stale.
   Analysis &analyse(const Document &d);
