@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "lsp/ast_query.h"
+#include "lsp/failure_rule_hints.h"
 #include "lsp/semantic_tokens.h"
 
 namespace rig::lsp {
@@ -404,6 +405,7 @@ Value Server::inlayHint(const Document &d) {
                          {"label", std::move(label)},
                          {"paddingLeft", true}});
   };
+  for (auto &[offset, label] : failureRuleHints(c, a.file)) hint(offset, label);
   for (const model::Workload &w : c.program.workloads) {
     if (w.nameRange.file != a.file) continue;
     hint(w.nameRange.end, "QoS " + model::qosName(w.pod.qos).str());
