@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "lsp/ast_query.h"
+#include "lsp/completion_names.h"
 #include "lsp/failure_rule_hints.h"
 #include "lsp/semantic_tokens.h"
 
@@ -168,7 +169,7 @@ Value Server::initialize(const Object &) {
       {"positionEncoding", "utf-16"},
       {"textDocumentSync", Object{{"openClose", true}, {"change", 2}}},
       {"hoverProvider", true},
-      {"completionProvider", Object{{"triggerCharacters", Array{}}}},
+      {"completionProvider", Object{{"triggerCharacters", Array{"."}}}},
       {"documentFormattingProvider", true},
       {"documentSymbolProvider", true},
       {"codeActionProvider", Object{{"codeActionKinds", Array{"quickfix", "refactor.rewrite"}}}},
@@ -274,13 +275,21 @@ Value Server::completion(const Document &d, const Object &params) {
   Array items;
   if (!off) return Object{{"isIncomplete", false}, {"items", std::move(items)}};
   Analysis &a = analyse(d);
-  if (const ast::File *f = astOf(a))
-    for (const CompletionEntry &e : completionsAt(*f, a.compilation->sources.text(a.file), *off)) {
-      Object item{{"label", e.label}, {"kind", completionKind(e.kind)}, {"insertText", e.insertText}};
-      if (!e.detail.empty()) item["detail"] = e.detail;
-      if (!e.doc.empty()) item["documentation"] = Object{{"kind", "markdown"}, {"value", e.doc}};
-      items.push_back(std::move(item));
-    }
+  std::vector<CompletionEntry> entries;
+  if (auto named = contextNameCompletions(*a.compilation, a.file, *off)) entries = std::move(*named);
+  else if (const ast::File *f = astOf(a)) {
+    entries = completionsAt(*f, a.compilation->sources.text(a.file), *off);
+    // Where keywords fit, so do module aliases (not after `after` or `mount`).
+    bool general = std::any_of(entries.begin(), entries.end(), [](const CompletionEntry &e) { return e.kind == CompletionEntry::Kind::Keyword; });
+    if (general)
+      for (CompletionEntry &e : aliasCompletions(*a.compilation, a.file)) entries.push_back(std::move(e));
+  }
+  for (const CompletionEntry &e : entries) {
+    Object item{{"label", e.label}, {"kind", completionKind(e.kind)}, {"insertText", e.insertText}};
+    if (!e.detail.empty()) item["detail"] = e.detail;
+    if (!e.doc.empty()) item["documentation"] = Object{{"kind", "markdown"}, {"value", e.doc}};
+    items.push_back(std::move(item));
+  }
   return Object{{"isIncomplete", false}, {"items", std::move(items)}};
 }
 
