@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <set>
 
 #include "compiler/check/schema.h"
 #include "compiler/k8s/names.h"
+#include "compiler/parse/parse.h"
 #include "llvm/ADT/StringExtras.h"
 
 namespace rig::lsp {
@@ -42,6 +44,7 @@ public:
       if (i < c_.modules.modules.size() && c_.modules.modules[i].stdlib) idx_.stdlibFiles_.push_back(f.id);
       declareFileLevel(f);
     }
+    markContainerParams();
     for (const ast::File &f : c_.files) walkFile(f);
     std::sort(idx_.occurrences_.begin(), idx_.occurrences_.end(), [](const Occurrence &a, const Occurrence &b) {
       return std::tie(a.range.file, a.range.begin, a.range.end) < std::tie(b.range.file, b.range.begin, b.range.end);
@@ -165,6 +168,12 @@ private:
       if (auto f = (*it)->find(name.str()); f != (*it)->end()) return f->second;
     const Scope *objects = objects_.at(ctx.file);
     if (auto f = objects->find(name.str()); f != objects->end()) return f->second;
+    // Top-level declarations (profiles, claims, classes) are one namespace
+    // across the build's project files: `apparmor = p` may name a profile
+    // declared in another file of the project.
+    for (const auto &[file, other] : objects_)
+      if (file != ctx.file && !inStdlib(file))
+        if (auto f = other->find(name.str()); f != other->end()) return f->second;
     return std::nullopt;
   }
   static std::optional<size_t> lookupIn(const Scope *s, llvm::StringRef name) {
@@ -217,7 +226,8 @@ private:
   }
 
   enum class Opens { Block, Workload, Container, Template };
-  void walkBody(const ast::Body *body, Ctx ctx, Opens opens, const Scope *extra = nullptr) {
+  void walkBody(const ast::Body *body, Ctx ctx, Opens opens, const Scope *extra = nullptr,
+                const std::function<void(const Ctx &)> &declared = nullptr) {
     if (!body) return;
     if (opens == Opens::Workload || opens == Opens::Template) {
       ctx.containers = newScope();
@@ -229,6 +239,7 @@ private:
     Scope *lets = newScope();
     ctx.lexical.push_back(lets);
     declareBody(*body, ctx, lets);
+    if (declared) declared(ctx);
     for (const ast::ItemPtr &it : body->items) walkItem(*it, ctx, false);
   }
 
@@ -280,6 +291,7 @@ private:
     for (const ast::WordGroup &g : d.words)
       for (const ast::Word &w : g) {
         walkExpr(w.index.get(), ctx);
+        if (w.kind == ast::Word::Kind::String) interpolations(w.range, ctx);
         if (w.kind == ast::Word::Kind::Name && !w.index) {
           std::optional<size_t> target;
           if (first && k == "mount") target = lookupIn(ctx.volumes, w.text);
@@ -297,7 +309,65 @@ private:
     if (isWorkloadKeyword(k)) opens = Opens::Workload;
     else if (isContainerKeyword(k)) opens = Opens::Container;
     (void)topLevel;
-    walkBody(d.body.get(), ctx, opens);
+    // `job j = f.exit_code_convention(main: "worker") { container worker … }`:
+    // a string argument for a parameter the template uses as `in PARAM`
+    // names one of this workload's containers.
+    auto containerArguments = [&](const Ctx &inner) {
+      auto *call = llvm::dyn_cast_or_null<ast::CallExpr>(d.value.get());
+      std::optional<size_t> t = call ? calleeTemplate(call->callee.get(), ctx) : std::nullopt;
+      if (!t) return;
+      for (const ast::Argument &a : call->args) {
+        auto *str = llvm::dyn_cast_or_null<ast::StringExpr>(a.value.get());
+        if (!a.name || !str || !str->isPlain() || str->range.end < str->range.begin + 2) continue;
+        auto p = params_.count(*t) ? lookupIn(params_.at(*t), a.name->name) : std::nullopt;
+        if (!p || !containerParams_.count(*p)) continue;
+        if (auto id = lookupIn(inner.containers, str->plainText()))
+          use({str->range.file, str->range.begin + 1, str->range.end - 1}, *id);
+      }
+    };
+    if (d.body && opens == Opens::Workload) walkBody(d.body.get(), ctx, opens, nullptr, containerArguments);
+    else walkBody(d.body.get(), ctx, opens);
+  }
+
+  // Names interpolated into a string word (`deployment "svc-${name}"`),
+  // split as the parser splits string literals.
+  void interpolations(SourceRange r, const Ctx &ctx) {
+    llvm::StringRef raw = c_.sources.text(r.file).slice(r.begin, r.end);
+    if (raw.size() < 2 || !raw.contains("${")) return;
+    std::vector<StringPiece> pieces;
+    splitStringLiteral(raw.drop_front().drop_back(), pieces);
+    for (const StringPiece &p : pieces) {
+      if (!p.interpolation) continue;
+      llvm::StringRef code = raw.drop_front().slice(p.begin, p.end);
+      size_t lead = code.size() - code.ltrim().size();
+      llvm::StringRef name = code.trim();
+      if (!isIdentifier(name)) continue;
+      uint32_t b = r.begin + 1 + static_cast<uint32_t>(p.begin + lead);
+      if (auto id = lookupValue(ctx, name)) use({r.file, b, b + static_cast<uint32_t>(name.size())}, *id);
+    }
+  }
+
+  // Parameters a template's failure rules use as `in PARAM`.
+  void markContainerParams() {
+    for (size_t i = 0; i < c_.files.size(); ++i)
+      for (const ast::ItemPtr &it : c_.files[i].items) {
+        auto *t = llvm::dyn_cast<ast::TemplateDecl>(it.get());
+        if (!t || !t->body) continue;
+        auto id = lookupIn(values_.at(c_.files[i].id), t->name.name);
+        if (!id || !params_.count(*id)) continue;
+        std::function<void(const ast::Body &)> visit = [&](const ast::Body &b) {
+          for (const ast::ItemPtr &x : b.items) {
+            if (auto *r = llvm::dyn_cast<ast::FailureRule>(x.get()); r && r->container)
+              if (auto p = lookupIn(params_.at(*id), r->container->name)) containerParams_.insert(*p);
+            if (auto *fo = llvm::dyn_cast<ast::ForItem>(x.get()); fo && fo->body) visit(*fo->body);
+            if (auto *ifi = llvm::dyn_cast<ast::IfItem>(x.get())) {
+              if (ifi->then) visit(*ifi->then);
+              if (ifi->otherwise) visit(*ifi->otherwise);
+            }
+          }
+        };
+        visit(*t->body);
+      }
   }
 
   void walkExpr(const ast::Expr *e, const Ctx &ctx) {
@@ -389,6 +459,7 @@ private:
   std::map<FileId, Scope *> values_, objects_, aliasScopes_;
   std::map<size_t, Scope *> params_;       // template symbol -> its parameters
   std::map<size_t, FileId> aliasTargets_;  // alias symbol -> the module's file
+  std::set<size_t> containerParams_;       // parameters used as `in PARAM`
 };
 
 SymbolIndex::SymbolIndex(const Compilation &c) { IndexBuilder(*this, c).build(); }
