@@ -82,6 +82,7 @@ struct Found {
   uint32_t begin, end;
   Value range;
   bool declaration;
+  std::string newText; // for a rename
   friend bool operator<(const Found &a, const Found &b) {
     return std::tie(a.uri, a.begin, a.end) < std::tie(b.uri, b.begin, b.end);
   }
@@ -123,7 +124,7 @@ Value Server::references(const Document &d, const Object &params) {
       for (const Occurrence &o : idx.occurrencesOf(i)) {
         if (o.declaration && !withDeclaration) continue;
         std::string uri = uriOf(a, *doc, o.range.file);
-        if (!uri.empty()) out.push_back({uri, o.range.begin, o.range.end, toLsp(c, o.range), o.declaration});
+        if (!uri.empty()) out.push_back({uri, o.range.begin, o.range.end, toLsp(c, o.range), o.declaration, ""});
       }
     }
   }
@@ -187,7 +188,7 @@ Server::Reply Server::rename(const Document &d, const Object &params) {
                       "`: the renamed uses would refer to it";
         SourceRange r = nameRange(sym, occ);
         std::string uri = uriOf(an, *doc, r.file);
-        if (!uri.empty()) out.push_back({uri, r.begin, r.end, toLsp(c, r), occ.declaration});
+        if (!uri.empty()) out.push_back({uri, r.begin, r.end, toLsp(c, r), occ.declaration, renamedText(occ, newName)});
       }
     }
   }
@@ -197,7 +198,7 @@ Server::Reply Server::rename(const Document &d, const Object &params) {
   for (Found &f : found) {
     Value *edits = changes.get(f.uri);
     if (!edits) edits = &(changes[f.uri] = Array{});
-    edits->getAsArray()->push_back(Object{{"range", std::move(f.range)}, {"newText", newName}});
+    edits->getAsArray()->push_back(Object{{"range", std::move(f.range)}, {"newText", f.newText}});
   }
   return {Object{{"changes", std::move(changes)}}, ""};
 }

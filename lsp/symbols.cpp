@@ -81,8 +81,26 @@ private:
     }
     return id;
   }
-  void use(SourceRange r, size_t symbol) {
-    if (r.valid()) idx_.occurrences_.push_back({r, symbol, false});
+  void use(SourceRange r, size_t symbol, bool dashed = false) {
+    if (r.valid()) idx_.occurrences_.push_back({r, symbol, false, dashed});
+  }
+  // `claim("name")`: a claim of the build by its name or Kubernetes name.
+  void claimByString(const ast::StringExpr &str) {
+    if (!str.isPlain() || str.range.end < str.range.begin + 2) return;
+    std::string text = str.plainText();
+    for (const auto &[file, objects] : objects_) {
+      if (inStdlib(file)) continue;
+      for (const auto &[name, id] : *objects) {
+        const Symbol &sym = idx_.symbols_[id];
+        if (sym.keyword != "claim") continue;
+        std::string dashedName = name;
+        std::replace(dashedName.begin(), dashedName.end(), '_', '-');
+        if (text == name || text == dashedName) {
+          use({str.range.file, str.range.begin + 1, str.range.end - 1}, id, text != name);
+          return;
+        }
+      }
+    }
   }
 
   // A declaration's name word as a symbol, if it has a usable one.
@@ -116,6 +134,12 @@ private:
         size_t id = add({Symbol::Kind::Template, t->name.name, "template", t->name.range}, values);
         Scope *params = params_[id] = newScope();
         for (const ast::Param &p : t->params) add({Symbol::Kind::Param, p.name.name, "parameter", p.name.range}, params);
+        if (t->body) {
+          Ctx declaring;
+          declaring.file = f.id;
+          declaring.containers = templateContainers_[id] = newScope();
+          declareContainers(*t->body, declaring);
+        }
       } else if (auto *im = llvm::dyn_cast<ast::ImportDecl>(it.get())) {
         declareImport(f, *im);
       } else if (auto *d = llvm::dyn_cast<ast::Declaration>(it.get())) {
@@ -161,6 +185,11 @@ private:
     FileId file;
     std::vector<const Scope *> lexical; // innermost last
     Scope *containers = nullptr, *volumes = nullptr, *gpus = nullptr, *ports = nullptr;
+    // Containers of the template a workload is made from: a container of the
+    // same name in the workload overrides (merges into) that one, so it is a
+    // use of the template's container, not a new one.
+    const Scope *inherited = nullptr;
+    bool containersDeclared = false; // a template's, declared in the first pass
   };
 
   std::optional<size_t> lookupValue(const Ctx &ctx, llvm::StringRef name) const {
@@ -197,6 +226,22 @@ private:
     for (const ast::ItemPtr &it : f.items) walkItem(*it, ctx, /*topLevel=*/true);
   }
 
+  // A template's containers, declared before any workload made from it is walked.
+  void declareContainers(const ast::Body &body, Ctx &ctx) {
+    for (const ast::ItemPtr &it : body.items) {
+      if (auto *d = llvm::dyn_cast<ast::Declaration>(it.get()); d && isContainerKeyword(d->keyword.name)) {
+        if (auto s = nameSymbol(*d, Symbol::Kind::Container)) add(*s, ctx.containers);
+      } else if (auto *fo = llvm::dyn_cast<ast::ForItem>(it.get()); fo && fo->body) {
+        declareContainers(*fo->body, ctx);
+      } else if (auto *i = llvm::dyn_cast<ast::IfItem>(it.get())) {
+        for (const ast::IfItem *cur = i; cur; cur = llvm::dyn_cast_or_null<ast::IfItem>(cur->elseIf.get())) {
+          if (cur->then) declareContainers(*cur->then, ctx);
+          if (cur->otherwise) declareContainers(*cur->otherwise, ctx);
+        }
+      }
+    }
+  }
+
   // Declares the names a body's items introduce into `ctx`'s scopes,
   // through `for` and `if` bodies (generated items belong to the block).
   void declareBody(const ast::Body &body, Ctx &ctx, Scope *lets) {
@@ -207,7 +252,16 @@ private:
         llvm::StringRef k = d->keyword.name;
         Symbol::Kind kind;
         Scope *scope = nullptr;
-        if (isContainerKeyword(k)) kind = Symbol::Kind::Container, scope = ctx.containers;
+        if (isContainerKeyword(k)) {
+          if (ctx.containersDeclared) continue;
+          const ast::Word *w = d->nameWord();
+          if (auto base = w && ctx.inherited && ctx.containers ? lookupIn(ctx.inherited, w->text) : std::nullopt) {
+            ctx.containers->emplace(w->text, *base);
+            use(w->range, *base);
+            continue;
+          }
+          kind = Symbol::Kind::Container, scope = ctx.containers;
+        }
         else if (k == "volume" || k == "claim_template") kind = Symbol::Kind::Volume, scope = ctx.volumes;
         else if (k == "gpus") kind = Symbol::Kind::Gpus, scope = ctx.gpus;
         else if (k == "port") kind = Symbol::Kind::Port, scope = ctx.ports;
@@ -227,10 +281,15 @@ private:
 
   enum class Opens { Block, Workload, Container, Template };
   void walkBody(const ast::Body *body, Ctx ctx, Opens opens, const Scope *extra = nullptr,
-                const std::function<void(const Ctx &)> &declared = nullptr) {
+                const std::function<void(const Ctx &)> &declared = nullptr, Scope *prebuilt = nullptr,
+                const Scope *inherited = nullptr) {
     if (!body) return;
+    ctx.inherited = nullptr;
+    ctx.containersDeclared = false;
     if (opens == Opens::Workload || opens == Opens::Template) {
-      ctx.containers = newScope();
+      ctx.containers = prebuilt ? prebuilt : newScope();
+      ctx.containersDeclared = prebuilt != nullptr;
+      ctx.inherited = inherited;
       ctx.volumes = newScope();
       ctx.gpus = newScope();
     }
@@ -250,7 +309,10 @@ private:
       const Scope *params = nullptr;
       if (auto id = lookupIn(values_.at(ctx.file), t->name.name); id && params_.count(*id)) params = params_.at(*id);
       for (const ast::Param &p : t->params) walkExpr(p.defaultValue.get(), ctx);
-      walkBody(t->body.get(), ctx, Opens::Template, params);
+      Scope *containers = nullptr;
+      if (auto id = lookupIn(values_.at(ctx.file), t->name.name); id && templateContainers_.count(*id))
+        containers = templateContainers_.at(*id);
+      walkBody(t->body.get(), ctx, Opens::Template, params, nullptr, containers);
     } else if (auto *fo = llvm::dyn_cast<ast::ForItem>(&item)) {
       walkExpr(fo->iterable.get(), ctx);
       Scope *vars = newScope();
@@ -295,7 +357,7 @@ private:
         if (w.kind == ast::Word::Kind::Name && !w.index) {
           std::optional<size_t> target;
           if (first && k == "mount") target = lookupIn(ctx.volumes, w.text);
-          else if (first && k == "uses") target = lookupIn(ctx.gpus, w.text);
+          else if (k == "uses" && &w == &g.front()) target = lookupIn(ctx.gpus, w.text); // `uses a, b`
           else if (prev && prev->kind == ast::Word::Kind::Name && prev->text == "port") target = lookupIn(ctx.ports, w.text);
           if (target) use(w.range, *target);
         }
@@ -325,7 +387,10 @@ private:
           use({str->range.file, str->range.begin + 1, str->range.end - 1}, *id);
       }
     };
-    if (d.body && opens == Opens::Workload) walkBody(d.body.get(), ctx, opens, nullptr, containerArguments);
+    const Scope *inherited = nullptr;
+    if (auto *call = llvm::dyn_cast_or_null<ast::CallExpr>(d.value.get()))
+      if (auto t = calleeTemplate(call->callee.get(), ctx); t && templateContainers_.count(*t)) inherited = templateContainers_.at(*t);
+    if (d.body && opens == Opens::Workload) walkBody(d.body.get(), ctx, opens, nullptr, containerArguments, nullptr, inherited);
     else walkBody(d.body.get(), ctx, opens);
   }
 
@@ -395,6 +460,9 @@ private:
     case ast::ExprKind::Call: {
       auto *call = llvm::cast<ast::CallExpr>(e);
       walkExpr(call->callee.get(), ctx);
+      if (auto *callee = llvm::dyn_cast<ast::NameExpr>(call->callee.get());
+          callee && callee->name == "claim" && !lookupValue(ctx, "claim") && !call->args.empty() && !call->args[0].name)
+        if (auto *str = llvm::dyn_cast_or_null<ast::StringExpr>(call->args[0].value.get())) claimByString(*str);
       // Named arguments name the template's parameters.
       const Scope *params = nullptr;
       if (std::optional<size_t> t = calleeTemplate(call->callee.get(), ctx); t && params_.count(*t)) params = params_.at(*t);
@@ -460,6 +528,7 @@ private:
   std::map<size_t, Scope *> params_;       // template symbol -> its parameters
   std::map<size_t, FileId> aliasTargets_;  // alias symbol -> the module's file
   std::set<size_t> containerParams_;       // parameters used as `in PARAM`
+  std::map<size_t, Scope *> templateContainers_; // template symbol -> its containers
 };
 
 SymbolIndex::SymbolIndex(const Compilation &c) { IndexBuilder(*this, c).build(); }
@@ -506,6 +575,12 @@ SymbolKey keyOf(const Compilation &c, const Symbol &s) {
   }
   // A module is its file, however the import spells its path.
   return {s.stdlib ? "std:" + file : file, s.decl.begin, s.kind == Symbol::Kind::Module ? std::string() : s.name};
+}
+
+std::string renamedText(const Occurrence &o, llvm::StringRef newName) {
+  std::string out = newName.str();
+  if (o.dashed) std::replace(out.begin(), out.end(), '_', '-');
+  return out;
 }
 
 bool isReservedWord(llvm::StringRef word) {

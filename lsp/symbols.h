@@ -32,7 +32,13 @@ struct Occurrence {
   SourceRange range; // the name as written (for a string name, with its quotes)
   size_t symbol;
   bool declaration;
+  // Written as the Kubernetes name (`claim("postgres-data")` for `claim
+  // postgres_data`): a rename writes the new name with `_` as `-`.
+  bool dashed = false;
 };
+
+// The text a rename to `newName` writes at `o`.
+std::string renamedText(const Occurrence &o, llvm::StringRef newName);
 
 class SymbolIndex {
 public:
