@@ -47,6 +47,11 @@ std::string refusal(const Compilation &c, const Symbol &s) {
 
 } // namespace
 
+const SymbolIndex &Server::symbolsOf(Analysis &a) {
+  if (!a.symbols) a.symbols = std::make_shared<SymbolIndex>(*a.compilation);
+  return *a.symbols;
+}
+
 std::string Server::uriOf(const Analysis &a, const Document &d, FileId file) {
   const Compilation &c = *a.compilation;
   if (file == a.file) return d.uri;
@@ -66,7 +71,7 @@ Value Server::definition(const Document &d, const Object &params) {
   std::optional<uint32_t> off = cursor(d, params);
   if (!off) return nullptr;
   Analysis &a = analyse(d);
-  SymbolIndex idx(*a.compilation);
+  const SymbolIndex &idx = symbolsOf(a);
   const Occurrence *o = idx.at(a.file, *off);
   if (!o) return nullptr;
   const Symbol &s = idx.symbols()[o->symbol];
@@ -106,7 +111,7 @@ Value Server::references(const Document &d, const Object &params) {
   SymbolKey key;
   {
     Analysis &a = analyse(d);
-    SymbolIndex idx(*a.compilation);
+    const SymbolIndex &idx = symbolsOf(a);
     const Occurrence *o = idx.at(a.file, *off);
     if (!o) return Array{};
     key = keyOf(*a.compilation, idx.symbols()[o->symbol]);
@@ -118,7 +123,7 @@ Value Server::references(const Document &d, const Object &params) {
   for (const Document *doc : docs) {
     Analysis &a = analyse(*doc);
     const Compilation &c = *a.compilation;
-    SymbolIndex idx(c);
+    const SymbolIndex &idx = symbolsOf(a);
     for (size_t i = 0; i < idx.symbols().size(); ++i) {
       if (!(keyOf(c, idx.symbols()[i]) == key)) continue;
       for (const Occurrence &o : idx.occurrencesOf(i)) {
@@ -139,7 +144,7 @@ Server::Reply Server::prepareRename(const Document &d, const Object &params) {
   if (!off) return {nullptr, "no position"};
   if (isStdlibCachePath(d.path)) return {nullptr, "this is the standard library's read-only copy"};
   Analysis &a = analyse(d);
-  SymbolIndex idx(*a.compilation);
+  const SymbolIndex &idx = symbolsOf(a);
   const Occurrence *o = idx.at(a.file, *off);
   if (!o) return {nullptr, "there is no name to rename at the cursor"};
   const Symbol &s = idx.symbols()[o->symbol];
@@ -154,7 +159,7 @@ Server::Reply Server::rename(const Document &d, const Object &params) {
   if (!newNameArg) return {nullptr, "the request has no `newName`"};
   std::string newName = newNameArg->str();
   Analysis &a = analyse(d);
-  SymbolIndex idx(*a.compilation);
+  const SymbolIndex &idx = symbolsOf(a);
   const Occurrence *o = idx.at(a.file, *cursor(d, params));
   const Symbol &s = idx.symbols()[o->symbol];
   if (newName == s.name) return {Object{{"changes", Object{}}}, ""};
@@ -177,7 +182,7 @@ Server::Reply Server::rename(const Document &d, const Object &params) {
   for (const Document *doc : docs) {
     Analysis &an = analyse(*doc);
     const Compilation &c = *an.compilation;
-    SymbolIndex other(c);
+    const SymbolIndex &other = symbolsOf(an);
     for (size_t i = 0; i < other.symbols().size(); ++i) {
       const Symbol &sym = other.symbols()[i];
       if (!(keyOf(c, sym) == key)) continue;

@@ -197,6 +197,7 @@ Server::Analysis &Server::analyse(const Document &d) {
     if (Document *open = docs_.findByPath(path)) return docs_.text(*open).str();
     return readDisk(path);
   };
+  a.symbols.reset();
   a.compilation = compile({SourceInput{d.path, docs_.text(d).str()}}, opts);
   a.version = d.version;
   a.file = a.compilation->files.empty() ? FileId{1} : a.compilation->files.front().id;

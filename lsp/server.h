@@ -16,6 +16,8 @@
 
 namespace rig::lsp {
 
+class SymbolIndex;
+
 class Server {
 public:
   using Send = std::function<void(const llvm::json::Value &)>;
@@ -40,6 +42,7 @@ private:
     int64_t version = -1;
     std::unique_ptr<Compilation> compilation;
     FileId file; // the document inside `compilation`
+    std::shared_ptr<const SymbolIndex> symbols; // of `compilation`, built on first use (symbolsOf)
   };
 
   void handleRequest(llvm::StringRef method, const llvm::json::Value &id, const llvm::json::Object &params);
@@ -64,6 +67,7 @@ private:
   Reply prepareRename(const Document &d, const llvm::json::Object &params);
   Reply rename(const Document &d, const llvm::json::Object &params);
   std::string uriOf(const Analysis &a, const Document &d, FileId file);
+  static const SymbolIndex &symbolsOf(Analysis &a);
   Reply semanticTokensFull(const Document &d); // lsp/semantic_tokens.cpp
   // Rewrites beyond fix-its for [begin, end] (lsp/code_actions.cpp).
   void addRefactorings(const Document &d, uint32_t begin, uint32_t end, llvm::json::Array &actions);
