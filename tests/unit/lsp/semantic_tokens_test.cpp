@@ -1,5 +1,9 @@
 // Semantic tokens: decoded back to (text, type, modifiers) on a file with
 // non-ASCII text before tokens, so UTF-16 columns and lengths are checked.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "lsp_session.h"
@@ -105,4 +109,66 @@ deployment web {
   EXPECT_EQ(typeOf("="), "operator");
   // Every token decodes to non-empty text.
   for (const Decoded &d : tokens) EXPECT_FALSE(d.text.empty()) << d.type;
+}
+
+// Every example and stdlib module, and truncations of them (broken trees):
+// tokens are in order, non-empty, inside their line; navigation requests at
+// many positions answer without crashing.
+TEST(LspSemanticTokens, WellFormedOnEveryExampleAndOnBrokenPrefixes) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> files;
+  for (const char *dir : {"examples", "stdlib/std"})
+    for (const auto &e : fs::recursive_directory_iterator(fs::path(RIG_SOURCE_DIR) / dir))
+      if (e.path().extension() == ".rig") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  ASSERT_FALSE(files.empty());
+  Session s;
+  s.request("initialize", Object{});
+  int version = 1;
+  for (const fs::path &p : files) {
+    std::ifstream in(p);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string full = ss.str();
+    std::string uri = "file://" + p.string();
+    for (size_t cut : {full.size(), full.size() * 2 / 3, full.size() / 3}) {
+      std::string text = full.substr(0, cut);
+      s.notify("textDocument/didOpen",
+               Object{{"textDocument", Object{{"uri", uri}, {"languageId", "rig"}, {"version", ++version}, {"text", text}}}});
+      Value reply = s.request("textDocument/semanticTokens/full", Object{{"textDocument", Object{{"uri", uri}}}});
+      const Array *data = reply.getAsObject()->getObject("result")->getArray("data");
+      ASSERT_TRUE(data) << p;
+      ASSERT_EQ(data->size() % 5, 0u);
+      // Decode: positions strictly increase, lengths are positive, tokens end within their line.
+      std::vector<std::string> lines;
+      {
+        std::stringstream ls(text);
+        for (std::string l; std::getline(ls, l);) lines.push_back(l);
+      }
+      int64_t line = 0, col = 0;
+      for (size_t i = 0; i < data->size(); i += 5) {
+        int64_t dl = *(*data)[i].getAsInteger(), dc = *(*data)[i + 1].getAsInteger(), len = *(*data)[i + 2].getAsInteger();
+        ASSERT_TRUE(dl > 0 || dc > 0 || i == 0) << p << " token " << i / 5;
+        line += dl;
+        col = dl == 0 ? col + dc : dc;
+        ASSERT_GT(len, 0);
+        ASSERT_LT(static_cast<size_t>(line), lines.size()) << p;
+        size_t end = offsetAt(text, Object{{"line", line}, {"character", col + len}});
+        size_t lineEnd = offsetAt(text, Object{{"line", line}, {"character", 1 << 20}});
+        ASSERT_LE(end, lineEnd) << p << " line " << line;
+      }
+      // Navigation at positions through the file answers (result or error), never crashes.
+      for (size_t at = 0; at < text.size(); at += 97) {
+        auto params = [&] { return Object{{"textDocument", Object{{"uri", uri}}}, {"position", positionAt(text, at)}}; };
+        s.request("textDocument/definition", params());
+        Object refs = params();
+        refs["context"] = Object{{"includeDeclaration", true}};
+        s.request("textDocument/references", std::move(refs));
+        s.request("textDocument/prepareRename", params());
+        Object ren = params();
+        ren["newName"] = "zz_renamed";
+        s.request("textDocument/rename", std::move(ren));
+      }
+    }
+  }
 }
