@@ -170,6 +170,13 @@ Server::Reply Server::rename(const Document &d, const Object &params) {
       const Symbol &other = idx.symbols()[taken->second];
       return {nullptr, quoted + " is already taken here: " + other.keyword + " `" + other.name + "`"};
     }
+  // Top-level declarations share one namespace across the project's files.
+  if (s.kind == Symbol::Kind::Object || s.kind == Symbol::Kind::Workload)
+    for (const Symbol &other : idx.symbols())
+      if ((other.kind == Symbol::Kind::Object || other.kind == Symbol::Kind::Workload) && !other.stdlib &&
+          other.name == newName)
+        return {nullptr, quoted + " is already taken: " + other.keyword + " `" + other.name + "` in `" +
+                             a.compilation->sources.name(other.decl.file).str() + "`"};
   SymbolKey key = keyOf(*a.compilation, s);
   bool plainName = s.kind == Symbol::Kind::Let || s.kind == Symbol::Kind::Template || s.kind == Symbol::Kind::Param ||
                    s.kind == Symbol::Kind::ForVar || s.kind == Symbol::Kind::Alias || s.kind == Symbol::Kind::Object ||

@@ -306,7 +306,7 @@ import "std/sidecars" as sc
 
 let ver^sion = "1.25"
 let other = 2
-deployment web_app {
+deployment web_a^pp {
   sidecar pr^oxy = sc.istio_pr^oxy()
   container app {
     ima^ge = "nginx:${version}"
@@ -325,22 +325,24 @@ deployment api = li^b.web(image: "x:1")
     return errorMessage(r);
   };
   // Not a name / not a valid Kubernetes name.
-  EXPECT_NE(refusal(1, "my-proxy").find("not a name"), std::string::npos);
-  EXPECT_NE(refusal(1, "Proxy").find("not a valid Kubernetes name"), std::string::npos);
-  EXPECT_NE(refusal(1, "a_very_long_container_name_that_is_longer_than_sixty_three_chars_ok").find("63"),
+  EXPECT_NE(refusal(2, "my-proxy").find("not a name"), std::string::npos);
+  EXPECT_NE(refusal(2, "Proxy").find("not a valid Kubernetes name"), std::string::npos);
+  EXPECT_NE(refusal(2, "a_very_long_container_name_that_is_longer_than_sixty_three_chars_ok").find("63"),
             std::string::npos);
   EXPECT_NE(refusal(0, "for").find("reserved word"), std::string::npos);
   EXPECT_NE(refusal(0, "9lives").find("not a name"), std::string::npos);
   // Taken in that scope.
-  EXPECT_NE(refusal(1, "app").find("already taken"), std::string::npos);
+  EXPECT_NE(refusal(2, "app").find("already taken"), std::string::npos);
   EXPECT_NE(refusal(0, "other").find("already taken"), std::string::npos);
   // Declared in the stdlib.
-  EXPECT_NE(refusal(2, "envoy").find("standard library"), std::string::npos);
-  EXPECT_NE(refusal(2, "envoy", "textDocument/prepareRename").find("read-only"), std::string::npos);
+  EXPECT_NE(refusal(3, "envoy").find("standard library"), std::string::npos);
+  EXPECT_NE(refusal(3, "envoy", "textDocument/prepareRename").find("read-only"), std::string::npos);
   // Not on a name.
-  EXPECT_NE(refusal(3, "x").find("no name"), std::string::npos);
+  EXPECT_NE(refusal(4, "x").find("no name"), std::string::npos);
   // An implicit alias: the file's name.
-  EXPECT_NE(refusal(5, "library").find("as NAME"), std::string::npos);
+  EXPECT_NE(refusal(6, "library").find("as NAME"), std::string::npos);
+  // Workloads and other top-level declarations share a namespace.
+  EXPECT_NE(refusal(1, "api").find("already taken"), std::string::npos);
   // A port name follows IANA service-name rules (at most 15 characters).
-  EXPECT_NE(refusal(4, "a_very_long_port_name").find("not a valid Kubernetes name"), std::string::npos);
+  EXPECT_NE(refusal(5, "a_very_long_port_name").find("not a valid Kubernetes name"), std::string::npos);
 }
