@@ -342,12 +342,12 @@ std::vector<uint32_t> semanticTokens(const Compilation &c, FileId file, const Sy
   return data;
 }
 
-Server::Reply Server::semanticTokensFull(const Document &d) {
+llvm::json::Value Server::semanticTokensFull(const Document &d) {
   Analysis &a = analyse(d);
   const SymbolIndex &index = symbolsOf(a);
   llvm::json::Array data;
   for (uint32_t v : semanticTokens(*a.compilation, a.file, index)) data.push_back(static_cast<int64_t>(v));
-  return {llvm::json::Object{{"data", std::move(data)}}, ""};
+  return llvm::json::Object{{"data", std::move(data)}};
 }
 
 } // namespace rig::lsp

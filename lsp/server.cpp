@@ -126,7 +126,7 @@ void Server::handleRequest(llvm::StringRef method, const Value &id, const Object
   else if (method == "textDocument/foldingRange") result = foldingRange(*d);
   else if (method == "textDocument/inlayHint") result = inlayHint(*d);
   else if (method == "textDocument/references") result = references(*d, params);
-  else if (method == "textDocument/semanticTokens/full") result = std::move(semanticTokensFull(*d).result);
+  else if (method == "textDocument/semanticTokens/full") result = semanticTokensFull(*d);
   else if (method == "textDocument/prepareRename" || method == "textDocument/rename") {
     Reply r = method == "textDocument/rename" ? rename(*d, params) : prepareRename(*d, params);
     if (!r.error.empty()) return send_(makeError(id, -32803 /* RequestFailed */, r.error));

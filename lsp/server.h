@@ -68,7 +68,7 @@ private:
   Reply rename(const Document &d, const llvm::json::Object &params);
   std::string uriOf(const Analysis &a, const Document &d, FileId file);
   static const SymbolIndex &symbolsOf(Analysis &a);
-  Reply semanticTokensFull(const Document &d); // lsp/semantic_tokens.cpp
+  llvm::json::Value semanticTokensFull(const Document &d); // lsp/semantic_tokens.cpp
   // Rewrites beyond fix-its for [begin, end] (lsp/code_actions.cpp).
   void addRefactorings(const Document &d, uint32_t begin, uint32_t end, llvm::json::Array &actions);
 
