@@ -82,6 +82,16 @@ TextEdit appendToBody(llvm::StringRef text, const ast::Declaration &d, const std
   return {{d.range.file, from, close}, "\n" + block + "\n" + i0};
 }
 
+// An init container that serves rather than runs to completion: it has a
+// port, a probe or a lifecycle hook. One that just runs (a migration, a
+// download) must stay an init container: as a sidecar it would be restarted
+// for the pod's whole life.
+bool servesLikeASidecar(const ast::Declaration &d) {
+  for (const char *k : {"port", "readiness", "liveness", "startup", "post_start", "pre_stop"})
+    if (hasChild(d, k)) return true;
+  return false;
+}
+
 } // namespace
 
 std::vector<std::string> errorCodes(const Compilation &c) {
@@ -141,7 +151,7 @@ std::vector<RefactorAction> refactorActions(const Compilation &c, FileId file, u
           RefactorAction a{"add a readiness probe to sidecar " + shown, "refactor.rewrite", {}, nullptr};
           a.edits.push_back(appendToBody(text, *d, "readiness", readinessAction(*d, mc)));
           offer(std::move(a));
-        } else if (d->keyword.name == "init" || (main && mains > 1)) {
+        } else if ((d->keyword.name == "init" && servesLikeASidecar(*d)) || (main && mains > 1)) {
           RefactorAction a{"convert " + shown + " to a native sidecar", "refactor.rewrite", {}, nullptr};
           a.edits.push_back({d->keyword.range, "sidecar"});
           // An init container with probes or hooks: this is the fix.

@@ -7,9 +7,11 @@
 //   template, if it has one) gets `tcp_socket port P` on its first TCP port,
 //   else an `exec` placeholder that fails until it is edited (a probe that
 //   always succeeded would hide the missing check).
-// - "convert X to a native sidecar": an init container with probes or hooks
-//   (E0309, offered as its quick fix) or a second main container, rewritten
-//   to `sidecar` — it then runs beside the main containers for the pod's life.
+// - "convert X to a native sidecar": an init container that serves (a port,
+//   probes or hooks; with probes or hooks it is E0309's quick fix) or a
+//   second main container, rewritten to `sidecar` — it then runs beside the
+//   main containers for the pod's life. An init container that only runs to
+//   completion is left alone.
 #pragma once
 
 #include <functional>

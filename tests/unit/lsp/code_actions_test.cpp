@@ -156,3 +156,13 @@ TEST(LspCodeActions, SecondMainContainerConvertsOnlyWhereNativeSidecarsExist) {
   std::vector<Action> old = actionsAt(marked(std::string("target kubernetes \"1.28\"\n") + body));
   EXPECT_FALSE(titled(old, "convert"));
 }
+
+TEST(LspCodeActions, AnInitContainerThatOnlyRunsStaysOne) {
+  Marked m = marked(R"(deployment web {
+  init mig^rate { image = "migrate:1", command = ["migrate", "up"] }
+  container app { image = "nginx:1.27" }
+}
+)");
+  std::vector<Action> actions = actionsAt(m);
+  EXPECT_FALSE(titled(actions, "convert"));
+}
