@@ -36,6 +36,7 @@ protected:
     // The cache is read-only: make it writable so it can be removed.
     for (auto &e : fs::recursive_directory_iterator(dir, ec)) fs::permissions(e.path(), fs::perms::owner_all, fs::perm_options::add, ec);
     fs::remove_all(dir, ec);
+    unsetenv("XDG_CACHE_HOME");
   }
   std::string write(const std::string &name, const std::string &text) {
     std::ofstream(dir + "/" + name) << text;

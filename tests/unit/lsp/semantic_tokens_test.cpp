@@ -122,6 +122,20 @@ TEST(LspSemanticTokens, WellFormedOnEveryExampleAndOnBrokenPrefixes) {
       if (e.path().extension() == ".rig") files.push_back(e.path());
   std::sort(files.begin(), files.end());
   ASSERT_FALSE(files.empty());
+  // Definitions into the stdlib write its cached copy: into a directory of the test's own.
+  char tmpl[] = "/tmp/rig-lsp-sweep-XXXXXX";
+  std::string cache = mkdtemp(tmpl);
+  setenv("XDG_CACHE_HOME", cache.c_str(), 1);
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() {
+      std::error_code ec;
+      for (auto &e : std::filesystem::recursive_directory_iterator(dir, ec))
+        std::filesystem::permissions(e.path(), std::filesystem::perms::owner_all, std::filesystem::perm_options::add, ec);
+      std::filesystem::remove_all(dir, ec);
+      unsetenv("XDG_CACHE_HOME");
+    }
+  } cleanup{cache};
   Session s;
   s.request("initialize", Object{});
   int version = 1;
