@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # rig lsp on a 5,000-line file: diagnostics after open and after an edit,
-# hover and completion p50/p99, peak RSS. usage: [N=250] bench/lsp_bench.py [RIG]
+# hover, completion, definition and references p50/p99, semantic tokens and
+# code actions p50, peak RSS. usage: [N=250] bench/lsp_bench.py [RIG]
 # N deployments of 20 lines each (N=20000: about 10 MB).
 import subprocess, json, time, sys, os
 # A 5,000-line file: 250 deployments of 20 lines each.
@@ -64,6 +65,13 @@ def timed(method, params, n=200):
     ts.sort(); return ts[len(ts)//2], ts[int(len(ts)*0.99)-1]
 h = timed("textDocument/hover", {"textDocument":{"uri":uri},"position":{"line":4000,"character":6}})
 c = timed("textDocument/completion", {"textDocument":{"uri":uri},"position":{"line":4000,"character":4}})
+# navigation: definition and references of `cache` in `mount cache`, the
+# file's semantic tokens, code actions on a sidecar (each candidate compiles)
+pos = {"textDocument":{"uri":uri},"position":{"line":4013,"character":11}}
+d = timed("textDocument/definition", pos)
+r = timed("textDocument/references", dict(pos, context={"includeDeclaration":True}), n=50)
+st = timed("textDocument/semanticTokens/full", {"textDocument":{"uri":uri}}, n=20)
+ca = timed("textDocument/codeAction", {"textDocument":{"uri":uri},"range":{"start":{"line":4003,"character":10},"end":{"line":4003,"character":10}},"context":{"diagnostics":[]}}, n=10)
 rss = open(f"/proc/{p.pid}/status").read().split("VmHWM:")[1].split("\n")[0].strip()
 send({"jsonrpc":"2.0","id":9,"method":"shutdown"}); wait(lambda m: m.get("id")==9); send({"jsonrpc":"2.0","method":"exit"}); p.wait()
-print(f"lines={lines} errors={len(errs)} {errs[:2]} open+diagnostics={open_ms:.0f}ms edit->diagnostics={edit_ms:.0f}ms hover p50/p99={h[0]:.2f}/{h[1]:.2f}ms completion p50/p99={c[0]:.2f}/{c[1]:.2f}ms peakRSS={rss} exit={p.returncode}")
+print(f"lines={lines} errors={len(errs)} {errs[:2]} open+diagnostics={open_ms:.0f}ms edit->diagnostics={edit_ms:.0f}ms hover p50/p99={h[0]:.2f}/{h[1]:.2f}ms completion p50/p99={c[0]:.2f}/{c[1]:.2f}ms definition p50/p99={d[0]:.2f}/{d[1]:.2f}ms references p50/p99={r[0]:.2f}/{r[1]:.2f}ms semanticTokens p50={st[0]:.1f}ms codeAction p50={ca[0]:.1f}ms peakRSS={rss} exit={p.returncode}")

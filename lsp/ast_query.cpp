@@ -59,14 +59,6 @@ bool isWorkloadKeyword(llvm::StringRef k) {
   return false;
 }
 
-// Keywords whose first word declares a name other declarations refer to.
-bool declaresName(llvm::StringRef keyword) {
-  static const std::set<std::string> kinds = {
-      "container", "sidecar", "init", "volume", "apparmor", "claim", "claim_template", "storage_class",
-      "volume_attributes", "gpus", "gpu_claim", "cluster", "device", "shape", "port"};
-  return isWorkloadKeyword(keyword) || kinds.count(keyword.str());
-}
-
 template <typename F> void visitItem(const ast::Item &item, const F &f) {
   f(item);
   auto visit = [&](const ast::Body *b) {
@@ -308,32 +300,6 @@ std::vector<OutlineSymbol> outline(const ast::File &file) {
   std::vector<OutlineSymbol> out;
   outlineItems(file.items, out);
   return out;
-}
-
-std::optional<SourceRange> definitionAt(const ast::File &file, llvm::StringRef text, uint32_t offset) {
-  if (offset > text.size()) return std::nullopt;
-  uint32_t b = offset, e = offset;
-  while (b > 0 && isNameChar(text[b - 1])) --b;
-  while (e < text.size() && isNameChar(text[e])) ++e;
-  if (b == e) return std::nullopt;
-  llvm::StringRef word = text.slice(b, e);
-  std::optional<SourceRange> found;
-  auto check = [&](const ast::Item &item) {
-    if (found) return;
-    SourceRange r;
-    if (auto *l = llvm::dyn_cast<ast::LetDecl>(&item)) {
-      if (l->name.name == word) r = l->name.range;
-    } else if (auto *t = llvm::dyn_cast<ast::TemplateDecl>(&item)) {
-      if (t->name.name == word) r = t->name.range;
-    } else if (auto *d = llvm::dyn_cast<ast::Declaration>(&item)) {
-      const ast::Word *n = d->nameWord();
-      if (n && n->text == word && declaresName(d->keyword.name)) r = n->range;
-    }
-    // The declaration itself is not a use of the name.
-    if (r.valid() && !(r.begin <= offset && offset <= r.end)) found = r;
-  };
-  for (const ast::ItemPtr &it : file.items) visitItem(*it, check);
-  return found;
 }
 
 } // namespace rig::lsp

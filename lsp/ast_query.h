@@ -1,6 +1,6 @@
 // AST queries for editor features: which block the cursor is in, what a
-// keyword or field there means, what may be written there, the outline and
-// where a name is declared. Works on compiler types and byte offsets only;
+// keyword or field there means, what may be written there and the outline
+// (names and what they refer to: lsp/symbols.h). Works on compiler types and byte offsets only;
 // the server converts the answers to LSP.
 #pragma once
 
@@ -48,9 +48,5 @@ struct OutlineSymbol {
   std::vector<OutlineSymbol> children;
 };
 std::vector<OutlineSymbol> outline(const ast::File &file);
-
-// The declaration (in this file) of the name under the cursor: a container
-// or sidecar in `after`, a volume in `mount`, a let, a template, a profile.
-std::optional<SourceRange> definitionAt(const ast::File &file, llvm::StringRef text, uint32_t offset);
 
 } // namespace rig::lsp

@@ -6,6 +6,9 @@
 #include <sstream>
 
 #include "lsp/ast_query.h"
+#include "lsp/completion_names.h"
+#include "lsp/failure_rule_hints.h"
+#include "lsp/semantic_tokens.h"
 
 namespace rig::lsp {
 
@@ -122,7 +125,8 @@ void Server::handleRequest(llvm::StringRef method, const Value &id, const Object
   static const std::set<std::string> kDocumentMethods = {
       "textDocument/foldingRange", "textDocument/inlayHint",
       "textDocument/hover", "textDocument/completion", "textDocument/formatting", "textDocument/documentSymbol",
-      "textDocument/codeAction", "textDocument/definition"};
+      "textDocument/codeAction", "textDocument/definition", "textDocument/references",
+      "textDocument/prepareRename", "textDocument/rename", "textDocument/semanticTokens/full"};
   if (!kDocumentMethods.count(method.str()))
     return send_(makeError(id, MethodNotFound, ("method not found: " + method).str()));
   const Object *td = params.getObject("textDocument");
@@ -139,6 +143,13 @@ void Server::handleRequest(llvm::StringRef method, const Value &id, const Object
   else if (method == "textDocument/definition") result = definition(*d, params);
   else if (method == "textDocument/foldingRange") result = foldingRange(*d);
   else if (method == "textDocument/inlayHint") result = inlayHint(*d);
+  else if (method == "textDocument/references") result = references(*d, params);
+  else if (method == "textDocument/semanticTokens/full") result = semanticTokensFull(*d);
+  else if (method == "textDocument/prepareRename" || method == "textDocument/rename") {
+    Reply r = method == "textDocument/rename" ? rename(*d, params) : prepareRename(*d, params);
+    if (!r.error.empty()) return send_(makeError(id, -32803 /* RequestFailed */, r.error));
+    result = std::move(r.result);
+  }
   send_(makeResponse(id, std::move(result)));
 }
 
@@ -182,11 +193,14 @@ Value Server::initialize(const Object &) {
       {"positionEncoding", "utf-16"},
       {"textDocumentSync", Object{{"openClose", true}, {"change", 2}}},
       {"hoverProvider", true},
-      {"completionProvider", Object{{"triggerCharacters", Array{}}}},
+      {"completionProvider", Object{{"triggerCharacters", Array{"."}}}},
       {"documentFormattingProvider", true},
       {"documentSymbolProvider", true},
-      {"codeActionProvider", Object{{"codeActionKinds", Array{"quickfix"}}}},
+      {"codeActionProvider", Object{{"codeActionKinds", Array{"quickfix", "refactor.rewrite"}}}},
       {"definitionProvider", true},
+      {"referencesProvider", true},
+      {"renameProvider", Object{{"prepareProvider", true}}},
+      {"semanticTokensProvider", Object{{"legend", semanticTokensLegend()}, {"full", true}}},
       {"foldingRangeProvider", true},
       {"inlayHintProvider", true},
       {"workspaceSymbolProvider", true},
@@ -210,6 +224,7 @@ Server::Analysis &Server::analyse(const Document &d) {
     if (Document *open = docs_.findByPath(path)) return docs_.text(*open).str();
     return readDisk(path);
   };
+  a.symbols.reset();
   a.compilation = compile({SourceInput{d.path, docs_.text(d).str()}}, opts);
   a.version = d.version;
   a.file = a.compilation->files.empty() ? FileId{1} : a.compilation->files.front().id;
@@ -320,13 +335,21 @@ Value Server::completion(const Document &d, const Object &params) {
   Array items;
   if (!off) return Object{{"isIncomplete", false}, {"items", std::move(items)}};
   Analysis &a = analyse(d);
-  if (const ast::File *f = astOf(a))
-    for (const CompletionEntry &e : completionsAt(*f, a.compilation->sources.text(a.file), *off)) {
-      Object item{{"label", e.label}, {"kind", completionKind(e.kind)}, {"insertText", e.insertText}};
-      if (!e.detail.empty()) item["detail"] = e.detail;
-      if (!e.doc.empty()) item["documentation"] = Object{{"kind", "markdown"}, {"value", e.doc}};
-      items.push_back(std::move(item));
-    }
+  std::vector<CompletionEntry> entries;
+  if (auto named = contextNameCompletions(*a.compilation, a.file, *off)) entries = std::move(*named);
+  else if (const ast::File *f = astOf(a)) {
+    entries = completionsAt(*f, a.compilation->sources.text(a.file), *off);
+    // Where keywords fit, so do module aliases (not after `after` or `mount`).
+    bool general = std::any_of(entries.begin(), entries.end(), [](const CompletionEntry &e) { return e.kind == CompletionEntry::Kind::Keyword; });
+    if (general)
+      for (CompletionEntry &e : aliasCompletions(*a.compilation, a.file)) entries.push_back(std::move(e));
+  }
+  for (const CompletionEntry &e : entries) {
+    Object item{{"label", e.label}, {"kind", completionKind(e.kind)}, {"insertText", e.insertText}};
+    if (!e.detail.empty()) item["detail"] = e.detail;
+    if (!e.doc.empty()) item["documentation"] = Object{{"kind", "markdown"}, {"value", e.doc}};
+    items.push_back(std::move(item));
+  }
   return Object{{"isIncomplete", false}, {"items", std::move(items)}};
 }
 
@@ -387,18 +410,8 @@ Value Server::codeAction(const Document &d, const Object &params) {
                              {"diagnostics", Array{std::move(lspDiag)}},
                              {"edit", Object{{"changes", Object{{d.uri, std::move(edits)}}}}}});
   }
+  addRefactorings(d, wb, we, actions);
   return actions;
-}
-
-Value Server::definition(const Document &d, const Object &params) {
-  std::optional<uint32_t> off = cursor(d, params);
-  if (!off) return nullptr;
-  Analysis &a = analyse(d);
-  const ast::File *f = astOf(a);
-  if (!f) return nullptr;
-  std::optional<SourceRange> r = definitionAt(*f, a.compilation->sources.text(a.file), *off);
-  if (!r) return nullptr;
-  return Object{{"uri", d.uri}, {"range", toLsp(*a.compilation, *r)}};
 }
 
 // Every block that spans lines folds, and so does a run of two or more
@@ -461,6 +474,7 @@ Value Server::inlayHint(const Document &d) {
                          {"label", std::move(label)},
                          {"paddingLeft", true}});
   };
+  for (auto &[offset, label] : failureRuleHints(c, a.file)) hint(offset, label);
   for (const model::Workload &w : c.program.workloads) {
     if (w.nameRange.file != a.file) continue;
     hint(w.nameRange.end, "QoS " + model::qosName(w.pod.qos).str());

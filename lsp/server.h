@@ -18,6 +18,8 @@
 
 namespace rig::lsp {
 
+class SymbolIndex;
+
 class Server {
 public:
   using Send = std::function<void(const llvm::json::Value &)>;
@@ -63,6 +65,7 @@ private:
     std::shared_ptr<const Compilation> compilation;
     FileId file; // the document inside `compilation`
     std::vector<Diagnostic> solverFindings; // once the worker has verified it
+    std::shared_ptr<const SymbolIndex> symbols; // of `compilation`, built on first use (symbolsOf)
   };
 
   void handleRequest(llvm::StringRef method, const llvm::json::Value &id, const llvm::json::Object &params);
@@ -78,6 +81,19 @@ private:
   llvm::json::Value foldingRange(const Document &d);
   llvm::json::Value inlayHint(const Document &d);
   llvm::json::Value workspaceSymbol(const llvm::json::Object &params);
+  // Navigation over the symbol index (lsp/navigation.cpp).
+  struct Reply {
+    llvm::json::Value result = nullptr;
+    std::string error; // non-empty: answered as a RequestFailed error with this message
+  };
+  llvm::json::Value references(const Document &d, const llvm::json::Object &params);
+  Reply prepareRename(const Document &d, const llvm::json::Object &params);
+  Reply rename(const Document &d, const llvm::json::Object &params);
+  std::string uriOf(const Analysis &a, const Document &d, FileId file);
+  static const SymbolIndex &symbolsOf(Analysis &a);
+  llvm::json::Value semanticTokensFull(const Document &d); // lsp/semantic_tokens.cpp
+  // Rewrites beyond fix-its for [begin, end] (lsp/code_actions.cpp).
+  void addRefactorings(const Document &d, uint32_t begin, uint32_t end, llvm::json::Array &actions);
 
   // The analysis of the document's current version, compiling if stale.
   Analysis &analyse(const Document &d);

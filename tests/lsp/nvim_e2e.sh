@@ -2,7 +2,8 @@
 # End-to-end test of `rig lsp` with a real editor client: headless Neovim
 # driven by shared/tools/lsp-client/nvim-lsp-drive.lua. Opens an example and a
 # broken file, and checks diagnostics (code, did-you-mean), hover (field doc,
-# Kubernetes field, QoS class), completion and the outline.
+# Kubernetes field, QoS class), completion and the outline; definition into
+# the stdlib's cached copy and references in a small project.
 # usage: tests/lsp/nvim_e2e.sh RIG_BINARY
 set -euo pipefail
 RIG=$(realpath "$1")
@@ -18,7 +19,7 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
 drive() { # FILE LINE:COL REQUESTS OUT
-  LSP_CMD="$RIG lsp" LSP_AT=$2 LSP_REQUESTS=$3 LSP_WAIT_MS=10000 \
+  XDG_CACHE_HOME="$TMP/cache" LSP_CMD="$RIG lsp" LSP_AT=$2 LSP_REQUESTS=$3 LSP_WAIT_MS=10000 \
     timeout 60 nvim --headless --clean -c "luafile $CLIENT/nvim-lsp-drive.lua" "$1" >"$4"
 }
 
@@ -36,6 +37,20 @@ deployment web_app {
 }
 RIG
 drive "$TMP/broken.rig" 4:50 hover,formatting "$TMP/broken.jsonl"
+
+# 3. Navigation: definition into the stdlib (a real file in the cache) and
+# references of a sidecar (its declaration and `after`).
+mkdir -p "$TMP/project"
+cat >"$TMP/project/main.rig" <<'RIG'
+import "std/sidecars" as sc
+deployment web {
+  sidecar proxy = sc.istio_proxy()
+  sidecar metrics after proxy { image = "prom:2" }
+  container app { image = "nginx:1.27" }
+}
+RIG
+drive "$TMP/project/main.rig" 3:24 definition "$TMP/definition.jsonl"
+drive "$TMP/project/main.rig" 3:12 references "$TMP/references.jsonl"
 
 python3 - "$TMP" <<'PY'
 import json, sys
@@ -77,6 +92,13 @@ check(h and "workingDir" in h["contents"]["value"] and h["range"]["start"]["char
 fmt = response(br, "textDocument/formatting")
 # The file parses, so formatting lays it out canonically (one edit).
 check(isinstance(fmt, list) and len(fmt) == 1 and "imagee" in fmt[0]["newText"], f"formatting: {fmt}")
+d = response(load("definition.jsonl"), "textDocument/definition")
+loc = d[0] if isinstance(d, list) else d
+path = loc["uri"][len("file://"):] if loc else ""
+check(loc and path.startswith(f"{tmp}/cache/rig/stdlib/") and path.endswith("/std/sidecars.rig"), f"definition into the stdlib: {d}")
+check(loc and "template istio_proxy(" in open(path).read().splitlines()[loc["range"]["start"]["line"]], f"definition line: {d}")
+refs = response(load("references.jsonl"), "textDocument/references")
+check(sorted(r["range"]["start"]["line"] for r in refs) == [2, 3], f"references of the sidecar: {refs}")
 if fails:
     print("nvim_e2e: FAILED:\n  " + "\n  ".join(fails)); sys.exit(1)
 print("nvim_e2e: all checks passed")

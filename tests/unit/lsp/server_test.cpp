@@ -149,7 +149,9 @@ TEST(LspServer, ScriptedSession) {
   // Hover on a field after non-ASCII text on the same line.
   std::string h = hoverText(s.request("textDocument/hover", at(text, "working_dir", 3)));
   EXPECT_NE(h.find("workingDir"), std::string::npos) << h;
-  const Object *hr = s.request("textDocument/hover", at(text, "working_dir", 3)).getAsObject()->getObject("result");
+  // Keep the reply alive: `hr` points into it.
+  Value hoverReply = s.request("textDocument/hover", at(text, "working_dir", 3));
+  const Object *hr = hoverReply.getAsObject()->getObject("result");
   EXPECT_EQ(*hr->getObject("range")->getObject("start")->getInteger("character"),
             *positionOf(text, "working_dir").getInteger("character"));
   // A keyword: what it is and the Kubernetes field it becomes.
