@@ -152,6 +152,20 @@ grep -q "declared in namespace \`default\`" "$WORK/stderr" && ok || bad "storage
 sed 's/namespace "shop"//' "$WORK/ns2.rig" > "$WORK/ns3.rig"
 expect_rc 0 "storage: claim from the same namespace" "$RIG" check "$WORK/ns1.rig" "$WORK/ns3.rig"
 
+# `rig lsp` takes the flags editor clients add (vscode-languageclient
+# appends --stdio) and refuses other options.
+lsp_session() {
+  init='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}'
+  down='{"jsonrpc":"2.0","id":2,"method":"shutdown"}'
+  bye='{"jsonrpc":"2.0","method":"exit"}'
+  for m in "$init" "$down" "$bye"; do printf 'Content-Length: %d\r\n\r\n%s' "${#m}" "$m"; done
+}
+lsp_session | "$RIG" lsp --stdio > "$WORK/lsp.out" 2> "$WORK/stderr"; rc=$?
+[ "$rc" = 0 ] && grep -q '"capabilities"' "$WORK/lsp.out" && ok || bad "lsp --stdio: rc $rc"
+lsp_session | "$RIG" lsp --stdio --clientProcessId 42 > "$WORK/lsp.out" 2> "$WORK/stderr"; rc=$?
+[ "$rc" = 0 ] && ok || bad "lsp --clientProcessId: rc $rc"
+expect_rc 2 "lsp with an unknown option" "$RIG" lsp --socket=5000
+
 # The README's example compiles.
 awk '/^```rig$/{on=1;next} /^```$/{on=0} on' "$ROOT/README.md" > "$WORK/readme.rig"
 [ -s "$WORK/readme.rig" ] && ok || bad "README has no rig example"

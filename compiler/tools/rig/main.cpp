@@ -238,7 +238,20 @@ int runFormat(const Args &a) {
 }
 
 int main(int argc, char **argv) {
-  if (argc == 2 && std::strcmp(argv[1], "lsp") == 0) {
+  if (argc >= 2 && std::strcmp(argv[1], "lsp") == 0) {
+    // Clients add their transport flags: vscode-languageclient appends
+    // `--stdio` to the command it starts, some add `--clientProcessId`.
+    // stdio is the only transport; anything else is a usage error.
+    for (int i = 2; i < argc; ++i) {
+      llvm::StringRef arg = argv[i];
+      if (arg == "--stdio" || arg.startswith("--clientProcessId=")) continue;
+      if (arg == "--clientProcessId" && i + 1 < argc) {
+        ++i;
+        continue;
+      }
+      std::cerr << "rig lsp: unsupported option '" << arg.str() << "' (the server speaks LSP on stdin/stdout)\n";
+      return 2;
+    }
     // Own buffering on stdin, so the server can see that more input waits.
     std::ios::sync_with_stdio(false);
     return rig::lsp::runServer(std::cin, std::cout, std::cerr);
