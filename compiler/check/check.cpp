@@ -4,8 +4,8 @@
 
 #include <map>
 #include <set>
-#include <thread>
 
+#include "compiler/base/parallel.h"
 #include "compiler/check/expand.h"
 #include "compiler/k8s/names.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -197,8 +197,7 @@ std::map<const ast::Item *, Checker::Prechecked> Checker::precheckWorkloads(cons
     }
   }
   std::map<const ast::Item *, Prechecked> out;
-  size_t threads = opts_.threads ? opts_.threads : std::min(std::max(1u, std::thread::hardware_concurrency()), 8u);
-  threads = std::min(threads, jobs.size() / kWorkloadsPerThread);
+  size_t threads = std::min(threadCount(opts_.threads), jobs.size() / kWorkloadsPerThread);
   if (threads < 2) return out;
   std::vector<Prechecked> results(jobs.size());
   auto work = [&](size_t begin, size_t end) {
@@ -218,11 +217,8 @@ std::map<const ast::Item *, Checker::Prechecked> Checker::precheckWorkloads(cons
       }
     }
   };
-  std::vector<std::thread> workers;
   size_t n = jobs.size();
-  for (size_t t = 1; t < threads; ++t) workers.emplace_back(work, n * t / threads, n * (t + 1) / threads);
-  work(0, n / threads);
-  for (std::thread &w : workers) w.join();
+  runParts(threads, [&](size_t t) { work(n * t / threads, n * (t + 1) / threads); });
   for (size_t i = 0; i < n; ++i) out.emplace(jobs[i].decl, std::move(results[i]));
   return out;
 }

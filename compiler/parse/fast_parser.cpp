@@ -12,9 +12,10 @@
 // attribute vs declaration, named arguments).
 #include "compiler/parse/fast_parser.h"
 
+#include "compiler/base/parallel.h"
+
 #include <algorithm>
 #include <cstring>
-#include <thread>
 
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/parse/parse.h"
@@ -1097,8 +1098,7 @@ std::optional<ast::File> fastParse(const SourceManager &sm, FileId file, const F
   } catch (Fail &) {
     return std::nullopt;
   }
-  size_t threads = opts.threads ? opts.threads : std::min(std::max(1u, std::thread::hardware_concurrency()), 8u);
-  threads = std::min(threads, toks.size() / std::max<size_t>(opts.tokensPerThread, 1) + 1);
+  size_t threads = std::min(threadCount(opts.threads), toks.size() / std::max<size_t>(opts.tokensPerThread, 1) + 1);
   std::vector<size_t> cuts = threads > 1 ? cutPoints(toks, threads) : std::vector<size_t>{};
   // Part p is toks[first[p], last[p]) followed by EOFs.
   std::vector<size_t> first{0}, last;
@@ -1128,10 +1128,7 @@ std::optional<ast::File> fastParse(const SourceManager &sm, FileId file, const F
       failed[p] = 1;
     }
   };
-  std::vector<std::thread> workers;
-  for (size_t p = 1; p < parts; ++p) workers.emplace_back(parsePart, p);
-  parsePart(0);
-  for (std::thread &w : workers) w.join();
+  runParts(parts, parsePart);
   if (std::find(failed.begin(), failed.end(), 1) != failed.end()) return std::nullopt;
   size_t total = 0;
   for (auto &part : items) total += part.size();

@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <deque>
-#include <thread>
 
 #include <fmt/format.h>
 
+#include "compiler/base/parallel.h"
 #include "compiler/emit/k8s/document.h"
 #include "compiler/emit/k8s/feature_objects.h"
 
@@ -534,14 +534,9 @@ constexpr size_t kParallelWorkloads = 256;
 // the result is byte-identical to writing them one by one.
 std::vector<YamlChunk> workloadYamlChunks(const model::Program &program, unsigned maxThreads, bool streamOnly) {
   size_t n = program.workloads.size();
-  size_t threads = maxThreads ? maxThreads : std::min(std::max(1u, std::thread::hardware_concurrency()), 8u);
-  threads = std::max<size_t>(std::min(threads, n / kParallelWorkloads), 1);
+  size_t threads = std::max<size_t>(std::min(threadCount(maxThreads), n / kParallelWorkloads), 1);
   std::vector<YamlChunk> chunks(threads);
-  std::vector<std::thread> workers;
-  for (size_t t = 1; t < threads; ++t)
-    workers.emplace_back([&, t] { chunks[t] = workloadYaml(program, n * t / threads, n * (t + 1) / threads, streamOnly); });
-  chunks[0] = workloadYaml(program, 0, n / threads, streamOnly);
-  for (std::thread &w : workers) w.join();
+  runParts(threads, [&](size_t t) { chunks[t] = workloadYaml(program, n * t / threads, n * (t + 1) / threads, streamOnly); });
   return chunks;
 }
 
