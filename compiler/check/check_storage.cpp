@@ -94,6 +94,28 @@ static bool uniqueClassName(Diagnostics &diags, const std::vector<T> &existing, 
   return true;
 }
 
+// `parameters { … }` and `parameters = { … }` are one field of a class:
+// the first item either way; a second is reported where it is.
+struct ParametersField {
+  const ast::Item *item = nullptr;
+  SourceRange range;
+  void take(Diagnostics &diags, const ast::Item &it, SourceRange where) {
+    if (item) diags.report(DiagKind::DuplicateField, where, "parameters").label(range, "first set here");
+    else item = &it, range = where;
+  }
+};
+
+// A class's `provisioner` or `driver`: a string that is a qualified name.
+static std::optional<std::string> qualifiedNameField(Extractor &ex, Diagnostics &diags, const Value &v, llvm::StringRef field) {
+  auto s = ex.string(v, fmt::format("`{}`", field.str()));
+  if (!s) return std::nullopt;
+  for (const std::string &e : k8s::validateQualifiedName(*s)) {
+    diags.report(DiagKind::InvalidName, v.range, field.str(), *s, e);
+    return std::nullopt;
+  }
+  return s;
+}
+
 void Checker::checkStorageClass(const ast::Declaration &d) {
   auto name = declName(d, "storage_class");
   if (!name) return;
@@ -111,29 +133,19 @@ void Checker::checkStorageClass(const ast::Declaration &d) {
     diags_.report(DiagKind::MissingField, sc.nameRange, fmt::format("storage_class `{}`", sc.name), "provisioner");
     return;
   }
-  const ast::Item *paramsItem = nullptr;
-  SourceRange paramsRange;
-  // `parameters { … }` and `parameters = { … }` are one field.
-  auto setParams = [&](const ast::Item &item, SourceRange where) {
-    if (paramsItem) diags_.report(DiagKind::DuplicateField, where, "parameters").label(paramsRange, "first set here");
-    else paramsItem = &item, paramsRange = where;
-  };
+  ParametersField params;
   bool sawProvisioner = false;
   BlockHandlers h;
   h.attribute = [&](const ast::Attribute &a, const Value &v) {
     std::string f = a.dottedName();
     if (f == "provisioner") {
       sawProvisioner = true;
-      if (auto s = ex_.string(v, "`provisioner`")) {
-        for (const std::string &e : k8s::validateQualifiedName(*s)) {
-          diags_.report(DiagKind::InvalidName, v.range, "provisioner", *s, e);
-          return;
-        }
+      if (auto s = qualifiedNameField(ex_, diags_, v, "provisioner")) {
         sc.provisioner = *s;
         sc.provisionerRange = v.range;
       }
     } else if (f == "parameters") {
-      setParams(a, a.path.front().range);
+      params.take(diags_, a, a.path.front().range);
     } else if (f == "reclaim_policy") {
       // `Recycle` exists for PersistentVolumes but a class refuses it.
       static const llvm::StringRef allowed[] = {"Delete", "Retain"};
@@ -148,7 +160,7 @@ void Checker::checkStorageClass(const ast::Declaration &d) {
     }
   };
   h.declaration = [&](const ast::Declaration &c) {
-    if (c.keyword.name == "parameters") setParams(c, c.keyword.range);
+    if (c.keyword.name == "parameters") params.take(diags_, c, c.keyword.range);
   };
   walkBlock(*d.body, BlockKind::StorageClass, "a storage_class", h);
   if (sc.provisioner.empty()) {
@@ -156,9 +168,9 @@ void Checker::checkStorageClass(const ast::Declaration &d) {
       diags_.report(DiagKind::MissingField, sc.nameRange, fmt::format("storage_class `{}`", sc.name), "provisioner");
     return;
   }
-  if (paramsItem) {
+  if (params.item) {
     KeyRanges ranges;
-    if (auto m = stringMap(*paramsItem, "storage class parameters", &ranges)) {
+    if (auto m = stringMap(*params.item, "storage class parameters", &ranges)) {
       sc.parameters.insert(m->begin(), m->end());
       sc.parameterRanges = ranges;
     }
@@ -193,33 +205,23 @@ void Checker::checkVolumeAttributes(const ast::Declaration &d) {
     diags_.report(DiagKind::MissingField, vac.nameRange, fmt::format("volume_attributes `{}`", vac.name), "driver");
     return;
   }
-  const ast::Item *paramsItem = nullptr;
-  SourceRange paramsRange;
-  // `parameters { … }` and `parameters = { … }` are one field.
-  auto setParams = [&](const ast::Item &item, SourceRange where) {
-    if (paramsItem) diags_.report(DiagKind::DuplicateField, where, "parameters").label(paramsRange, "first set here");
-    else paramsItem = &item, paramsRange = where;
-  };
+  ParametersField params;
   bool sawDriver = false;
   BlockHandlers h;
   h.attribute = [&](const ast::Attribute &a, const Value &v) {
     std::string f = a.dottedName();
     if (f == "driver") {
       sawDriver = true;
-      if (auto s = ex_.string(v, "`driver`")) {
-        for (const std::string &e : k8s::validateQualifiedName(*s)) {
-          diags_.report(DiagKind::InvalidName, v.range, "driver", *s, e);
-          return;
-        }
+      if (auto s = qualifiedNameField(ex_, diags_, v, "driver")) {
         vac.driver = *s;
         vac.driverRange = v.range;
       }
     } else if (f == "parameters") {
-      setParams(a, a.path.front().range);
+      params.take(diags_, a, a.path.front().range);
     }
   };
   h.declaration = [&](const ast::Declaration &c) {
-    if (c.keyword.name == "parameters") setParams(c, c.keyword.range);
+    if (c.keyword.name == "parameters") params.take(diags_, c, c.keyword.range);
   };
   walkBlock(*d.body, BlockKind::VolumeAttributes, "a volume_attributes class", h);
   bool ok = true;
@@ -228,9 +230,9 @@ void Checker::checkVolumeAttributes(const ast::Declaration &d) {
     diags_.report(DiagKind::MissingField, vac.nameRange, fmt::format("volume_attributes `{}`", vac.name), "driver");
     ok = false;
   }
-  if (paramsItem) {
+  if (params.item) {
     KeyRanges ranges;
-    if (auto m = stringMap(*paramsItem, "volume attributes", &ranges)) {
+    if (auto m = stringMap(*params.item, "volume attributes", &ranges)) {
       vac.parameters.insert(m->begin(), m->end());
       vac.parameterRanges = ranges;
     } else {
