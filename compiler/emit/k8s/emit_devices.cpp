@@ -41,10 +41,7 @@ std::string classExpression(const model::DeviceClass &c) {
 }
 
 Node deviceClass(const model::DeviceClass &c, llvm::StringRef api) {
-  Node obj = Node::map();
-  obj.setView("apiVersion", api);
-  obj.set("kind", "DeviceClass");
-  obj.set("metadata", Node::map()).setView("name", c.name);
+  Node obj = objectWithMetadata(api, "DeviceClass", c.name);
   Node spec = Node::map();
   Node sel = Node::list();
   Node cel = Node::map();
@@ -111,17 +108,6 @@ Node claimSpec(const model::GpuRequest &r, k8s::Version target) {
   return spec;
 }
 
-Node object(llvm::StringRef api, const char *kind, llvm::StringRef name, llvm::StringRef ns) {
-  Node obj = Node::map();
-  obj.setView("apiVersion", api);
-  obj.set("kind", kind);
-  Node meta = Node::map();
-  meta.setView("name", name);
-  if (!ns.empty()) meta.setView("namespace", ns);
-  obj.set("metadata", std::move(meta));
-  return obj;
-}
-
 } // namespace
 
 Node podResourceClaims(const std::vector<model::GpuRequest> &gpus) {
@@ -152,14 +138,14 @@ void emitDeviceObjects(const model::Program &program, std::vector<FeatureObject>
   for (const model::DeviceClass &c : program.devices.classes)
     out.push_back({"deviceclass-" + c.name + ".yaml", deviceClass(c, api)});
   for (const model::SharedClaim &c : program.devices.claims) {
-    Node obj = object(api, "ResourceClaim", c.name, c.ns);
+    Node obj = objectWithMetadata(api, "ResourceClaim", c.name, c.ns);
     obj.set("spec", claimSpec(c.request, program.target));
     out.push_back({(c.ns.empty() ? "" : c.ns + "/") + "resourceclaim-" + c.name + ".yaml", std::move(obj)});
   }
   for (const model::Workload &w : program.workloads)
     for (const model::GpuRequest &r : w.gpus) {
       if (!r.sharedClaim.empty()) continue;
-      Node obj = object(api, "ResourceClaimTemplate", r.templateName, w.ns);
+      Node obj = objectWithMetadata(api, "ResourceClaimTemplate", r.templateName, w.ns);
       obj.set("spec", Node::map()).set("spec", claimSpec(r, program.target));
       out.push_back({(w.ns.empty() ? "" : w.ns + "/") + "resourceclaimtemplate-" + r.templateName + ".yaml", std::move(obj)});
     }

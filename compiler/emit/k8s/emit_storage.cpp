@@ -36,12 +36,7 @@ Node claimSpec(const model::Claim &c) {
 void emitStorageObjects(const model::Program &program, std::vector<FeatureObject> &out) {
   const model::StorageModel &st = program.storage;
   for (const model::StorageClass &sc : st.classes) {
-    Node obj = Node::map();
-    obj.set("apiVersion", "storage.k8s.io/v1");
-    obj.set("kind", "StorageClass");
-    Node meta = Node::map();
-    meta.setView("name", sc.name);
-    obj.set("metadata", std::move(meta));
+    Node obj = objectWithMetadata("storage.k8s.io/v1", "StorageClass", sc.name);
     obj.setView("provisioner", sc.provisioner);
     obj.setIfNotEmpty("parameters", stringMap(sc.parameters));
     if (!sc.reclaimPolicy.empty()) obj.setView("reclaimPolicy", sc.reclaimPolicy);
@@ -55,24 +50,13 @@ void emitStorageObjects(const model::Program &program, std::vector<FeatureObject
     out.push_back({clusterPath("storageclass", sc.name), std::move(obj)});
   }
   for (const model::VolumeAttributesClass &vac : st.attributes) {
-    Node obj = Node::map();
-    obj.set("apiVersion", k8s::volumeAttributesClassApi(program.target).str());
-    obj.set("kind", "VolumeAttributesClass");
-    Node meta = Node::map();
-    meta.setView("name", vac.name);
-    obj.set("metadata", std::move(meta));
+    Node obj = objectWithMetadata(k8s::volumeAttributesClassApi(program.target), "VolumeAttributesClass", vac.name);
     obj.setView("driverName", vac.driver);
     obj.set("parameters", stringMap(vac.parameters));
     out.push_back({clusterPath("volumeattributesclass", vac.name), std::move(obj)});
   }
   for (const model::Claim &c : st.claims) {
-    Node obj = Node::map();
-    obj.set("apiVersion", "v1");
-    obj.set("kind", "PersistentVolumeClaim");
-    Node meta = Node::map();
-    meta.setView("name", c.name);
-    if (!c.ns.empty()) meta.setView("namespace", c.ns);
-    obj.set("metadata", std::move(meta));
+    Node obj = objectWithMetadata("v1", "PersistentVolumeClaim", c.name, c.ns);
     obj.set("spec", claimSpec(c));
     out.push_back({(c.ns.empty() ? "" : c.ns + "/") + clusterPath("persistentvolumeclaim", c.name), std::move(obj)});
   }

@@ -20,6 +20,11 @@ struct FeatureObject {
   Node node;
 };
 
+// Where every feature object starts: apiVersion, kind and metadata (the
+// name, and the namespace when there is one). The strings are not copied:
+// literals, version-table entries and model strings, which outlive it.
+Node objectWithMetadata(llvm::StringRef api, llvm::StringRef kind, llvm::StringRef name, llvm::StringRef ns = "");
+
 void emitStorageObjects(const model::Program &program, std::vector<FeatureObject> &out);
 // A claim's `spec`, shared by PersistentVolumeClaims and a StatefulSet's
 // volumeClaimTemplates (emit_storage.cpp).
