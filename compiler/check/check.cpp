@@ -80,7 +80,10 @@ model::Program Checker::run(const ExpandedProgram &expanded) {
   // Large builds check their workloads on every core first (each on a
   // checker of its own); the loop below then takes each result at the
   // workload's place, so diagnostics come out exactly as if checked here.
-  std::map<const ast::Item *, Prechecked> prechecked = precheckWorkloads(expanded);
+  // The results come in the loop's order, so a cursor finds each one.
+  std::vector<Prechecked> prechecked = precheckWorkloads(expanded);
+  size_t nextPrechecked = 0;
+  program_.workloads.reserve(prechecked.size());
 
   for (const ast::File *f : files) {
     NamespaceState nsState;
@@ -104,9 +107,11 @@ model::Program Checker::run(const ExpandedProgram &expanded) {
         if (kw == "target") { ++declared; continue; }
         if (auto kind = workloadKind(kw)) {
           ++declared;
-          if (auto pre = prechecked.find(d); pre != prechecked.end()) {
-            for (Diagnostic &diag : pre->second.diags) diags_.add(std::move(diag));
-            if (pre->second.workload) program_.workloads.push_back(std::move(*pre->second.workload));
+          if (nextPrechecked < prechecked.size() && prechecked[nextPrechecked].decl == d) {
+            Prechecked &pre = prechecked[nextPrechecked++];
+            for (Diagnostic &diag : pre.diags) diags_.add(std::move(diag));
+            if (pre.workload) program_.workloads.push_back(std::move(*pre.workload));
+            pre.workload.reset();
           } else {
             checkWorkload(*d, *kind, ns.value_or(""));
           }
@@ -174,7 +179,7 @@ bool Checker::takeNamespaceItem(const ast::Item &it, NamespaceState &st) {
   return false;
 }
 
-std::map<const ast::Item *, Checker::Prechecked> Checker::precheckWorkloads(const ExpandedProgram &expanded) {
+std::vector<Checker::Prechecked> Checker::precheckWorkloads(const ExpandedProgram &expanded) {
   struct Job {
     const ast::Declaration *decl;
     model::WorkloadKind kind;
@@ -196,9 +201,8 @@ std::map<const ast::Item *, Checker::Prechecked> Checker::precheckWorkloads(cons
       }
     }
   }
-  std::map<const ast::Item *, Prechecked> out;
   size_t threads = std::min(threadCount(opts_.threads), jobs.size() / kWorkloadsPerThread);
-  if (threads < 2) return out;
+  if (threads < 2) return {};
   std::vector<Prechecked> results(jobs.size());
   auto work = [&](size_t begin, size_t end) {
     Diagnostics diags;
@@ -206,6 +210,7 @@ std::map<const ast::Item *, Checker::Prechecked> Checker::precheckWorkloads(cons
     Checker sub(sm_, diags, opts_);
     sub.program_.target = program_.target;
     for (size_t i = begin; i < end; ++i) {
+      results[i].decl = jobs[i].decl;
       size_t first = diags.all().size();
       sub.checkWorkload(*jobs[i].decl, jobs[i].kind, jobs[i].ns);
       auto &made = diags.all();
@@ -219,8 +224,7 @@ std::map<const ast::Item *, Checker::Prechecked> Checker::precheckWorkloads(cons
   };
   size_t n = jobs.size();
   runParts(threads, [&](size_t t) { work(n * t / threads, n * (t + 1) / threads); });
-  for (size_t i = 0; i < n; ++i) out.emplace(jobs[i].decl, std::move(results[i]));
-  return out;
+  return results;
 }
 
 void Checker::checkUniqueObjects() {

@@ -119,15 +119,18 @@ private:
   // Takes a namespace item (reporting what is wrong with it); false for any
   // other item.
   bool takeNamespaceItem(const ast::Item &it, NamespaceState &st);
-  // A workload checked ahead of the main loop: what it reported, and the
-  // workload when it produced one.
+  // A workload checked ahead of the main loop: its declaration, what it
+  // reported, and the workload when it produced one.
   struct Prechecked {
+    const ast::Declaration *decl = nullptr;
     std::vector<Diagnostic> diags;
     std::optional<model::Workload> workload;
   };
   // Fewer workloads per thread than this are checked in the main loop.
   static constexpr size_t kWorkloadsPerThread = 256;
-  std::map<const ast::Item *, Prechecked> precheckWorkloads(const ExpandedProgram &expanded);
+  // In the order the main loop meets the workloads; empty when the program
+  // is too small to be worth threads.
+  std::vector<Prechecked> precheckWorkloads(const ExpandedProgram &expanded);
   void checkFileHeader(const ast::File &file, std::optional<std::string> &ns, bool &sawTarget);
   void checkTargetDecl(const ast::Declaration &d, bool &sawTarget);
   void checkUniqueObjects();

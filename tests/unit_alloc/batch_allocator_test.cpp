@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -104,6 +105,36 @@ TEST_F(BatchAllocator, BlocksCrossThreads) {
     for (int i = 0; i < 100000; ++i) delete new std::string(64, 'z');
   });
   u.join();
+}
+
+// Phases run on fresh worker threads: a thread that starts after another
+// ended must take over its freed blocks instead of opening new spans.
+TEST_F(BatchAllocator, AFinishedThreadsBlocksGoToTheNextThread) {
+  constexpr size_t kBlocks = 2000, kSize = 200;
+  std::set<void *> freedByFirst;
+  std::thread first([&] {
+    std::vector<void *> blocks;
+    for (size_t i = 0; i < kBlocks; ++i) blocks.push_back(::operator new(kSize));
+    for (void *p : blocks) {
+      freedByFirst.insert(p);
+      ::operator delete(p);
+    }
+  });
+  first.join();
+  size_t reused = 0;
+  std::thread second([&] {
+    std::vector<void *> blocks;
+    for (size_t i = 0; i < kBlocks; ++i) blocks.push_back(::operator new(kSize));
+    for (void *p : blocks) {
+      std::memset(p, 0x5a, kSize);
+      reused += freedByFirst.count(p);
+    }
+    for (void *p : blocks) ::operator delete(p);
+  });
+  second.join();
+  // Other tests' threads may have parked caches too; the adopter takes one
+  // of them, so demand most, not all, of the blocks back.
+  EXPECT_GE(reused, kBlocks / 2);
 }
 
 TEST_F(BatchAllocator, ContainersUnderChurnKeepTheirContents) {

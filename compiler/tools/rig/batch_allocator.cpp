@@ -16,8 +16,12 @@
 //   allocated before the switch (static initialisers) is released correctly.
 // - Freed blocks are reused (per-thread free lists per size class), so peak
 //   memory stays at what the program holds, not what it ever allocated. A
-//   block freed on another thread joins that thread's list; the process is
-//   short-lived, so lists of finished threads are simply abandoned.
+//   block freed on another thread joins that thread's list.
+// - A thread that ends hands its lists and its partly used spans to the next
+//   thread that starts allocating. Each phase (parse, check, emit) runs on
+//   fresh worker threads; without the hand-over every one of them would open
+//   a span per size class again, and each new span is memory the kernel
+//   must fault in and zero.
 // - Blocks over kMaxSmall bytes, over-aligned requests, and everything once
 //   the region is exhausted or could not be reserved, go to malloc.
 // - Sanitizer builds keep the runtime's allocator (it is how they find bugs).
@@ -26,7 +30,9 @@
 #include <malloc.h>
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -50,7 +56,8 @@ constexpr size_t kFineMax = 1024;              // 16-byte steps up to here,
 constexpr size_t kMaxSmall = 64 * 1024;        // then four steps per doubling; larger: malloc
 constexpr size_t kFineClasses = kFineMax / kGranule + 1;
 constexpr size_t kClasses = kFineClasses + 6 * 4; // 1 KiB → 64 KiB in 6 doublings
-constexpr size_t kSpanShift = 16;              // 64 KiB spans, each of one size class
+constexpr size_t kSpanShift = 14;              // 16 KiB spans, each of one size class;
+                                               // a class of larger blocks takes several at once
 constexpr size_t kSpanSize = size_t(1) << kSpanShift;
 constexpr size_t kRegionSize = size_t(32) << 30; // 32 GiB of address space, reserved not committed
 constexpr size_t kSpans = kRegionSize / kSpanSize;
@@ -91,8 +98,44 @@ struct ThreadCache {
   FreeBlock *free[kClasses] = {};
   char *bump[kClasses] = {};
   char *end[kClasses] = {};
+  bool started = false; // adopted a finished thread's cache, or found none
 };
 thread_local ThreadCache cache;
+
+// Caches of finished threads, waiting for a new thread to adopt them.
+constexpr size_t kMaxParked = 64;
+std::mutex parkedMutex;
+ThreadCache parked[kMaxParked];
+size_t parkedCount = 0;
+
+// Parks the thread's cache when the thread ends. The thread's own cache is
+// left empty, so a free that still runs on it afterwards (a later
+// thread-local destructor) only leaks that block instead of racing with the
+// adopter.
+struct CacheParker {
+  ~CacheParker() {
+    std::lock_guard<std::mutex> lock(parkedMutex);
+    if (parkedCount == kMaxParked) return;
+    parked[parkedCount++] = cache;
+    cache = ThreadCache{};
+    cache.started = true;
+  }
+};
+
+// The first time a thread runs out of blocks: take a parked cache if any,
+// and arrange for this thread's own to be parked when it ends. (Blocks the
+// thread freed before this point were blocks of other threads; dropping
+// them from its empty lists only leaks them.)
+void startThreadCache(ThreadCache &tc) {
+  tc.started = true;
+  {
+    std::lock_guard<std::mutex> lock(parkedMutex);
+    if (parkedCount > 0) tc = parked[--parkedCount];
+    tc.started = true;
+  }
+  static thread_local CacheParker parker;
+  (void)&parker;
+}
 
 inline bool ours(const void *p) {
   return regionBase && static_cast<const char *>(p) >= regionBase &&
@@ -108,11 +151,18 @@ void *allocateSmall(size_t size) {
   }
   size_t blockSize = classSizes.size[cls];
   if (tc.bump[cls] + blockSize > tc.end[cls] || !tc.bump[cls]) {
-    size_t span = nextSpan.fetch_add(1, std::memory_order_relaxed);
-    if (span >= kSpans) return nullptr;
-    spanClass[span] = static_cast<uint8_t>(cls);
+    if (!tc.started) {
+      startThreadCache(tc);
+      return allocateSmall(size);
+    }
+    // Room for at least four blocks; every span of it is marked with the
+    // class, since blocks start in any of them.
+    size_t spans = std::max<size_t>(1, (blockSize * 4 + kSpanSize - 1) >> kSpanShift);
+    size_t span = nextSpan.fetch_add(spans, std::memory_order_relaxed);
+    if (span + spans > kSpans) return nullptr;
+    for (size_t i = 0; i < spans; ++i) spanClass[span + i] = static_cast<uint8_t>(cls);
     tc.bump[cls] = regionBase + span * kSpanSize;
-    tc.end[cls] = tc.bump[cls] + kSpanSize;
+    tc.end[cls] = tc.bump[cls] + spans * kSpanSize;
   }
   void *p = tc.bump[cls];
   tc.bump[cls] += blockSize;
