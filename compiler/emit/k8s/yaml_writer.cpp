@@ -23,9 +23,14 @@ bool looksLikeNonString(llvm::StringRef s) {
                                           "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~",
                                           ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf",
                                           ".nan", ".NaN", ".NAN", "<<", "="};
-  // Every special word is at most six characters and starts with one of
-  // these: most strings skip the scan.
-  if (s.size() <= 6 && llvm::StringRef("yYnNtTfFoO~.+-<=").contains(s.front()))
+  // Which (length, first character) pairs some special word has: this runs
+  // for every key and value written, and almost none of them pass it.
+  static const auto candidates = [] {
+    std::array<std::array<bool, 256>, 7> t{};
+    for (llvm::StringRef w : words) t[w.size()][(unsigned char)w.front()] = true;
+    return t;
+  }();
+  if (s.size() <= 6 && candidates[s.size()][(unsigned char)s.front()])
     for (llvm::StringRef w : words)
       if (s == w) return true;
   // Anything made only of number characters that starts like a number is
@@ -172,24 +177,29 @@ void writeNode(const Node &n, int indent, std::string &out) {
 } // namespace
 
 bool isPlainYamlSafe(llvm::StringRef s) {
-  // Characters that may not start a plain scalar (indicators, space), and
-  // bytes that may appear nowhere in one (controls): table lookups, since
-  // this runs for every scalar written.
+  // Characters that may not start a plain scalar (indicators, space); and
+  // for the rest of the string, bytes that may appear nowhere in one
+  // (controls) and the two that depend on their neighbour (`: ` starts a
+  // mapping value, ` #` a comment). Table lookups, since this runs for
+  // every key and scalar written.
+  enum : uint8_t { Ordinary = 0, Bad = 1, Contextual = 2 };
   static const auto tables = [] {
-    std::array<bool, 256> badFirst{}, badAny{};
+    std::array<bool, 256> badFirst{};
+    std::array<uint8_t, 256> any{};
     for (unsigned char c : llvm::StringRef("-?:,[]{}#&*!|>'\"%@` ")) badFirst[c] = true;
-    for (int c = 0; c < 0x20; ++c) badAny[c] = badFirst[c] = true;
-    badAny[0x7f] = badFirst[0x7f] = true;
-    return std::make_pair(badFirst, badAny);
+    for (int c = 0; c < 0x20; ++c) any[c] = Bad, badFirst[c] = true;
+    any[0x7f] = Bad, badFirst[0x7f] = true;
+    any[(unsigned char)':'] = any[(unsigned char)'#'] = Contextual;
+    return std::make_pair(badFirst, any);
   }();
   if (s.empty() || tables.first[(unsigned char)s.front()]) return false;
   if (s.back() == ' ' || s.back() == ':') return false;
   for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = s[i];
-    if (tables.second[c]) return false;
-    // ": " starts a mapping value and " #" a comment inside a plain scalar.
-    if (c == ':' && i + 1 < s.size() && s[i + 1] == ' ') return false;
-    if (c == '#' && i > 0 && s[i - 1] == ' ') return false;
+    uint8_t k = tables.second[(unsigned char)s[i]];
+    if (k == Ordinary) continue;
+    if (k == Bad) return false;
+    if (s[i] == ':' && i + 1 < s.size() && s[i + 1] == ' ') return false;
+    if (s[i] == '#' && i > 0 && s[i - 1] == ' ') return false;
   }
   return !looksLikeNonString(s);
 }

@@ -13,6 +13,19 @@ TEST(YamlWriter, QuotesExactlyWhatWouldChangeType) {
     EXPECT_TRUE(isPlainYamlSafe(s)) << s;
 }
 
+// Every spelling YAML 1.1 reads as a bool, null, infinity or NaN, and
+// near misses that are strings: the writer filters candidates by length
+// and first letter before comparing, so each word is checked on its own.
+TEST(YamlWriter, QuotesEverySpecialWordAndNoNearMiss) {
+  for (const char *s : {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
+                        "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~", ".inf",
+                        ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", ".nan", ".NaN", ".NAN", "<<", "="})
+    EXPECT_FALSE(isPlainYamlSafe(s)) << s;
+  for (const char *s : {"yEs", "nO", "tRue", "nulls", "offs", "name", "type", "Never", "Always", "onion", "yes-no",
+                        "<", "==", "n1", "nah", "Off1", "truE", "falsey", "image", "o"})
+    EXPECT_TRUE(isPlainYamlSafe(s)) << s;
+}
+
 TEST(YamlWriter, BlockStyleLikeKubectl) {
   Node doc = Node::map();
   doc.set("apiVersion", "v1");
