@@ -64,6 +64,12 @@ public:
   template <class KK, class VV> std::pair<iterator, bool> emplace(KK &&key, VV &&value) {
     iterator it = lowerBound(key);
     if (it != items_.end() && !(key < it->first)) return {it, false};
+    // The model's maps mostly hold two entries (cpu and memory, or two
+    // labels): room for two at once saves a regrowth for most of them.
+    if (items_.empty()) {
+      items_.reserve(2);
+      it = items_.begin();
+    }
     it = items_.emplace(it, K(std::forward<KK>(key)), V(std::forward<VV>(value)));
     return {it, true};
   }

@@ -239,6 +239,10 @@ void Checker::checkUniqueObjects() {
 }
 
 void Checker::walkBlock(const ast::Body &body, BlockKind kind, llvm::StringRef where, const BlockHandlers &h) {
+  walkBlock(body, kind, [&] { return where.str(); }, h);
+}
+
+void Checker::walkBlock(const ast::Body &body, BlockKind kind, llvm::function_ref<std::string()> where, const BlockHandlers &h) {
   const BlockSpec &spec = blockSpec(kind);
   // Blocks are small: a linear scan beats a map here.
   llvm::SmallVector<std::pair<std::string, SourceRange>, 16> seenAttrs;
@@ -246,7 +250,7 @@ void Checker::walkBlock(const ast::Body &body, BlockKind kind, llvm::StringRef w
     if (auto *a = dyn_cast<ast::Attribute>(it.get())) {
       std::string name = a->dottedName();
       if (!findAttribute(spec, name)) {
-        Diagnostic &d = diags_.report(DiagKind::UnknownField, a->path.front().range, name, where.str());
+        Diagnostic &d = diags_.report(DiagKind::UnknownField, a->path.front().range, name, where());
         std::string close = closestMatch(name, allNames(spec));
         if (!close.empty()) {
           d.note(fmt::format("did you mean `{}`?", close));
@@ -266,7 +270,7 @@ void Checker::walkBlock(const ast::Body &body, BlockKind kind, llvm::StringRef w
     }
     if (auto *d = dyn_cast<ast::Declaration>(it.get())) {
       if (!findChild(spec, d->keyword.name)) {
-        Diagnostic &diag = diags_.report(DiagKind::UnknownDeclaration, d->keyword.range, d->keyword.name, "in " + where.str());
+        Diagnostic &diag = diags_.report(DiagKind::UnknownDeclaration, d->keyword.range, d->keyword.name, "in " + where());
         std::string close = closestMatch(d->keyword.name, allNames(spec));
         if (!close.empty()) diag.note(fmt::format("did you mean `{}`?", close)).fix(d->keyword.range, close);
         continue;
@@ -279,7 +283,7 @@ void Checker::walkBlock(const ast::Body &body, BlockKind kind, llvm::StringRef w
                            : it->kind == ast::ItemKind::Import ? "`import`"
                            : it->kind == ast::ItemKind::Let    ? "`let`"
                                                                : "this construct";
-    diags_.report(DiagKind::MisplacedDeclaration, it->range, what.str(), "in " + where.str());
+    diags_.report(DiagKind::MisplacedDeclaration, it->range, what.str(), "in " + where());
   }
 }
 
@@ -341,11 +345,15 @@ std::optional<std::pair<std::string, SourceRange>> Checker::declName(const ast::
 }
 
 void Checker::rejectExtraWords(const ast::Declaration &d, size_t allowed, llvm::StringRef what) {
+  rejectExtraWords(d, allowed, [&] { return what.str(); });
+}
+
+void Checker::rejectExtraWords(const ast::Declaration &d, size_t allowed, llvm::function_ref<std::string()> what) {
   size_t seen = 0;
   for (const ast::WordGroup &g : d.words)
     for (const ast::Word &w : g)
       if (++seen > allowed) {
-        diags_.report(DiagKind::UnexpectedWords, w.range, w.text, what.str());
+        diags_.report(DiagKind::UnexpectedWords, w.range, w.text, what());
         return;
       }
 }

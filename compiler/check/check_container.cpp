@@ -136,7 +136,7 @@ void Checker::checkContainer(const ast::Declaration &d, model::ContainerRole rol
   c.nameRange = name->second;
   c.range = d.range;
   c.role = role;
-  rejectExtraWords(d, 1, fmt::format("the {} name", d.keyword.name));
+  rejectExtraWords(d, 1, [&] { return fmt::format("the {} name", d.keyword.name); });
   for (const ast::Ident &a : d.after) {
     if (role == model::ContainerRole::Main) {
       diags_.report(DiagKind::UnexpectedWords, a.range, "after", "a main container; main containers start after every init container and sidecar");
@@ -294,8 +294,8 @@ void Checker::checkContainer(const ast::Declaration &d, model::ContainerRole rol
           continue;
         }
         if (auto q = ex_.quantity(eval(*a->value), res)) {
-          target[res] = *q;
-          ranges[res] = a->value->range;
+          ranges.emplace(res, a->value->range);
+          target.emplace(std::move(res), *q);
         }
       }
     } else if (kw == "mount") {
@@ -319,7 +319,7 @@ void Checker::checkContainer(const ast::Declaration &d, model::ContainerRole rol
       checkSecurity(x, c.security);
     }
   };
-  walkBlock(*d.body, BlockKind::Container, fmt::format("{} `{}`", d.keyword.name, c.name), h);
+  walkBlock(*d.body, BlockKind::Container, [&] { return fmt::format("{} `{}`", d.keyword.name, c.name); }, h);
   if (!sawImage) diags_.report(DiagKind::MissingField, c.nameRange, fmt::format("{} `{}`", d.keyword.name, c.name), "image");
 }
 

@@ -43,7 +43,7 @@ void Checker::checkWorkload(const ast::Declaration &d, model::WorkloadKind kind,
   w.name = name->first;
   w.sourceName = d.nameWord()->text;
   w.nameRange = name->second;
-  rejectExtraWords(d, 1, fmt::format("the {} name", kw.str()));
+  rejectExtraWords(d, 1, [&] { return fmt::format("the {} name", kw.str()); });
   if (!d.after.empty()) diags_.report(DiagKind::UnexpectedWords, d.after.front().range, "after", "a workload; `after` orders sidecars");
   if (d.value) diags_.report(DiagKind::UnsupportedConstruct, d.value->range, "instantiating a workload from a value");
 
@@ -169,7 +169,7 @@ void Checker::checkWorkload(const ast::Declaration &d, model::WorkloadKind kind,
     }
     return false;
   };
-  walkBlock(*d.body, BlockKind::Workload, fmt::format("a {}", kw.str()), h);
+  walkBlock(*d.body, BlockKind::Workload, [&] { return fmt::format("a {}", kw.str()); }, h);
 
   if (labelsItem) {
     if (auto m = stringMap(*labelsItem, "labels", &labelKeys)) {

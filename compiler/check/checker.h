@@ -38,6 +38,10 @@ public:
   Diagnostics &diags() { return diags_; }
   k8s::Version target() const { return program_.target; }
   void walkBlock(const ast::Body &body, BlockKind kind, llvm::StringRef where, const BlockHandlers &h);
+  // The same, with the description made only when a diagnostic needs it:
+  // for the blocks every workload and container has, where formatting the
+  // description up front cost more than checking the block.
+  void walkBlock(const ast::Body &body, BlockKind kind, llvm::function_ref<std::string()> where, const BlockHandlers &h);
   // `labels { k = "v" }` or `labels = { k: "v" }` into a string map; where
   // each key was written goes to `keyRanges` when given.
   using KeyRanges = std::map<std::string, SourceRange>;
@@ -46,6 +50,7 @@ public:
   std::optional<std::pair<std::string, SourceRange>> declName(const ast::Declaration &d, llvm::StringRef what);
   // Reports words after the name that the construct does not take.
   void rejectExtraWords(const ast::Declaration &d, size_t allowed, llvm::StringRef what);
+  void rejectExtraWords(const ast::Declaration &d, size_t allowed, llvm::function_ref<std::string()> what);
   // Reports a feature the target version does not have; returns false then.
   bool requireFeature(k8s::Feature f, SourceRange where);
   std::optional<model::AppArmorRef> appArmorRef(const Value &v);
