@@ -618,8 +618,42 @@ ast::ExprPtr Builder::stringExpr(antlr4::tree::TerminalNode *s) {
   return str;
 }
 
+// Within a string literal's content: the offset of the first bracket or
+// operator of an interpolation (`${…}`) that goes past the limits, or npos.
+// An interpolation is parsed as an expression of its own, one level below
+// the string, so its brackets nest on top of the string's depth and its
+// operators add to the chain the string is part of. (The lexer ends a
+// string at its first unescaped quote, so the code inside has no strings
+// of its own.)
+size_t findDeepInterpolation(llvm::StringRef content, unsigned outerDepth, unsigned outerOperators, unsigned limit,
+                             unsigned maxOperators) {
+  for (size_t i = 0; i + 1 < content.size(); ++i) {
+    if (content[i] == '\\') {
+      ++i;
+      continue;
+    }
+    if (content[i] != '$' || content[i + 1] != '{') continue;
+    unsigned depth = outerDepth + 1, operators = outerOperators, braces = 0;
+    if (depth > limit) return i;
+    for (i += 2; i < content.size(); ++i) {
+      char c = content[i];
+      if (c == '(' || c == '[' || c == '{') {
+        if (c == '{') ++braces;
+        if (++depth > limit) return i;
+      } else if (c == ')' || c == ']' || c == '}') {
+        if (c == '}' && braces-- == 0) break; // the interpolation's own close
+        if (depth > outerDepth + 1) --depth;
+      } else if (llvm::StringRef("+-*/%!&|<>=.?").contains(c)) {
+        if (++operators > maxOperators) return i;
+      }
+    }
+  }
+  return llvm::StringRef::npos;
+}
+
 // The offset of the first bracket nested deeper than `limit`, or of an
 // operator chain longer than `maxOperators` between separators, or npos.
+// Interpolations inside strings count as code (findDeepInterpolation).
 // Both parsers and the tree walkers recurse once per bracket or operator;
 // this rough scan (it skips strings and comments) bounds that recursion.
 // Real files nest a handful of levels and chain a few operators.
@@ -663,10 +697,13 @@ size_t findDeepNesting(llvm::StringRef text, unsigned limit, unsigned maxOperato
     }
     if (c == '"') {
       bool block = text.substr(i, 3) == "\"\"\"";
+      size_t contentBegin = i + (block ? 3 : 1);
       size_t end = block ? text.find("\"\"\"", i + 3) : i + 1;
       if (!block)
         while (end < text.size() && text[end] != '"' && text[end] != '\n') end += text[end] == '\\' ? 2 : 1;
       if (end == llvm::StringRef::npos || end >= text.size()) return llvm::StringRef::npos;
+      size_t deepInside = findDeepInterpolation(text.slice(contentBegin, end), depth, operators, limit, maxOperators);
+      if (deepInside != llvm::StringRef::npos) return contentBegin + deepInside;
       i = block ? end + 2 : end;
     } else if (c == '(' || c == '[' || c == '{') {
       if (++depth > limit) return i;

@@ -138,6 +138,34 @@ TEST(Parse, CommentsAreKeptForTheFormatter) {
   EXPECT_EQ(p->file.comments[1].text, "# inline");
 }
 
+// An interpolation is parsed as an expression of its own: brackets and
+// operators inside `${…}` nest the parser like any others. The pre-scan
+// skipped string literals whole, so 100,000 brackets inside one crashed
+// the parser with a stack overflow instead of getting a diagnostic.
+TEST(Parse, InterpolationsCountTowardsTheNestingLimit) {
+  for (const char *open : {"(", "[", "-", "!"}) {
+    std::string deep = std::string("let x = \"a${") + std::string(100000, open[0]) + "1";
+    if (open[0] == '(') deep += std::string(100000, ')');
+    if (open[0] == '[') deep += std::string(100000, ']');
+    deep += "}b\"\n";
+    auto p = parseText(deep);
+    ASSERT_FALSE(p->diags.all().empty()) << open;
+    EXPECT_EQ(p->diags.all().front().kind, DiagKind::NestingTooDeep) << open;
+    // The error points into the interpolation, where the limit is passed.
+    EXPECT_GT(p->diags.all().front().range.begin, 12u) << open;
+  }
+  // Nesting within the limit still parses, escapes and text blocks included.
+  std::string ok = "let x = \"\\${not code} ${" + std::string(150, '(') + "1" + std::string(150, ')') + "}\"\n" +
+                   "let y = \"\"\"\n  ${" + std::string(150, '[') + "1" + std::string(150, ']') + "}\n  \"\"\"\n";
+  auto q = parseText(ok);
+  EXPECT_TRUE(q->diags.all().empty()) << q->diags.all().front().message;
+  EXPECT_EQ(q->file.items.size(), 2u);
+  // The same brackets in a text block are refused too.
+  auto r = parseText("let y = \"\"\"\n  ${" + std::string(5000, '(') + "1" + std::string(5000, ')') + "}\n  \"\"\"\n");
+  ASSERT_FALSE(r->diags.all().empty());
+  EXPECT_EQ(r->diags.all().front().kind, DiagKind::NestingTooDeep);
+}
+
 TEST(Parse, LongRunsOfCommentsAreNotAnOperatorChain) {
   // The nesting pre-scan once counted each comment's `/` as an operator and
   // never saw the newline ending it: 1,000 comment lines in a row were
