@@ -18,6 +18,7 @@
 #include <cstring>
 
 #include "compiler/diagnostics/diagnostic.h"
+#include "compiler/parse/nesting.h"
 #include "compiler/parse/parse.h"
 
 namespace rig {
@@ -1082,6 +1083,56 @@ std::vector<size_t> cutPoints(const std::vector<Token> &toks, size_t parts) {
 
 } // namespace
 
+// The nesting bounds of findDeepNesting, counted over the tokens (which are
+// at hand) instead of the bytes: the same brackets and operator characters
+// outside strings and comments, interpolations included. It never counts
+// less than the byte scan (a newline the lexer folds into another token
+// resets nothing here), so a file it passes, the byte scan passes too; a
+// file it fails goes back to parse(), whose byte scan decides.
+bool nestsWithinLimits(const char *text, const std::vector<Token> &toks, unsigned limit, unsigned maxOperators) {
+  unsigned depth = 0, operators = 0, elses = 0;
+  for (const Token &t : toks) {
+    switch (t.type) {
+    case T_LBRACE:
+      operators = 0;
+      [[fallthrough]];
+    case T_LPAREN:
+    case T_LBRACK:
+      if (++depth > limit) return false;
+      break;
+    case T_RBRACE:
+      operators = 0;
+      [[fallthrough]];
+    case T_RPAREN:
+    case T_RBRACK:
+      if (depth > 0) --depth;
+      break;
+    case T_NL:
+    case T_SEMI:
+      operators = 0;
+      break;
+    case K_ELSE:
+      if (++elses > maxOperators) return false;
+      break;
+    case T_STRING:
+    case T_TEXT_BLOCK: {
+      llvm::StringRef literal(text + t.begin, t.end - t.begin);
+      if (literal.contains("${") &&
+          findDeepInterpolation(literal, depth, operators, limit, maxOperators) != llvm::StringRef::npos)
+        return false;
+      break;
+    }
+    default:
+      // Names and keywords hold no operator characters; numbers (`1.5`)
+      // and operators do, one count per character as in the byte scan.
+      if (t.type == T_IDENT || t.type < T_NUMBER) break;
+      for (uint32_t i = t.begin; i < t.end; ++i)
+        if (isNestingOperatorChar(text[i]) && ++operators > maxOperators) return false;
+    }
+  }
+  return true;
+}
+
 std::optional<ast::File> fastParse(const SourceManager &sm, FileId file, const FastParseOptions &opts) {
   llvm::StringRef text = sm.text(file);
   if (text.size() >= UINT32_MAX - 8) return std::nullopt;
@@ -1098,6 +1149,7 @@ std::optional<ast::File> fastParse(const SourceManager &sm, FileId file, const F
   } catch (Fail &) {
     return std::nullopt;
   }
+  if (!nestsWithinLimits(text.data(), toks, opts.maxNesting, opts.maxOperators)) return std::nullopt;
   size_t threads = std::min(threadCount(opts.threads), toks.size() / std::max<size_t>(opts.tokensPerThread, 1) + 1);
   std::vector<size_t> cuts = threads > 1 ? cutPoints(toks, threads) : std::vector<size_t>{};
   // Part p is toks[first[p], last[p]) followed by EOFs.

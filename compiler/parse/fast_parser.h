@@ -20,6 +20,10 @@ struct FastParseOptions {
   // Set to the number of parts the file was parsed in (tests check that
   // splitting happened).
   size_t *partsUsed = nullptr;
+  // Files nesting brackets deeper, or chaining more operators, than
+  // parse()'s limits are declined before parsing (see nesting.h).
+  unsigned maxNesting = 200;
+  unsigned maxOperators = 1000;
 };
 
 std::optional<ast::File> fastParse(const SourceManager &sm, FileId file, const FastParseOptions &opts = {});

@@ -6,6 +6,7 @@
 #include <array>
 
 #include "compiler/parse/fast_parser.h"
+#include "compiler/parse/nesting.h"
 
 #include <algorithm>
 
@@ -618,102 +619,6 @@ ast::ExprPtr Builder::stringExpr(antlr4::tree::TerminalNode *s) {
   return str;
 }
 
-// Within a string literal's content: the offset of the first bracket or
-// operator of an interpolation (`${…}`) that goes past the limits, or npos.
-// An interpolation is parsed as an expression of its own, one level below
-// the string, so its brackets nest on top of the string's depth and its
-// operators add to the chain the string is part of. (The lexer ends a
-// string at its first unescaped quote, so the code inside has no strings
-// of its own.)
-size_t findDeepInterpolation(llvm::StringRef content, unsigned outerDepth, unsigned outerOperators, unsigned limit,
-                             unsigned maxOperators) {
-  for (size_t i = 0; i + 1 < content.size(); ++i) {
-    if (content[i] == '\\') {
-      ++i;
-      continue;
-    }
-    if (content[i] != '$' || content[i + 1] != '{') continue;
-    unsigned depth = outerDepth + 1, operators = outerOperators, braces = 0;
-    if (depth > limit) return i;
-    for (i += 2; i < content.size(); ++i) {
-      char c = content[i];
-      if (c == '(' || c == '[' || c == '{') {
-        if (c == '{') ++braces;
-        if (++depth > limit) return i;
-      } else if (c == ')' || c == ']' || c == '}') {
-        if (c == '}' && braces-- == 0) break; // the interpolation's own close
-        if (depth > outerDepth + 1) --depth;
-      } else if (llvm::StringRef("+-*/%!&|<>=.?").contains(c)) {
-        if (++operators > maxOperators) return i;
-      }
-    }
-  }
-  return llvm::StringRef::npos;
-}
-
-// The offset of the first bracket nested deeper than `limit`, or of an
-// operator chain longer than `maxOperators` between separators, or npos.
-// Interpolations inside strings count as code (findDeepInterpolation).
-// Both parsers and the tree walkers recurse once per bracket or operator;
-// this rough scan (it skips strings and comments) bounds that recursion.
-// Real files nest a handful of levels and chain a few operators.
-size_t findDeepNesting(llvm::StringRef text, unsigned limit, unsigned maxOperators) {
-  // Most bytes (letters, digits, spaces) matter to none of the rules
-  // below: skip them by table, not by a chain of comparisons.
-  static const auto interesting = [] {
-    std::array<bool, 256> t{};
-    for (unsigned char c : llvm::StringRef("+-*/%!&|<>=.?\n;{}e\"#([)]")) t[c] = true;
-    return t;
-  }();
-  unsigned depth = 0, operators = 0, elses = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (!interesting[(unsigned char)c]) continue;
-    // Comments first: their `/` is no operator, and the newline that ends
-    // a line comment must still reset the operator count (it did not, and
-    // a thousand comment lines in a row read as one long operator chain).
-    if (c == '#' || (c == '/' && i + 1 < text.size() && text[i + 1] == '/')) {
-      size_t nl = text.find('\n', i);
-      if (nl == llvm::StringRef::npos) return llvm::StringRef::npos;
-      i = nl - 1;
-      continue;
-    }
-    if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
-      size_t end = text.find("*/", i + 2);
-      if (end == llvm::StringRef::npos) return llvm::StringRef::npos;
-      i = end + 1;
-      continue;
-    }
-    if (c == '+' || c == '-' || c == '*' || c == '/' || c == '%' || c == '!' || c == '&' || c == '|' || c == '<' ||
-        c == '>' || c == '=' || c == '.' || c == '?') {
-      // Commas do not reset the count: `[- - - [1, - - - [` nests both.
-      if (++operators > maxOperators) return i;
-    } else if (c == '\n' || c == ';' || c == '{' || c == '}') {
-      operators = 0;
-    } else if (c == 'e' && text.substr(i, 4) == "else" && (i == 0 || !isalnum((unsigned char)text[i - 1])) &&
-               (i + 4 >= text.size() || !isalnum((unsigned char)text[i + 4]))) {
-      // Each `else if` nests one level deeper, across lines too.
-      if (++elses > maxOperators) return i;
-    }
-    if (c == '"') {
-      bool block = text.substr(i, 3) == "\"\"\"";
-      size_t contentBegin = i + (block ? 3 : 1);
-      size_t end = block ? text.find("\"\"\"", i + 3) : i + 1;
-      if (!block)
-        while (end < text.size() && text[end] != '"' && text[end] != '\n') end += text[end] == '\\' ? 2 : 1;
-      if (end == llvm::StringRef::npos || end >= text.size()) return llvm::StringRef::npos;
-      size_t deepInside = findDeepInterpolation(text.slice(contentBegin, end), depth, operators, limit, maxOperators);
-      if (deepInside != llvm::StringRef::npos) return contentBegin + deepInside;
-      i = block ? end + 2 : end;
-    } else if (c == '(' || c == '[' || c == '{') {
-      if (++depth > limit) return i;
-    } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return llvm::StringRef::npos;
-}
-
 // Returns the offset of the first byte that is not UTF-8 text, or npos.
 size_t findNonText(llvm::StringRef text) {
   size_t i = 0, n = text.size();
@@ -782,19 +687,24 @@ std::string cookString(llvm::StringRef raw, SourceRange where, Diagnostics &diag
 }
 
 ast::File parse(const SourceManager &sm, FileId file, Diagnostics &diags, const ParseOptions &opts) {
-  size_t deep = sm.text(file).size() <= opts.maxFileBytes
-                    ? findDeepNesting(sm.text(file), opts.maxNesting, opts.maxNesting * 5)
-                    : llvm::StringRef::npos;
+  bool fits = sm.text(file).size() <= opts.maxFileBytes;
+  // The fast path checks the nesting bounds on its tokens and declines a
+  // file past them; everything else passes the byte scan below first.
+  if (opts.engine != ParseOptions::Engine::Antlr && fits) {
+    FastParseOptions fastOpts;
+    fastOpts.threads = opts.fastThreads;
+    fastOpts.maxNesting = opts.maxNesting;
+    fastOpts.maxOperators = opts.maxNesting * 5;
+    if (std::optional<ast::File> fast = fastParse(sm, file, fastOpts)) return std::move(*fast);
+  }
+  size_t deep = fits ? findDeepNesting(sm.text(file), opts.maxNesting, opts.maxNesting * 5) : llvm::StringRef::npos;
   if (deep != llvm::StringRef::npos) {
     diags.report(DiagKind::NestingTooDeep, SourceRange{file, (uint32_t)deep, (uint32_t)deep + 1}, opts.maxNesting, opts.maxNesting * 5);
     ast::File tooDeep;
     tooDeep.id = file;
     return tooDeep;
   }
-  if (opts.engine != ParseOptions::Engine::Antlr && sm.text(file).size() <= opts.maxFileBytes) {
-    FastParseOptions fastOpts;
-    fastOpts.threads = opts.fastThreads;
-    if (std::optional<ast::File> fast = fastParse(sm, file, fastOpts)) return std::move(*fast);
+  if (opts.engine != ParseOptions::Engine::Antlr && fits) {
     if (opts.engine == ParseOptions::Engine::Fast) {
       diags.report(DiagKind::SyntaxError, SourceRange{file, 0, 0}, "the fast parser did not accept this file");
       ast::File empty;

@@ -5,6 +5,7 @@
 // hand-written corner cases, generated programs covering every construct of
 // grammar/Rig.g4, and deterministic mutations of all of those.
 #include "compiler/parse/fast_parser.h"
+#include "compiler/parse/nesting.h"
 #include "compiler/parse/parse.h"
 
 #include <gtest/gtest.h>
@@ -1267,6 +1268,49 @@ TEST(FastParser, DeclinesDeepNestingWithoutCrashing) {
   std::string nested = "x = " + std::string(200, '(') + "1" + std::string(200, ')') + "\n";
   FileId g = sm.addFile("nested.rig", nested);
   EXPECT_TRUE(fastParse(sm, g).has_value());
+}
+
+// The fast parser applies parse()'s nesting bounds on its tokens, so that
+// parse() runs the byte scan only for files past them. Its count must never
+// be lower than the byte scan's: each file here is just past one bound,
+// and the byte scan must agree on it.
+TEST(FastParser, NestingBoundsOnTokensMatchTheByteScan) {
+  FastParseOptions opts;
+  opts.maxNesting = 20;
+  opts.maxOperators = 100;
+  auto declined = [&](const std::string &text) {
+    SourceManager sm;
+    FileId f = sm.addFile("t.rig", text);
+    bool byBytes = findDeepNesting(text, opts.maxNesting, opts.maxOperators) != llvm::StringRef::npos;
+    EXPECT_TRUE(byBytes) << text;
+    return !fastParse(sm, f, opts).has_value();
+  };
+  auto accepted = [&](const std::string &text) {
+    SourceManager sm;
+    FileId f = sm.addFile("t.rig", text);
+    return fastParse(sm, f, opts).has_value();
+  };
+  std::string brackets = std::string(10, '(') + std::string(11, '[');
+  std::string closing = std::string(11, ']') + std::string(10, ')');
+  EXPECT_TRUE(declined("x = " + brackets + "1" + closing + "\n"));
+  EXPECT_TRUE(accepted("x = " + brackets.substr(1) + "1" + closing.substr(0, 20) + "\n"));
+  // Operators: `==` counts two, a number's `.` one, as bytes do.
+  std::string sum = "x = 1";
+  for (int i = 0; i < 50; ++i) sum += " == 1";
+  EXPECT_TRUE(declined(sum + "\n"));
+  std::string dots = "x = [";
+  for (int i = 0; i < 101; ++i) dots += "1.5, ";
+  EXPECT_TRUE(declined(dots + "1]\n"));
+  // A newline ends a chain; a comment's slashes are no operators.
+  std::string lines;
+  for (int i = 0; i < 60; ++i) lines += "x" + std::to_string(i) + " = 1 + 1 // a / comment\n";
+  EXPECT_TRUE(accepted(lines));
+  // Blocks and interpolations nest on top of the brackets around them.
+  std::string blocks = "a {\n";
+  for (int i = 0; i < 20; ++i) blocks += "b {\n";
+  EXPECT_TRUE(declined(blocks + "x = 1\n" + std::string(21, '}') + "\n"));
+  EXPECT_TRUE(declined("x = (((((((((((((((((((\"${" + std::string(2, '(') + "1))}\")))))))))))))))))))\n"));
+  EXPECT_TRUE(declined("x = \"${" + std::string(101, '-') + "1}\"\n"));
 }
 
 TEST(FastParser, RangesAreBytesInTheWholeFile) {

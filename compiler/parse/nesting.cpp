@@ -1,0 +1,96 @@
+#include "compiler/parse/nesting.h"
+
+#include <array>
+#include <cctype>
+
+namespace rig {
+
+// An interpolation is parsed as an expression of its own, one level below
+// the string, so its brackets nest on top of the string's depth and its
+// operators add to the chain the string is part of. (The lexer ends a
+// string at its first unescaped quote, so the code inside has no strings
+// of its own.)
+size_t findDeepInterpolation(llvm::StringRef content, unsigned outerDepth, unsigned outerOperators, unsigned limit,
+                             unsigned maxOperators) {
+  for (size_t i = 0; i + 1 < content.size(); ++i) {
+    if (content[i] == '\\') {
+      ++i;
+      continue;
+    }
+    if (content[i] != '$' || content[i + 1] != '{') continue;
+    unsigned depth = outerDepth + 1, operators = outerOperators, braces = 0;
+    if (depth > limit) return i;
+    for (i += 2; i < content.size(); ++i) {
+      char c = content[i];
+      if (c == '(' || c == '[' || c == '{') {
+        if (c == '{') ++braces;
+        if (++depth > limit) return i;
+      } else if (c == ')' || c == ']' || c == '}') {
+        if (c == '}' && braces-- == 0) break; // the interpolation's own close
+        if (depth > outerDepth + 1) --depth;
+      } else if (isNestingOperatorChar(c)) {
+        if (++operators > maxOperators) return i;
+      }
+    }
+  }
+  return llvm::StringRef::npos;
+}
+
+size_t findDeepNesting(llvm::StringRef text, unsigned limit, unsigned maxOperators) {
+  // Most bytes (letters, digits, spaces) matter to none of the rules
+  // below: skip them by table, not by a chain of comparisons.
+  static const auto interesting = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : llvm::StringRef("+-*/%!&|<>=.?\n;{}e\"#([)]")) t[c] = true;
+    return t;
+  }();
+  unsigned depth = 0, operators = 0, elses = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (!interesting[(unsigned char)c]) continue;
+    // Comments first: their `/` is no operator, and the newline that ends
+    // a line comment must still reset the operator count (it did not, and
+    // a thousand comment lines in a row read as one long operator chain).
+    if (c == '#' || (c == '/' && i + 1 < text.size() && text[i + 1] == '/')) {
+      size_t nl = text.find('\n', i);
+      if (nl == llvm::StringRef::npos) return llvm::StringRef::npos;
+      i = nl - 1;
+      continue;
+    }
+    if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
+      size_t end = text.find("*/", i + 2);
+      if (end == llvm::StringRef::npos) return llvm::StringRef::npos;
+      i = end + 1;
+      continue;
+    }
+    if (c == '+' || c == '-' || c == '*' || c == '/' || c == '%' || c == '!' || c == '&' || c == '|' || c == '<' ||
+        c == '>' || c == '=' || c == '.' || c == '?') {
+      // Commas do not reset the count: `[- - - [1, - - - [` nests both.
+      if (++operators > maxOperators) return i;
+    } else if (c == '\n' || c == ';' || c == '{' || c == '}') {
+      operators = 0;
+    } else if (c == 'e' && text.substr(i, 4) == "else" && (i == 0 || !isalnum((unsigned char)text[i - 1])) &&
+               (i + 4 >= text.size() || !isalnum((unsigned char)text[i + 4]))) {
+      // Each `else if` nests one level deeper, across lines too.
+      if (++elses > maxOperators) return i;
+    }
+    if (c == '"') {
+      bool block = text.substr(i, 3) == "\"\"\"";
+      size_t contentBegin = i + (block ? 3 : 1);
+      size_t end = block ? text.find("\"\"\"", i + 3) : i + 1;
+      if (!block)
+        while (end < text.size() && text[end] != '"' && text[end] != '\n') end += text[end] == '\\' ? 2 : 1;
+      if (end == llvm::StringRef::npos || end >= text.size()) return llvm::StringRef::npos;
+      size_t deepInside = findDeepInterpolation(text.slice(contentBegin, end), depth, operators, limit, maxOperators);
+      if (deepInside != llvm::StringRef::npos) return contentBegin + deepInside;
+      i = block ? end + 2 : end;
+    } else if (c == '(' || c == '[' || c == '{') {
+      if (++depth > limit) return i;
+    } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return llvm::StringRef::npos;
+}
+
+} // namespace rig
