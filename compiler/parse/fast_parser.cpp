@@ -1089,8 +1089,10 @@ std::vector<size_t> cutPoints(const std::vector<Token> &toks, size_t parts) {
 // less than the byte scan (a newline the lexer folds into another token
 // resets nothing here), so a file it passes, the byte scan passes too; a
 // file it fails goes back to parse(), whose byte scan decides.
-bool nestsWithinLimits(const char *text, const std::vector<Token> &toks, unsigned limit, unsigned maxOperators) {
-  unsigned depth = 0, operators = 0, elses = 0;
+// `elses` carries the count of `else` across the parts of a file.
+bool nestsWithinLimits(const char *text, const std::vector<Token> &toks, unsigned limit, unsigned maxOperators,
+                       unsigned &elses) {
+  unsigned depth = 0, operators = 0;
   for (const Token &t : toks) {
     switch (t.type) {
     case T_LBRACE:
@@ -1133,6 +1135,67 @@ bool nestsWithinLimits(const char *text, const std::vector<Token> &toks, unsigne
   return true;
 }
 
+// Large files are lexed and parsed in parts on every core, cut in the text
+// itself: right after a line that is only `}` and before a line that starts
+// with a name (`deployment web {`), which in a formatted file is where one
+// top-level item ends and the next begins. The cut is only a guess until
+// every part has been lexed and parsed on its own:
+// - a cut inside a block comment or text block leaves the part before it
+//   unterminated, and a cut inside a block leaves it unbalanced; either way
+//   that part fails;
+// - when every part succeeds, each ended between tokens and between items,
+//   where a single pass is in the same state (no open bracket, operator
+//   chain reset by the newline), so lexing each part from its start gives
+//   that pass's tokens, and the nesting bounds can be counted per part.
+// Returns nullopt when the file is too small to split, has no such lines,
+// or any part fails; fastParse then lexes it whole and cuts the tokens.
+std::optional<ast::File> parseInTextParts(llvm::StringRef text, uint32_t begin, FileId file,
+                                          const FastParseOptions &opts) {
+  size_t parts = std::min<size_t>(threadCount(opts.threads), (text.size() - begin) / std::max<size_t>(opts.bytesPerThread, 1));
+  if (parts < 2) return std::nullopt;
+  std::vector<uint32_t> cuts{begin};
+  for (size_t k = 1; k < parts; ++k) {
+    size_t from = std::max<size_t>(begin + (text.size() - begin) * k / parts, cuts.back());
+    size_t at = text.find("\n}\n", from);
+    while (at != llvm::StringRef::npos && !(at + 3 < text.size() && isLetterOrUnderscore(text[at + 3])))
+      at = text.find("\n}\n", at + 1);
+    if (at == llvm::StringRef::npos) break;
+    cuts.push_back(static_cast<uint32_t>(at + 3));
+  }
+  cuts.push_back(static_cast<uint32_t>(text.size()));
+  size_t used = cuts.size() - 1;
+  if (used < 2) return std::nullopt;
+  std::vector<std::vector<ast::ItemPtr>> items(used);
+  std::vector<std::vector<ast::Comment>> comments(used);
+  std::vector<unsigned> elses(used, 0);
+  std::vector<char> failed(used, 0);
+  runParts(used, [&](size_t k) {
+    try {
+      std::vector<Token> toks;
+      lexAll(text.data(), cuts[k], cuts[k + 1], file, &comments[k], toks);
+      if (!nestsWithinLimits(text.data(), toks, opts.maxNesting, opts.maxOperators, elses[k])) fail();
+      Shared shared;
+      Parser(text.data(), toks.data(), cuts[k], file, shared).file(items[k]);
+    } catch (Fail &) {
+      failed[k] = 1;
+    }
+  });
+  unsigned totalElses = 0;
+  for (unsigned e : elses) totalElses += e;
+  if (std::find(failed.begin(), failed.end(), 1) != failed.end() || totalElses > opts.maxOperators) return std::nullopt;
+  if (opts.partsUsed) *opts.partsUsed = used;
+  ast::File out;
+  out.id = file;
+  size_t total = 0;
+  for (auto &part : items) total += part.size();
+  out.items.reserve(total);
+  for (auto &part : items)
+    for (ast::ItemPtr &it : part) out.items.push_back(std::move(it));
+  for (auto &part : comments)
+    for (ast::Comment &c : part) out.comments.push_back(std::move(c));
+  return out;
+}
+
 std::optional<ast::File> fastParse(const SourceManager &sm, FileId file, const FastParseOptions &opts) {
   llvm::StringRef text = sm.text(file);
   if (text.size() >= UINT32_MAX - 8) return std::nullopt;
@@ -1143,13 +1206,15 @@ std::optional<ast::File> fastParse(const SourceManager &sm, FileId file, const F
   if (text.substr(begin).startswith("\xEF\xBB\xBF")) begin += 3;
   ast::File out;
   out.id = file;
+  if (std::optional<ast::File> split = parseInTextParts(text, begin, file, opts)) return split;
   std::vector<Token> toks;
   try {
     lexAll(text.data(), begin, (uint32_t)text.size(), file, &out.comments, toks);
   } catch (Fail &) {
     return std::nullopt;
   }
-  if (!nestsWithinLimits(text.data(), toks, opts.maxNesting, opts.maxOperators)) return std::nullopt;
+  unsigned elses = 0;
+  if (!nestsWithinLimits(text.data(), toks, opts.maxNesting, opts.maxOperators, elses)) return std::nullopt;
   size_t threads = std::min(threadCount(opts.threads), toks.size() / std::max<size_t>(opts.tokensPerThread, 1) + 1);
   std::vector<size_t> cuts = threads > 1 ? cutPoints(toks, threads) : std::vector<size_t>{};
   // Part p is toks[first[p], last[p]) followed by EOFs.

@@ -17,6 +17,9 @@ struct FastParseOptions {
   // tokens worth a thread of their own.
   unsigned threads = 0;
   size_t tokensPerThread = 200000;
+  // The fewest bytes worth a thread when the text itself is cut (lexing
+  // too runs in parts then; see parseInTextParts).
+  size_t bytesPerThread = 256 * 1024;
   // Set to the number of parts the file was parsed in (tests check that
   // splitting happened).
   size_t *partsUsed = nullptr;
