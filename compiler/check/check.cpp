@@ -10,6 +10,7 @@
 #include "compiler/k8s/names.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
 
 namespace rig {
 
@@ -228,10 +229,19 @@ std::vector<Checker::Prechecked> Checker::precheckWorkloads(const ExpandedProgra
 }
 
 void Checker::checkUniqueObjects() {
-  std::map<std::tuple<std::string, std::string, std::string>, const model::Workload *> seen;
+  // Keyed by kind, namespace and name joined with NULs: kinds and
+  // namespaces (checked DNS labels) hold none, so keys are unique. One hash
+  // lookup per workload, on the serial path of large builds.
+  llvm::StringMap<const model::Workload *> seen(static_cast<unsigned>(program_.workloads.size()));
+  std::string key;
   for (const model::Workload &w : program_.workloads) {
-    auto key = std::make_tuple(workloadKindName(w.kind).str(), w.ns, w.name);
-    auto [it, inserted] = seen.emplace(key, &w);
+    key.clear();
+    key += workloadKindName(w.kind);
+    key += '\0';
+    key += w.ns;
+    key += '\0';
+    key += w.name;
+    auto [it, inserted] = seen.try_emplace(key, &w);
     if (!inserted)
       diags_.report(DiagKind::DuplicateObjectName, w.nameRange, workloadKindName(w.kind).str(), w.name, w.ns.empty() ? "default" : w.ns)
           .label(it->second->nameRange, "first declared here");
