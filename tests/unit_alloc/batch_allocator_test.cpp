@@ -48,7 +48,7 @@ TEST_F(BatchAllocator, EverySizeIsAlignedWritableAndDisjoint) {
     auto *p = static_cast<unsigned char *>(::operator new(size));
     ASSERT_NE(p, nullptr);
     EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % 16, 0u) << "size " << size;
-    EXPECT_EQ(rig::isBatchAllocated(p), size <= 64 * 1024) << "size " << size;
+    EXPECT_TRUE(rig::isBatchAllocated(p)) << "size " << size;
     std::memset(p, static_cast<int>(size & 0xff), size);
     blocks.emplace_back(p, size);
   }
@@ -78,16 +78,41 @@ TEST_F(BatchAllocator, FreedBlocksAreReused) {
   }
 }
 
-TEST_F(BatchAllocator, OverAlignedAndLargeRequestsGoToMalloc) {
+TEST_F(BatchAllocator, OverAlignedRequestsGoToMalloc) {
   struct alignas(64) Line {
     char bytes[64];
   };
   auto line = std::make_unique<Line>();
   EXPECT_EQ(reinterpret_cast<uintptr_t>(line.get()) % 64, 0u);
   EXPECT_FALSE(rig::isBatchAllocated(line.get()));
-  std::vector<char> big(1 << 20, 'x');
-  EXPECT_FALSE(rig::isBatchAllocated(big.data()));
-  EXPECT_EQ(big.back(), 'x');
+}
+
+// Blocks over 64 KiB come in powers of two and are reused by size; none of
+// them may overlap another live block, small or big.
+TEST_F(BatchAllocator, BigBlocksAreDisjointAndReused) {
+  std::vector<std::pair<unsigned char *, size_t>> live;
+  for (size_t size : {size_t(65537), size_t(100000), size_t(1) << 17, size_t(300000), size_t(1) << 20,
+                      size_t(5) << 20, size_t(100), size_t(70000)}) {
+    auto *p = static_cast<unsigned char *>(::operator new(size));
+    EXPECT_TRUE(rig::isBatchAllocated(p)) << size;
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % 16, 0u);
+    std::memset(p, static_cast<int>(size % 251), size);
+    live.emplace_back(p, size);
+  }
+  for (auto &[p, size] : live)
+    for (size_t i = 0; i < size; i += 4093) ASSERT_EQ(p[i], static_cast<unsigned char>(size % 251)) << size;
+  // A freed block is what the next request of its power of two gets, from
+  // any thread.
+  void *freed = live[4].first; // 1 MiB
+  ::operator delete(freed);
+  void *again = nullptr;
+  std::thread([&] { again = ::operator new((size_t(1) << 19) + 1); }).join();
+  EXPECT_EQ(again, freed);
+  live[4].first = static_cast<unsigned char *>(again);
+  for (auto &[p, size] : live) ::operator delete(p);
+  std::vector<char> grown;
+  for (int i = 0; i < (3 << 20); ++i) grown.push_back(static_cast<char>(i));
+  for (int i = 0; i < (3 << 20); i += 997) ASSERT_EQ(grown[i], static_cast<char>(i));
 }
 
 TEST_F(BatchAllocator, BlocksCrossThreads) {

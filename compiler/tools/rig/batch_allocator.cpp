@@ -22,7 +22,11 @@
 //   fresh worker threads; without the hand-over every one of them would open
 //   a span per size class again, and each new span is memory the kernel
 //   must fault in and zero.
-// - Blocks over kMaxSmall bytes, over-aligned requests, and everything once
+// - Blocks over kMaxSmall bytes (growing vectors, the output text) come
+//   from the same region in power-of-two sizes, so they too are faulted in
+//   2 MiB at a time instead of 4 KiB; freed ones wait on global lists for
+//   the next block of their size. They are few, so those lists take a lock.
+// - Blocks over kMaxBig bytes, over-aligned requests, and everything once
 //   the region is exhausted or could not be reserved, go to malloc.
 // - Sanitizer builds keep the runtime's allocator (it is how they find bugs).
 #include "compiler/tools/rig/batch_allocator.h"
@@ -53,7 +57,7 @@ namespace {
 
 constexpr size_t kGranule = 16;                // every block is 16-byte aligned
 constexpr size_t kFineMax = 1024;              // 16-byte steps up to here,
-constexpr size_t kMaxSmall = 64 * 1024;        // then four steps per doubling; larger: malloc
+constexpr size_t kMaxSmall = 64 * 1024;        // then four steps per doubling; larger: big blocks
 constexpr size_t kFineClasses = kFineMax / kGranule + 1;
 constexpr size_t kClasses = kFineClasses + 6 * 4; // 1 KiB → 64 KiB in 6 doublings
 constexpr size_t kSpanShift = 14;              // 16 KiB spans, each of one size class;
@@ -61,6 +65,14 @@ constexpr size_t kSpanShift = 14;              // 16 KiB spans, each of one size
 constexpr size_t kSpanSize = size_t(1) << kSpanShift;
 constexpr size_t kRegionSize = size_t(32) << 30; // 32 GiB of address space, reserved not committed
 constexpr size_t kSpans = kRegionSize / kSpanSize;
+
+// Big blocks: powers of two from 128 KiB to 1 GiB. Their first span is
+// marked kBigClassBase + log2(size) in spanClass.
+constexpr unsigned kBigMinLog = 17, kBigMaxLog = 30;
+constexpr size_t kHugePage = size_t(2) << 20;
+constexpr size_t kMaxBig = size_t(1) << kBigMaxLog;
+constexpr unsigned kBigClassBase = 128;
+static_assert(kClasses < kBigClassBase && kBigClassBase + kBigMaxLog < 256, "span classes fit a byte");
 
 // The size of each class's blocks, computed once.
 struct ClassSizes {
@@ -159,7 +171,7 @@ void *allocateSmall(size_t size) {
     // class, since blocks start in any of them.
     size_t spans = std::max<size_t>(1, (blockSize * 4 + kSpanSize - 1) >> kSpanShift);
     size_t span = nextSpan.fetch_add(spans, std::memory_order_relaxed);
-    if (span + spans > kSpans) return nullptr;
+    if (span + spans > kSpans / 2) return nullptr;
     for (size_t i = 0; i < spans; ++i) spanClass[span + i] = static_cast<uint8_t>(cls);
     tc.bump[cls] = regionBase + span * kSpanSize;
     tc.end[cls] = tc.bump[cls] + spans * kSpanSize;
@@ -169,9 +181,40 @@ void *allocateSmall(size_t size) {
   return p;
 }
 
+// Big blocks are carved from the upper half of the region, apart from the
+// small blocks' spans: the two kinds each stay densely packed in huge pages.
+std::mutex bigMutex;
+FreeBlock *bigFree[kBigMaxLog + 1] = {};
+std::atomic<size_t> nextBigSpan{kSpans / 2};
+
+void *allocateBig(size_t size) {
+  unsigned log = std::max<unsigned>(kBigMinLog, 64 - __builtin_clzll(size - 1)); // ceil(log2(size))
+  {
+    std::lock_guard<std::mutex> lock(bigMutex);
+    if (FreeBlock *b = bigFree[log]) {
+      bigFree[log] = b->next;
+      return b;
+    }
+  }
+  size_t spans = (size_t(1) << log) >> kSpanShift;
+  // Blocks of a huge page or more start on a huge page: a 2 MiB block only
+  // partly used then faults in one huge page, not the two it would straddle.
+  size_t align = std::min<size_t>(spans, kHugePage >> kSpanShift);
+  size_t span = nextBigSpan.load(std::memory_order_relaxed), start;
+  do {
+    start = (span + align - 1) / align * align;
+  } while (!nextBigSpan.compare_exchange_weak(span, start + spans, std::memory_order_relaxed));
+  span = start;
+  if (span + spans > kSpans) return nullptr;
+  spanClass[span] = static_cast<uint8_t>(kBigClassBase + log);
+  return regionBase + span * kSpanSize;
+}
+
 inline void *allocate(size_t size) {
   if (size <= kMaxSmall && enabled.load(std::memory_order_relaxed))
     if (void *p = allocateSmall(size)) return p;
+  if (size > kMaxSmall && size <= kMaxBig && enabled.load(std::memory_order_relaxed))
+    if (void *p = allocateBig(size)) return p;
   if (void *p = std::malloc(size ? size : 1)) return p;
   throw std::bad_alloc();
 }
@@ -181,6 +224,12 @@ inline void release(void *p) {
   if (ours(p)) {
     size_t span = static_cast<size_t>(static_cast<char *>(p) - regionBase) >> kSpanShift;
     auto *b = static_cast<FreeBlock *>(p);
+    if (spanClass[span] >= kBigClassBase) {
+      std::lock_guard<std::mutex> lock(bigMutex);
+      b->next = bigFree[spanClass[span] - kBigClassBase];
+      bigFree[spanClass[span] - kBigClassBase] = b;
+      return;
+    }
     ThreadCache &tc = cache;
     b->next = tc.free[spanClass[span]];
     tc.free[spanClass[span]] = b;
@@ -204,14 +253,18 @@ namespace rig {
 bool enableBatchAllocator() {
 #if RIG_BATCH_ALLOCATOR
   if (enabled.load()) return true;
-  void *p = mmap(nullptr, kRegionSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  // One huge page more than the region, so that it can start on a huge
+  // page boundary: spans then line up with the pages the kernel hands out.
+  void *p = mmap(nullptr, kRegionSize + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                 -1, 0);
   if (p == MAP_FAILED) return false; // stay on malloc
+  char *aligned = reinterpret_cast<char *>((reinterpret_cast<uintptr_t>(p) + kHugePage - 1) & ~(kHugePage - 1));
   // Huge pages where the kernel allows them ("madvise" mode); harmless if not.
-  (void)madvise(p, kRegionSize, MADV_HUGEPAGE);
-  regionBase = static_cast<char *>(p);
-  // Large blocks (growing vectors and strings, the output stream) stay with
-  // malloc: keep them on its heap and keep freed heap, rather than a fresh
-  // mmap faulted in page by page for every growth step.
+  (void)madvise(aligned, kRegionSize, MADV_HUGEPAGE);
+  regionBase = aligned;
+  // What still goes to malloc (blocks over kMaxBig, over-aligned ones):
+  // keep it on malloc's heap and keep freed heap, rather than a fresh mmap
+  // faulted in page by page for every growth step.
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
   mallopt(M_TOP_PAD, 16 << 20);
