@@ -134,7 +134,7 @@ public:
       } else if (phase_ == "explain") {
         out += explain(c->program, c->verified);
       } else {
-        out += c->outputs.stream;
+        out += c->outputs.stream();
       }
     }
     bool expectFail = input_.filename().string().rfind("fail_", 0) == 0;

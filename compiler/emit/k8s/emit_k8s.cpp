@@ -542,8 +542,18 @@ std::vector<YamlChunk> workloadYamlChunks(const model::Program &program, unsigne
 
 } // namespace
 
+std::string EmitResult::stream() const {
+  size_t size = 0;
+  for (const std::string &p : streamPieces) size += p.size();
+  std::string out;
+  out.reserve(size);
+  for (const std::string &p : streamPieces) out += p;
+  return out;
+}
+
 EmitResult emitKubernetes(const model::Program &program, const EmitOptions &opts, bool streamOnly) {
   EmitResult result;
+  std::string stream; // the piece being written: the objects before the workloads, then the last chunk's
   Builder builder(program.target);
   bool json = opts.format == ManifestFormat::Json;
   const char *ext = json ? ".json" : ".yaml";
@@ -563,11 +573,11 @@ EmitResult emitKubernetes(const model::Program &program, const EmitOptions &opts
       list.push(std::move(obj));
       return false;
     }
-    if (!first) result.stream += "---\n";
+    if (!first) stream += "---\n";
     first = false;
-    size_t docStart = result.stream.size();
-    writeYaml(obj, result.stream);
-    if (!streamOnly) result.files.push_back({std::move(path), result.stream.substr(docStart)});
+    size_t docStart = stream.size();
+    writeYaml(obj, stream);
+    if (!streamOnly) result.files.push_back({std::move(path), stream.substr(docStart)});
     return true;
   };
   // Cluster objects and the classes and claims workloads use come first, so
@@ -584,14 +594,12 @@ EmitResult emitKubernetes(const model::Program &program, const EmitOptions &opts
     for (const Workload &w : program.workloads) add(builder.object(w), outputPath(w, ext));
   } else if (!program.workloads.empty()) {
     std::vector<YamlChunk> chunks = workloadYamlChunks(program, opts.threads, streamOnly);
-    size_t total = result.stream.size() + 4;
-    for (const YamlChunk &c : chunks) total += c.stream.size() + 4;
-    result.stream.reserve(total);
     for (YamlChunk &c : chunks) {
       if (c.stream.empty()) continue;
-      if (!first) result.stream += "---\n";
+      if (!first) stream += "---\n"; // ends the piece before
       first = false;
-      result.stream += c.stream;
+      if (!stream.empty()) result.streamPieces.push_back(std::move(stream));
+      stream = std::move(c.stream);
       for (OutputFile &f : c.files) result.files.push_back(std::move(f));
     }
   }
@@ -600,9 +608,10 @@ EmitResult emitKubernetes(const model::Program &program, const EmitOptions &opts
     wrapper.set("apiVersion", "v1");
     wrapper.set("kind", "List");
     wrapper.set("items", std::move(list));
-    writeJson(wrapper, result.stream);
-    result.stream += '\n';
+    writeJson(wrapper, stream);
+    stream += '\n';
   }
+  if (!stream.empty()) result.streamPieces.push_back(std::move(stream));
   if (streamOnly) return result;
   std::sort(result.files.begin(), result.files.end(),
             [](const OutputFile &a, const OutputFile &b) { return a.path < b.path; });

@@ -32,7 +32,11 @@ struct OutputFile {
 
 struct EmitResult {
   std::vector<OutputFile> files; // sorted by path
-  std::string stream;            // every object in declaration order, for `-o -`
+  // Every object in declaration order, for `-o -`, in the pieces it was
+  // written in (on several threads): they are written out one after the
+  // other, since joining them would copy the whole output once more.
+  std::vector<std::string> streamPieces;
+  std::string stream() const; // the pieces joined
 };
 
 // `streamOnly` skips the per-file layout (used by `-o -`, which needs only

@@ -327,7 +327,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (toStdout) {
-    std::fwrite(c->outputs.stream.data(), 1, c->outputs.stream.size(), stdout);
+    for (const std::string &piece : c->outputs.streamPieces) std::fwrite(piece.data(), 1, piece.size(), stdout);
     return std::fflush(stdout) == 0 ? 0 : 2;
   }
   std::string err = rig::writeOutputDirectory(c->outputs, a.outDir);

@@ -37,7 +37,7 @@ TEST(Driver, ErrorsProduceNoOutputs) {
   auto c = compile({{"a.rig", "pod p { container c { imgae = \"x\" } }"}}, CompileOptions{});
   EXPECT_FALSE(c->ok());
   EXPECT_TRUE(c->outputs.files.empty());
-  EXPECT_TRUE(c->outputs.stream.empty());
+  EXPECT_TRUE(c->outputs.stream().empty());
 }
 
 TEST(Driver, WerrorProducesNoOutputs) {
@@ -112,7 +112,7 @@ TEST(Driver, OutputIsTheSameForAnyNumberOfThreads) {
       for (unsigned threads : {2u, 5u}) {
         auto many = build(threads, streamOnly, format);
         ASSERT_TRUE(many->ok());
-        EXPECT_EQ(many->outputs.stream, one->outputs.stream) << threads << " threads";
+        EXPECT_EQ(many->outputs.stream(), one->outputs.stream()) << threads << " threads";
         ASSERT_EQ(many->outputs.files.size(), one->outputs.files.size());
         for (size_t i = 0; i < one->outputs.files.size(); ++i) {
           EXPECT_EQ(many->outputs.files[i].path, one->outputs.files[i].path);

@@ -92,7 +92,7 @@ std::string buildSummary(const std::string &name, const std::string &text) {
     for (const std::string &k : kinds) s += " " + k;
     return s;
   }
-  std::string s = c->outputs.stream;
+  std::string s = c->outputs.stream();
   for (const emit::OutputFile &f : c->outputs.files) s += "\n== " + f.path + "\n" + f.content;
   return s;
 }

@@ -168,7 +168,7 @@ pod p { gpus x { count = 2, class = g }; container c { image = "a:1", uses x } }
   opts.streamOnly = true;
   auto c = compile({{"t.rig", text}}, opts);
   ASSERT_TRUE(c->ok());
-  const std::string &out = c->outputs.stream;
+  const std::string out = c->outputs.stream();
   EXPECT_NE(out.find("apiVersion: resource.k8s.io/v1alpha3\nkind: ResourceClaimTemplate"), std::string::npos);
   // v1alpha3: deviceClassName directly in the request, no `exactly`.
   EXPECT_NE(out.find("      - name: x\n        deviceClassName: g\n        allocationMode: ExactCount\n        count: 2\n"),
