@@ -16,6 +16,10 @@ namespace rig::emit {
 class Node {
 public:
   enum class Kind { Null, Bool, Int, String, List, Map };
+  // A map entry (key and value) or a list item (value, empty key). One
+  // array of entries per node: a map used to keep its keys and values in
+  // two, which doubled the allocations of the hot path.
+  struct Entry;
 
   Node() = default;
   static Node map() { Node n; n.kind_ = Kind::Map; return n; }
@@ -25,22 +29,15 @@ public:
   // outlive the document. Saves an allocation per scalar on the hot path.
   static Node view(llvm::StringRef s) { Node n; n.kind_ = Kind::String; n.view_ = s; return n; }
   static Node integer(int64_t i) { Node n; n.kind_ = Kind::Int; n.int_ = i; return n; }
-  static Node boolean(bool b) { Node n; n.kind_ = Kind::Bool; n.bool_ = b; return n; }
+  static Node boolean(bool b) { Node n; n.kind_ = Kind::Bool; n.int_ = b; return n; }
 
   Kind kind() const { return kind_; }
-  bool isEmptyContainer() const { return (kind_ == Kind::Map || kind_ == Kind::List) && values_.empty(); }
+  bool isEmptyContainer() const { return (kind_ == Kind::Map || kind_ == Kind::List) && entries_.empty(); }
 
   // Map building. `set` appends; builders never set a key twice. Keys are
   // not copied: they must outlive the node (literals, model strings, or the
   // reader's key arena).
-  Node &set(llvm::StringRef key, Node value) {
-    // Most maps and lists have a handful of entries: room for four at
-    // once saves the 1-2-4 regrowth (and moving every node each time).
-    if (values_.empty()) reserveSmall();
-    keys_.push_back(key);
-    values_.push_back(std::move(value));
-    return values_.back();
-  }
+  inline Node &set(llvm::StringRef key, Node value);
   Node &set(llvm::StringRef key, std::string value) { return set(key, string(std::move(value))); }
   Node &set(llvm::StringRef key, const char *value) { return set(key, view(value)); }
   Node &setView(llvm::StringRef key, llvm::StringRef value) { return set(key, view(value)); }
@@ -51,42 +48,60 @@ public:
     if (!value.isEmptyContainer()) set(key, std::move(value));
   }
   // List building.
-  Node &push(Node value) {
-    if (values_.empty()) reserveSmall();
-    values_.push_back(std::move(value));
-    return values_.back();
-  }
+  inline Node &push(Node value);
 
-  const std::vector<llvm::StringRef> &keys() const { return keys_; }
-  const std::vector<Node> &values() const { return values_; }
+  // A map's entries in insertion order, or a list's items (keys empty).
+  const std::vector<Entry> &entries() const { return entries_; }
+  size_t size() const { return entries_.size(); }
+  inline const Node &value(size_t i) const;
+  inline llvm::StringRef key(size_t i) const;
   llvm::StringRef text() const { return owns_ ? llvm::StringRef(owned_) : view_; }
   int64_t intValue() const { return int_; }
-  bool boolValue() const { return bool_; }
-  const Node *get(llvm::StringRef key) const {
-    for (size_t i = 0; i < keys_.size(); ++i)
-      if (keys_[i] == key) return &values_[i];
-    return nullptr;
-  }
-  bool operator==(const Node &o) const {
-    return kind_ == o.kind_ && text() == o.text() && int_ == o.int_ && bool_ == o.bool_ && keys_ == o.keys_ &&
-           values_ == o.values_;
-  }
+  bool boolValue() const { return int_ != 0; }
+  inline const Node *get(llvm::StringRef key) const;
+  inline bool operator==(const Node &o) const;
 
 private:
   void reserveSmall() {
-    if (kind_ == Kind::Map) keys_.reserve(4);
-    values_.reserve(4);
+    // Most maps and lists have a handful of entries: room for four at
+    // once saves the 1-2-4 regrowth (and moving every node each time).
+    entries_.reserve(4);
   }
 
   Kind kind_ = Kind::Null;
   bool owns_ = false;
-  std::string owned_;
+  int64_t int_ = 0; // Int, and Bool as 0 or 1
   llvm::StringRef view_;
-  int64_t int_ = 0;
-  bool bool_ = false;
-  std::vector<llvm::StringRef> keys_; // Map only, parallel to values_
-  std::vector<Node> values_;      // Map values or List items
+  std::string owned_;
+  std::vector<Entry> entries_;
 };
+
+struct Node::Entry {
+  llvm::StringRef key;
+  Node value;
+  bool operator==(const Entry &o) const { return key == o.key && value == o.value; }
+};
+
+inline Node &Node::set(llvm::StringRef key, Node value) {
+  if (entries_.empty()) reserveSmall();
+  entries_.push_back(Entry{key, std::move(value)});
+  return entries_.back().value;
+}
+inline Node &Node::push(Node value) {
+  if (entries_.empty()) reserveSmall();
+  entries_.push_back(Entry{llvm::StringRef(), std::move(value)});
+  return entries_.back().value;
+}
+inline const Node &Node::value(size_t i) const { return entries_[i].value; }
+inline llvm::StringRef Node::key(size_t i) const { return entries_[i].key; }
+inline const Node *Node::get(llvm::StringRef key) const {
+  for (const Entry &e : entries_)
+    if (e.key == key) return &e.value;
+  return nullptr;
+}
+inline bool Node::operator==(const Node &o) const {
+  return kind_ == o.kind_ && text() == o.text() && int_ == o.int_ && entries_ == o.entries_;
+}
 
 // Writers. YAML is block style, two-space indent, sequences not indented
 // under their key (kubectl's style), scalars quoted exactly when YAML 1.1

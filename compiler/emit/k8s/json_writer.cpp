@@ -41,19 +41,19 @@ void writeJson(const Node &n, std::string &out, int indent) {
   case Node::Kind::List:
   case Node::Kind::Map: {
     bool isMap = n.kind() == Node::Kind::Map;
-    if (n.values().empty()) {
+    if (n.size() == 0) {
       out += isMap ? "{}" : "[]";
       return;
     }
     out += isMap ? "{\n" : "[\n";
-    for (size_t i = 0; i < n.values().size(); ++i) {
+    for (size_t i = 0; i < n.size(); ++i) {
       out.append(indent + 2, ' ');
       if (isMap) {
-        writeString(n.keys()[i], out);
+        writeString(n.key(i), out);
         out += ": ";
       }
-      writeJson(n.values()[i], out, indent + 2);
-      if (i + 1 < n.values().size()) out += ',';
+      writeJson(n.value(i), out, indent + 2);
+      if (i + 1 < n.size()) out += ',';
       out += '\n';
     }
     out.append(indent, ' ');

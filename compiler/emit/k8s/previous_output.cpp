@@ -35,7 +35,7 @@ model::PreviousClaim claimFrom(const Node &o, const std::string &ns, const std::
     if (const Node *res = spec->get("resources"))
       if (const Node *req = res->get("requests")) p.size = text(req->get("storage"));
     if (const Node *modes = spec->get("accessModes"))
-      for (const Node &m : modes->values()) p.accessModes.push_back(m.text().str());
+      for (const Node::Entry &m : modes->entries()) p.accessModes.push_back(m.value.text().str());
   }
   return p;
 }
@@ -80,7 +80,7 @@ bool readPreviousClaims(const std::string &dir, std::vector<model::PreviousClaim
     std::vector<const Node *> objects;
     for (const Node &d : docs) {
       if (const Node *items = d.get("items"))
-        for (const Node &i : items->values()) objects.push_back(&i);
+        for (const Node::Entry &i : items->entries()) objects.push_back(&i.value);
       objects.push_back(&d);
     }
     std::string file = fs::relative(f, dir, ec).generic_string();
@@ -95,7 +95,8 @@ bool readPreviousClaims(const std::string &dir, std::vector<model::PreviousClaim
         const Node *spec = o->get("spec");
         const Node *templates = spec ? spec->get("volumeClaimTemplates") : nullptr;
         if (templates)
-          for (const Node &t : templates->values()) {
+          for (const Node::Entry &te : templates->entries()) {
+            const Node &t = te.value;
             model::PreviousClaim p = claimFrom(t, ns, meta->get("name")->text().str(), file);
             if (!p.name.empty()) out.push_back(std::move(p));
           }

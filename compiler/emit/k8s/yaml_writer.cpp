@@ -123,12 +123,12 @@ void writeNode(const Node &n, int indent, std::string &out);
 
 // Writes the entries of a map; the first line is already indented by the caller.
 void writeMapBody(const Node &n, int indent, std::string &out, bool firstInline) {
-  const auto &keys = n.keys();
-  const auto &values = n.values();
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (i > 0 || !firstInline) out.append(indent, ' ');
-    writeKey(keys[i], out);
-    const Node &v = values[i];
+  bool first = true;
+  for (const Node::Entry &e : n.entries()) {
+    if (!first || !firstInline) out.append(indent, ' ');
+    first = false;
+    writeKey(e.key, out);
+    const Node &v = e.value;
     if (v.kind() == Node::Kind::String && isLiteralBlockSafe(v.text())) {
       out += ": ";
       writeLiteralBlock(v.text(), indent + 2, out);
@@ -157,7 +157,8 @@ void writeNode(const Node &n, int indent, std::string &out) {
     writeMapBody(n, indent, out, false);
     return;
   }
-  for (const Node &item : n.values()) {
+  for (const Node::Entry &e : n.entries()) {
+    const Node &item = e.value;
     out.append(indent, ' ');
     out += "- ";
     if (item.kind() == Node::Kind::String && isLiteralBlockSafe(item.text())) {

@@ -78,10 +78,10 @@ TEST(YamlWriter, RoundTripsThroughYamlCpp) {
   std::string error;
   ASSERT_TRUE(readYaml(out, docs, keys, error)) << error << "\n" << out;
   ASSERT_EQ(docs.size(), 1u);
-  ASSERT_EQ(docs[0].keys().size(), doc.keys().size());
-  for (size_t i = 0; i < doc.keys().size(); ++i) {
-    EXPECT_EQ(docs[0].keys()[i], doc.keys()[i]);
-    EXPECT_TRUE(docs[0].values()[i] == doc.values()[i]) << doc.keys()[i].str();
+  ASSERT_EQ(docs[0].size(), doc.size());
+  for (size_t i = 0; i < doc.size(); ++i) {
+    EXPECT_EQ(docs[0].key(i), doc.key(i));
+    EXPECT_TRUE(docs[0].value(i) == doc.value(i)) << doc.key(i).str();
   }
   EXPECT_TRUE(docs[0] == doc) << out;
 }
