@@ -114,8 +114,20 @@ bool isScalarLike(const Node &n) {
   return (n.kind() != Node::Kind::Map && n.kind() != Node::Kind::List) || n.isEmptyContainer();
 }
 
+// Nearly every key is a Kubernetes field name: a lower-case letter, then
+// letters and digits. Such a key of six characters or more is plain: YAML
+// 1.1's words (`y`, `no`, `on`, `false`, …) are at most five long. This
+// shorter test saves most of the writer's scanning; shorter keys take the
+// full one.
+bool isPlainFieldName(llvm::StringRef key) {
+  if (key.size() < 6 || !(key[0] >= 'a' && key[0] <= 'z')) return false;
+  for (char c : key)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+  return true;
+}
+
 void writeKey(llvm::StringRef key, std::string &out) {
-  if (isPlainYamlSafe(key)) out += key;
+  if (isPlainFieldName(key) || isPlainYamlSafe(key)) out += key;
   else writeQuoted(key, out);
 }
 

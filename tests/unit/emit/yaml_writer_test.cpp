@@ -26,6 +26,18 @@ TEST(YamlWriter, QuotesEverySpecialWordAndNoNearMiss) {
     EXPECT_TRUE(isPlainYamlSafe(s)) << s;
 }
 
+// Keys take a shorter test when they look like field names; special words
+// among them must still be quoted.
+TEST(YamlWriter, KeysThatAreSpecialWordsAreQuoted) {
+  Node doc = Node::map();
+  for (const char *k : {"yes", "no", "on", "off", "y", "n", "null", "true", "false", "apiVersion", "ports2", "name"})
+    doc.set(k, "v");
+  std::string out;
+  writeYaml(doc, out);
+  EXPECT_EQ(out, "\"yes\": v\n\"no\": v\n\"on\": v\n\"off\": v\n\"y\": v\n\"n\": v\n\"null\": v\n\"true\": v\n"
+                 "\"false\": v\napiVersion: v\nports2: v\nname: v\n");
+}
+
 TEST(YamlWriter, BlockStyleLikeKubectl) {
   Node doc = Node::map();
   doc.set("apiVersion", "v1");
