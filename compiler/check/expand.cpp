@@ -6,6 +6,7 @@
 
 #include "compiler/check/values.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
 
 namespace rig::sema {
 
@@ -236,18 +237,23 @@ private:
     env.state = ModuleEnv::State::Building;
     Frame top;
     top.module = i;
+    LetsByName lets = letsByName(i);
+    size_t letIndex = 0;
     for (const ast::ItemPtr &it : files_[i]->items) {
       if (auto *imp = dyn_cast<ast::ImportDecl>(it.get())) {
         bindImport(i, *imp);
       } else if (auto *l = dyn_cast<ast::LetDecl>(it.get())) {
+        size_t current = letIndex++;
         if (l->type && !knownType(*l->type)) continue;
         // A name bound by a later `let` would read as a bare symbol here;
         // say what is wrong instead.
         bool early = false;
         forEachName(*l->value, [&](const ast::NameExpr &n) {
-          if (env.values.count(n.name) || !laterLet(i, *l, n.name)) return;
+          if (env.values.count(n.name)) return;
+          const ast::LetDecl *later = laterLet(lets, current, n.name);
+          if (!later) return;
           diags_.report(DiagKind::UndefinedName, n.range, n.name, "yet; its `let` comes later in the file")
-              .label(laterLet(i, *l, n.name)->name.range, "declared here");
+              .label(later->name.range, "declared here");
           early = true;
         });
         if (early) {
@@ -278,16 +284,26 @@ private:
     envs_[i].state = ModuleEnv::State::Done;
   }
 
-  // The top-level `let` of `name` after `current` in file `i`, if any.
-  const ast::LetDecl *laterLet(size_t i, const ast::LetDecl &current, llvm::StringRef name) const {
-    bool after = false;
-    for (const ast::ItemPtr &it : files_[i]->items) {
-      auto *l = dyn_cast<ast::LetDecl>(it.get());
-      if (!l) continue;
-      if (l == &current) after = true;
-      else if (after && l->name.name == name) return l;
-    }
-    return nullptr;
+  // A file's top-level `let`s by name, each name's in file order (as their
+  // index among the file's `let`s). Looked up once per name a `let` reads:
+  // scanning the file for each (as before) was quadratic, and 64,000 `let`s
+  // each naming the next took half a minute to report.
+  using LetsByName = llvm::StringMap<std::vector<std::pair<size_t, const ast::LetDecl *>>>;
+  LetsByName letsByName(size_t i) const {
+    LetsByName byName;
+    size_t index = 0;
+    for (const ast::ItemPtr &it : files_[i]->items)
+      if (auto *l = dyn_cast<ast::LetDecl>(it.get())) byName[l->name.name].push_back({index++, l});
+    return byName;
+  }
+
+  // The first top-level `let` of `name` after the `current`-th one, if any.
+  static const ast::LetDecl *laterLet(const LetsByName &lets, size_t current, llvm::StringRef name) {
+    auto found = lets.find(name);
+    if (found == lets.end()) return nullptr;
+    auto next = llvm::upper_bound(found->second, current,
+                                  [](size_t c, const std::pair<size_t, const ast::LetDecl *> &l) { return c < l.first; });
+    return next == found->second.end() ? nullptr : next->second;
   }
 
   static void forEachName(const ast::Expr &e, llvm::function_ref<void(const ast::NameExpr &)> f) {

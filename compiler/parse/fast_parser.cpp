@@ -1084,8 +1084,9 @@ std::vector<size_t> cutPoints(const std::vector<Token> &toks, size_t parts) {
 } // namespace
 
 // The nesting bounds of findDeepNesting, counted over the tokens (which are
-// at hand) instead of the bytes: the same brackets and operator characters
-// outside strings and comments, interpolations included. It never counts
+// at hand) instead of the bytes: the same brackets, operator characters,
+// `not`/`and`/`or` and postfix brackets outside strings and comments,
+// interpolations included. It never counts
 // less than the byte scan (a newline the lexer folds into another token
 // resets nothing here), so a file it passes, the byte scan passes too; a
 // file it fails goes back to parse(), whose byte scan decides.
@@ -1093,14 +1094,25 @@ std::vector<size_t> cutPoints(const std::vector<Token> &toks, size_t parts) {
 bool nestsWithinLimits(const char *text, const std::vector<Token> &toks, unsigned limit, unsigned maxOperators,
                        unsigned &elses) {
   unsigned depth = 0, operators = 0;
+  Tok previous = T_EOF;
   for (const Token &t : toks) {
+    Tok before = previous;
+    previous = t.type;
     switch (t.type) {
     case T_LBRACE:
       operators = 0;
       [[fallthrough]];
     case T_LPAREN:
     case T_LBRACK:
+      // A call or index applied to a bracketed expression (`f(x)(y)`,
+      // `a[0][1]`) wraps the chain before it: an operator too.
+      if (t.type != T_LBRACE && (before == T_RPAREN || before == T_RBRACK) && ++operators > maxOperators) return false;
       if (++depth > limit) return false;
+      break;
+    case K_NOT:
+    case K_AND:
+    case K_OR:
+      if (++operators > maxOperators) return false;
       break;
     case T_RBRACE:
       operators = 0;

@@ -5,6 +5,33 @@
 
 namespace rig {
 
+namespace {
+
+bool isWordByte(char c) { return isalnum((unsigned char)c) || c == '_'; }
+
+// The length of the keyword operator (`not`, `and`, `or`) that starts a
+// word at text[i], or 0. The parsers nest one level per keyword operator
+// exactly as per `!`, `&&` and `||`, so the nesting scans count them alike.
+size_t wordOperatorAt(llvm::StringRef text, size_t i) {
+  if (i > 0 && isWordByte(text[i - 1])) return 0;
+  for (llvm::StringRef word : {"not", "and", "or"})
+    if (text.substr(i).startswith(word) && (i + word.size() >= text.size() || !isWordByte(text[i + word.size()])))
+      return word.size();
+  return 0;
+}
+
+// Whether the `(` or `[` at text[i] applies to the bracketed expression
+// before it (`f(x)(y)`, `a[0][1]`): such a postfix chain opens and closes
+// its brackets one after the other, so it never gets deep, but each call
+// or index wraps the whole chain before it and the tree is as deep as the
+// chain is long. The scans count these brackets as operators too.
+bool isPostfixBracket(llvm::StringRef text, size_t i) {
+  while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t')) --i;
+  return i > 0 && (text[i - 1] == ')' || text[i - 1] == ']');
+}
+
+} // namespace
+
 // An interpolation is parsed as an expression of its own, one level below
 // the string, so its brackets nest on top of the string's depth and its
 // operators add to the chain the string is part of. (The lexer ends a
@@ -22,6 +49,12 @@ size_t findDeepInterpolation(llvm::StringRef content, unsigned outerDepth, unsig
     if (depth > limit) return i;
     for (i += 2; i < content.size(); ++i) {
       char c = content[i];
+      if (size_t word = wordOperatorAt(content, i)) {
+        if (++operators > maxOperators) return i;
+        i += word - 1;
+        continue;
+      }
+      if ((c == '(' || c == '[') && isPostfixBracket(content, i) && ++operators > maxOperators) return i;
       if (c == '(' || c == '[' || c == '{') {
         if (c == '{') ++braces;
         if (++depth > limit) return i;
@@ -41,7 +74,7 @@ size_t findDeepNesting(llvm::StringRef text, unsigned limit, unsigned maxOperato
   // below: skip them by table, not by a chain of comparisons.
   static const auto interesting = [] {
     std::array<bool, 256> t{};
-    for (unsigned char c : llvm::StringRef("+-*/%!&|<>=.?\n;{}e\"#([)]")) t[c] = true;
+    for (unsigned char c : llvm::StringRef("+-*/%!&|<>=.?\n;{}eano\"#([)]")) t[c] = true;
     return t;
   }();
   unsigned depth = 0, operators = 0, elses = 0;
@@ -73,6 +106,12 @@ size_t findDeepNesting(llvm::StringRef text, unsigned limit, unsigned maxOperato
                (i + 4 >= text.size() || !isalnum((unsigned char)text[i + 4]))) {
       // Each `else if` nests one level deeper, across lines too.
       if (++elses > maxOperators) return i;
+    } else if (size_t word = (c == 'n' || c == 'a' || c == 'o') ? wordOperatorAt(text, i) : 0) {
+      if (++operators > maxOperators) return i;
+      i += word - 1;
+      continue;
+    } else if ((c == '(' || c == '[') && isPostfixBracket(text, i)) {
+      if (++operators > maxOperators) return i;
     }
     if (c == '"') {
       bool block = text.substr(i, 3) == "\"\"\"";

@@ -1391,6 +1391,20 @@ TEST(FastParser, NestingBoundsOnTokensMatchTheByteScan) {
   inString.append(19, ')');
   EXPECT_TRUE(declined(inString + "\n"));
   EXPECT_TRUE(declined("x = \"${" + std::string(101, '-') + "1}\"\n"));
+  // Keyword operators and postfix chains count as operators.
+  std::string nots = "x = ";
+  for (int i = 0; i < 101; ++i) nots += "not ";
+  EXPECT_TRUE(declined(nots + "true\n"));
+  std::string ands = "x = true";
+  for (int i = 0; i < 101; ++i) ands += " and true";
+  EXPECT_TRUE(declined(ands + "\n"));
+  std::string index = "x = a[0]";
+  for (int i = 0; i < 101; ++i) index += "[0]";
+  EXPECT_TRUE(declined(index + "\n"));
+  std::string calls = "x = f(1)";
+  for (int i = 0; i < 101; ++i) calls += "(1)";
+  EXPECT_TRUE(declined(calls + "\n"));
+  EXPECT_TRUE(accepted("x = not a and b or f(1)(2)[3]\n"));
 }
 
 TEST(FastParser, RangesAreBytesInTheWholeFile) {

@@ -166,6 +166,36 @@ TEST(Parse, InterpolationsCountTowardsTheNestingLimit) {
   EXPECT_EQ(r->diags.all().front().kind, DiagKind::NestingTooDeep);
 }
 
+// `not`, `and` and `or` nest the tree exactly as `!`, `&&` and `||` do, and
+// a postfix chain (`a[0][0]…`, `f()()…`) wraps the whole chain once per
+// bracket although its brackets never get deep. The pre-scan counted
+// neither: 200,000 `not`s overflowed the parser's stack, and 200,000
+// `and`s or `[0]`s parsed into a tree that overflowed the checker's.
+TEST(Parse, KeywordOperatorsAndPostfixChainsCountTowardsTheLimit) {
+  auto repeat = [](llvm::StringRef s, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += s.str();
+    return out;
+  };
+  for (std::string deep : {"let x = " + repeat("not ", 200000) + "true\n",
+                           "let x = true" + repeat(" and true", 200000) + "\n",
+                           "let x = true" + repeat(" or true", 200000) + "\n",
+                           "let x = a" + repeat("[0]", 200000) + "\n",
+                           "let x = f" + repeat("()", 200000) + "\n",
+                           "let x = \"${" + repeat("not ", 200000) + "true}\"\n",
+                           "let x = \"${a" + repeat(" [0]", 200000) + "}\"\n"}) {
+    auto p = parseText(deep);
+    ASSERT_FALSE(p->diags.all().empty()) << deep.substr(0, 20);
+    EXPECT_EQ(p->diags.all().front().kind, DiagKind::NestingTooDeep) << deep.substr(0, 20);
+  }
+  // Words that merely start with an operator's letters are names, and
+  // chains within the limit parse.
+  auto q = parseText("let origin = notable + android\nlet y = " + repeat("not ", 900) + "true\nlet z = a" +
+                     repeat("[0]", 900) + "\nlet w = " + repeat("or_", 2000) + "\n");
+  EXPECT_TRUE(q->diags.all().empty()) << q->diags.all().front().message;
+  EXPECT_EQ(q->file.items.size(), 4u);
+}
+
 TEST(Parse, LongRunsOfCommentsAreNotAnOperatorChain) {
   // The nesting pre-scan once counted each comment's `/` as an operator and
   // never saw the newline ending it: 1,000 comment lines in a row were
