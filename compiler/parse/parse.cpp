@@ -416,6 +416,9 @@ struct Lexed {
 Lexed lex(llvm::StringRef text, FileId file, const OffsetMap &map, Diagnostics &diags,
           std::vector<ast::Comment> *comments) {
   Lexed out;
+  // The generated classes' static set-up runs on first use, not at start-up
+  // (grammar/lazy_initializers.cmake).
+  RigLexer::initializeOnce();
   out.input = std::make_unique<antlr4::ANTLRInputStream>(text.data(), text.size());
   out.lexer = std::make_unique<RigLexer>(out.input.get());
   out.lexer->removeErrorListeners();
@@ -454,6 +457,7 @@ auto runParser(std::vector<std::unique_ptr<antlr4::Token>> &tokens, ErrorCollect
                std::unique_ptr<antlr4::CommonTokenStream> &stream, Rule rule) -> decltype(rule(*parser)) {
   source = std::make_unique<antlr4::ListTokenSource>(std::move(tokens));
   stream = std::make_unique<antlr4::CommonTokenStream>(source.get());
+  RigParser::initializeOnce();
   parser = std::make_unique<RigParser>(stream.get());
   parser->removeErrorListeners();
   parser->setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
