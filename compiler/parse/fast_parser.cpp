@@ -1083,14 +1083,16 @@ std::vector<size_t> cutPoints(const std::vector<Token> &toks, size_t parts) {
 
 } // namespace
 
+namespace {
+
 // The nesting bounds of findDeepNesting, counted over the tokens (which are
 // at hand) instead of the bytes: the same brackets, operator characters,
 // `not`/`and`/`or` and postfix brackets outside strings and comments,
-// interpolations included. It never counts
-// less than the byte scan (a newline the lexer folds into another token
-// resets nothing here), so a file it passes, the byte scan passes too; a
-// file it fails goes back to parse(), whose byte scan decides.
-// `elses` carries the count of `else` across the parts of a file.
+// interpolations included. It never counts less than the byte scan (a
+// newline the lexer folds into another token resets nothing here), so a
+// file it passes, the byte scan passes too; a file it fails goes back to
+// parse(), whose byte scan decides. `elses` carries the count of `else`
+// across the parts of a file.
 bool nestsWithinLimits(const char *text, const std::vector<Token> &toks, unsigned limit, unsigned maxOperators,
                        unsigned &elses) {
   unsigned depth = 0, operators = 0;
@@ -1207,6 +1209,8 @@ std::optional<ast::File> parseInTextParts(llvm::StringRef text, uint32_t begin, 
     for (ast::Comment &c : part) out.comments.push_back(std::move(c));
   return out;
 }
+
+} // namespace
 
 std::optional<ast::File> fastParse(const SourceManager &sm, FileId file, const FastParseOptions &opts) {
   llvm::StringRef text = sm.text(file);
