@@ -663,6 +663,17 @@ private:
       overBudget_ = true;
       return;
     }
+    // Loops that produce nothing still take time: `for i in 0..999999 {
+    // for j in 0..999999 { } }` ran 10^12 empty iterations. All loops
+    // together may run as many iterations as the budget allows items.
+    if (elems.size() > opts_.maxExpandedItems - std::min(iterations_, opts_.maxExpandedItems)) {
+      if (!overBudget_)
+        diags_.report(DiagKind::LoopTooLong, loop.range, (unsigned long long)(iterations_ + elems.size()),
+                      (unsigned long long)opts_.maxExpandedItems);
+      overBudget_ = true;
+      return;
+    }
+    iterations_ += elems.size();
     for (auto &[a, b] : elems) {
       Frame child;
       child.parent = &f;
@@ -946,6 +957,7 @@ private:
   int parent_ = -1;
   unsigned depth_ = 0;
   size_t produced_ = 0;
+  size_t iterations_ = 0; // of all `for` loops so far, bounded like produced_
   bool overBudget_ = false;
   bool wordError_ = false;
 };

@@ -1,5 +1,7 @@
 #include "compiler/check/values.h"
 
+#include "llvm/ADT/StringSet.h"
+
 #include <limits>
 
 #include "llvm/Support/Casting.h"
@@ -99,8 +101,9 @@ Value Evaluator::eval(const ast::Expr &e) {
         return Value::error(e.range);
       }
       v.text += *text;
+      if (v.text.size() > kMaxValueWeight) break; // bounded() reports it
     }
-    return v;
+    return bounded(std::move(v));
   }
   case ast::ExprKind::Name: {
     auto &n = cast<ast::NameExpr>(e);
@@ -133,16 +136,18 @@ Value Evaluator::eval(const ast::Expr &e) {
   case ast::ExprKind::List: {
     v.kind = Value::Kind::List;
     for (const ast::ExprPtr &x : cast<ast::ListExpr>(e).elements) v.items.push_back(eval(*x));
-    return v;
+    return bounded(std::move(v));
   }
   case ast::ExprKind::Map: {
     v.kind = Value::Kind::Map;
+    // Keys seen so far by a set: comparing each key with all before it
+    // took half a minute for a 100,000-entry map.
+    llvm::StringSet<> keys;
     for (const ast::MapEntry &m : cast<ast::MapExpr>(e).entries) {
-      for (const Value::Entry &prev : v.entries)
-        if (prev.key == m.key.name) diags_.report(DiagKind::DuplicateField, m.key.range, m.key.name);
+      if (!keys.insert(m.key.name).second) diags_.report(DiagKind::DuplicateField, m.key.range, m.key.name);
       v.entries.push_back({m.key.name, m.key.range, std::make_shared<Value>(eval(*m.value))});
     }
-    return v;
+    return bounded(std::move(v));
   }
   case ast::ExprKind::Call: {
     auto &c = cast<ast::CallExpr>(e);
@@ -160,7 +165,7 @@ Value Evaluator::eval(const ast::Expr &e) {
       else
         v.items.push_back(std::move(arg));
     }
-    return v;
+    return bounded(std::move(v));
   }
   case ast::ExprKind::Unary: {
     auto &u = cast<ast::UnaryExpr>(e);
@@ -243,7 +248,31 @@ Value Evaluator::range(const ast::RangeExpr &r) {
     v.items.push_back(std::move(x));
     if (i == hi.integer) break;
   }
-  return v;
+  return bounded(std::move(v));
+}
+
+// Sets v's depth and weight from its parts (already bounded themselves)
+// and refuses it when either is past its limit. A value too large to build
+// comes with its weight set and nothing in it.
+Value Evaluator::bounded(Value v) {
+  uint64_t weight = std::max<uint64_t>(v.weight, v.text.size());
+  uint32_t depth = 0;
+  auto add = [&](const Value &x) {
+    weight += 1 + x.weight;
+    depth = std::max(depth, x.depth + 1);
+  };
+  for (const Value &x : v.items) add(x);
+  for (const Value::Entry &x : v.entries) add(*x.value);
+  v.weight = weight;
+  v.depth = depth;
+  if (weight <= kMaxValueWeight && depth <= kMaxValueDepth) return v;
+  if (depth > kMaxValueDepth)
+    diags_.report(DiagKind::ValueTooLarge, v.range, fmt::format("nest lists, maps and calls {} deep", depth),
+                  kMaxValueDepth);
+  else
+    diags_.report(DiagKind::ValueTooLarge, v.range, fmt::format("hold {} elements and string bytes", weight),
+                  kMaxValueWeight);
+  return Value::error(v.range);
 }
 
 // `list[i]` (from 0; negative counts from the end) and `map["key"]`.
@@ -329,8 +358,13 @@ Value Evaluator::binary(const ast::BinaryExpr &b) {
   if (l.kind == Value::Kind::String && r.kind == Value::Kind::String) {
     if (b.op == "+") {
       v.kind = Value::Kind::String;
+      if (l.text.size() + r.text.size() > kMaxValueWeight) {
+        v.text = "…"; // not built: bounded() reports the size
+        v.weight = l.text.size() + r.text.size();
+        return bounded(std::move(v));
+      }
       v.text = l.text + r.text;
-      return v;
+      return bounded(std::move(v));
     }
     if (b.op == "==" || b.op == "!=") {
       v.kind = Value::Kind::Bool;
@@ -339,10 +373,15 @@ Value Evaluator::binary(const ast::BinaryExpr &b) {
     }
   }
   if (l.kind == Value::Kind::List && r.kind == Value::Kind::List && b.op == "+") {
+    if (l.weight + r.weight > kMaxValueWeight) {
+      v.kind = Value::Kind::List; // not built: bounded() reports the size
+      v.weight = l.weight + r.weight;
+      return bounded(std::move(v));
+    }
     v = l;
     v.range = b.range;
     v.items.insert(v.items.end(), r.items.begin(), r.items.end());
-    return v;
+    return bounded(std::move(v));
   }
   if ((l.kind == Value::Kind::Number || r.kind == Value::Kind::Number) &&
       (l.kind == Value::Kind::Int || l.kind == Value::Kind::Number) && (r.kind == Value::Kind::Int || r.kind == Value::Kind::Number))

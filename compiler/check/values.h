@@ -33,6 +33,13 @@ struct Value {
     std::shared_ptr<const Value> value; // shared: values are immutable once built
   };
   std::vector<Entry> entries; // Map entries; Call named arguments
+  // How deep lists, maps and calls nest in this value, and how many
+  // elements, entries and string bytes it holds in all: kept as values are
+  // built (Evaluator::bounded) so that doubling a string or list, or
+  // wrapping a value in itself, `let` after `let`, is refused while it is
+  // small instead of exhausting memory, time or the stack.
+  uint32_t depth = 0;
+  uint64_t weight = 0;
 
   static Value error(SourceRange r) { Value v; v.range = r; return v; }
   bool isError() const { return kind == Kind::Error; }
@@ -59,6 +66,13 @@ using NameLookup = llvm::function_ref<const Value *(llvm::StringRef)>;
 // The most elements a range (`0..7`) may have; larger ones are refused
 // before anything is allocated.
 constexpr int64_t kMaxRangeElements = 1'000'000;
+// The most any one value may hold (Value::weight: elements, entries and
+// string bytes in all), and the deepest lists, maps and calls may nest in
+// it. Real values are far from both: the first is a 1 MiB string (the most
+// a ConfigMap holds) or one largest range (about 300 MB as values), the
+// second the parser's bracket limit.
+constexpr uint64_t kMaxValueWeight = 1u << 20;
+constexpr uint32_t kMaxValueDepth = 200;
 
 class Evaluator {
 public:
@@ -72,6 +86,7 @@ private:
   Value quantityArithmetic(const ast::BinaryExpr &b, const Value &l, const Value &r);
   Value range(const ast::RangeExpr &r);
   Value index(const ast::IndexExpr &i);
+  Value bounded(Value v);
   Diagnostics &diags_;
   const Scope *scope_ = nullptr;
   NameLookup lookup_;

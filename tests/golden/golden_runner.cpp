@@ -75,6 +75,8 @@ CaseOptions parseRunLine(const std::string &text) {
       o.compile.emit.format = w == "json" ? emit::ManifestFormat::Json : emit::ManifestFormat::Yaml;
     } else if (w == "--max-input-size" && words >> w) {
       o.compile.parse.maxFileBytes = std::stoull(w);
+    } else if (w == "--max-items" && words >> w) {
+      o.compile.maxExpandedItems = std::stoull(w);
     } else if (w == "--solver-rlimit" && words >> w) {
       o.compile.verify.rlimit = std::stoull(w);
     } else if (w == "--werror") {

@@ -46,3 +46,39 @@ TEST(ExpandScale, EarlyUseLabelsTheNextLetOfThatName) {
   ASSERT_EQ(early->labels.size(), 1u);
   EXPECT_EQ(early->labels[0].range.begin, text.find("let c = 2") + 4);
 }
+
+// A map literal's duplicate keys were found by comparing each key with all
+// before it: 100,000 entries took half a minute. The one duplicate among
+// them is still reported, once.
+TEST(ExpandScale, LargeMapLiteralsAreCheckedForDuplicatesInLinearTime) {
+  std::string text = "let m = {\n";
+  for (int i = 0; i < 200000; ++i) text += "k" + std::to_string(i) + " = 1\n";
+  text += "k7 = 2\n}\n";
+  auto start = std::chrono::steady_clock::now();
+  auto c = checkText(text);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, 20.0);
+  size_t duplicates = 0;
+  for (const Diagnostic &d : c->diags.all())
+    if (d.kind == DiagKind::DuplicateField) ++duplicates;
+  EXPECT_EQ(duplicates, 1u);
+}
+
+// Doubling a string or list, or wrapping a value in a list `let` after
+// `let`, grows exponentially or deeply from a few lines; it is refused with
+// E0913 at the `let` that passes the limit, not after exhausting memory.
+TEST(ExpandScale, ValuesPastTheLimitsAreRefused) {
+  for (const char *seed : {"\"x\"", "[1]"}) {
+    std::string text = std::string("let a0 = ") + seed + "\n";
+    for (int i = 0; i < 64; ++i)
+      text += "let a" + std::to_string(i + 1) + " = a" + std::to_string(i) + " + a" + std::to_string(i) + "\n";
+    auto c = checkText(text);
+    ASSERT_FALSE(c->diags.all().empty()) << seed;
+    EXPECT_EQ(c->diags.all().front().kind, DiagKind::ValueTooLarge) << seed;
+  }
+  std::string text = "let a0 = 1\n";
+  for (int i = 0; i < 5000; ++i) text += "let a" + std::to_string(i + 1) + " = [a" + std::to_string(i) + "]\n";
+  auto c = checkText(text);
+  ASSERT_FALSE(c->diags.all().empty());
+  EXPECT_EQ(c->diags.all().front().kind, DiagKind::ValueTooLarge);
+}

@@ -2,6 +2,7 @@
 // repository the two promises — formatting twice changes nothing more, and
 // the build output of a formatted file is byte-identical to the original's.
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -27,6 +28,27 @@ TEST(Format, CanonicalLayout) {
             "pod web {\n  container c {\n    image = \"x:1\"\n    args = [\"a\"]\n  }\n}\n");
   EXPECT_EQ(fmt("pod web {}\n\n\n\npod db {}\n"), "pod web {}\n\npod db {}\n");
   EXPECT_EQ(fmt("job j {\n  on   exit 1..10   in  c =>  fail_job\n}\n"), "job j {\n  on exit 1..10 in c => fail_job\n}\n");
+}
+
+// A one-line body that does not fit was laid out twice: once in the
+// attempt to keep it on one line, once on lines of its own, and so again
+// at each level below it. 26 nested one-line `for`s took five seconds and
+// 40 would take hours; the layout is the same, in linear time per level.
+TEST(Format, DeeplyNestedOneLineBodiesFormatWithoutBlowup) {
+  std::string text;
+  const int depth = 150;
+  for (int i = 0; i < depth; ++i) text += "for i" + std::to_string(i) + " in 0..1 { ";
+  text += "pod p { container c { image = \"x:1\" } }";
+  text += std::string(depth, '}') + "\n";
+  auto start = std::chrono::steady_clock::now();
+  std::string once = fmt(text);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 10.0);
+  EXPECT_EQ(fmt(once), once);
+  EXPECT_NE(once.find("for i149 in 0..1 {"), std::string::npos);
+  EXPECT_EQ(once.rfind("for i0 in 0..1 {\n", 0), 0u);
+  // Bodies that fit stay on one line, inside ones that do not.
+  EXPECT_EQ(fmt("for a in 0..1 { for b in 0..1 { pod p { container c { image = \"x:1\", command = [\"a-long-argument\"] } } } }\n"),
+            "for a in 0..1 {\n  for b in 0..1 { pod p { container c { image = \"x:1\", command = [\"a-long-argument\"] } } }\n}\n");
 }
 
 TEST(Format, KeepsComments) {
