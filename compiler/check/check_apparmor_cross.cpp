@@ -64,13 +64,6 @@ bool hasLetter(const Rule &r, char l) {
   return r.perms.find(l) != std::string::npos;
 }
 
-std::string ruleText(const Rule &r) {
-  std::string s = r.deny ? "deny" : "allow";
-  if (r.owner) s += " owner";
-  s += " " + r.perms + (r.exec.empty() ? "" : (r.perms.empty() ? "" : "") + r.exec);
-  return s + " \"" + r.path + "\"";
-}
-
 } // namespace
 
 void Checker::finishAppArmor() {
