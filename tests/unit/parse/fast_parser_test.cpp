@@ -337,6 +337,14 @@ Verdict compareEngines(const std::string &text) {
 
 // ---------------------------------------------------------------- inputs
 
+// `piece` n times over: the long chains the nesting tests need.
+std::string repeat(llvm::StringRef piece, int n) {
+  std::string out;
+  out.reserve(piece.size() * n);
+  for (int i = 0; i < n; ++i) out += piece;
+  return out;
+}
+
 std::string readFile(const std::filesystem::path &p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream ss;
@@ -1230,7 +1238,9 @@ TEST(FastParser, ParsesLargeFilesInPartsExactlyAsInOne) {
       // expressions too, where the text cannot be cut: the text parts may
       // decline and the token parts take over. Formatted files (below) do
       // split in the text.
-      if (!inText) EXPECT_EQ(parts, threads);
+      if (!inText) {
+        EXPECT_EQ(parts, threads);
+      }
       EXPECT_EQ(deepDump(*cut), deepDump(*whole)) << threads << " threads, in text " << inText;
       ASSERT_EQ(cut->comments.size(), whole->comments.size());
       for (size_t i = 0; i < cut->comments.size(); ++i) {
@@ -1367,12 +1377,8 @@ TEST(FastParser, NestingBoundsOnTokensMatchTheByteScan) {
   EXPECT_TRUE(declined("x = " + brackets + "1" + closing + "\n"));
   EXPECT_TRUE(accepted("x = " + brackets.substr(1) + "1" + closing.substr(0, 20) + "\n"));
   // Operators: `==` counts two, a number's `.` one, as bytes do.
-  std::string sum = "x = 1";
-  for (int i = 0; i < 50; ++i) sum += " == 1";
-  EXPECT_TRUE(declined(sum + "\n"));
-  std::string dots = "x = [";
-  for (int i = 0; i < 101; ++i) dots += "1.5, ";
-  EXPECT_TRUE(declined(dots + "1]\n"));
+  EXPECT_TRUE(declined(std::string("x = 1") + repeat(" == 1", 50) + "\n"));
+  EXPECT_TRUE(declined(std::string("x = [") + repeat("1.5, ", 101) + "1]\n"));
   // A newline ends a chain; a comment's slashes are no operators.
   std::string lines;
   for (int i = 0; i < 60; ++i) {
@@ -1382,9 +1388,7 @@ TEST(FastParser, NestingBoundsOnTokensMatchTheByteScan) {
   }
   EXPECT_TRUE(accepted(lines));
   // Blocks and interpolations nest on top of the brackets around them.
-  std::string blocks = "a {\n";
-  for (int i = 0; i < 20; ++i) blocks += "b {\n";
-  EXPECT_TRUE(declined(blocks + "x = 1\n" + std::string(21, '}') + "\n"));
+  EXPECT_TRUE(declined(std::string("a {\n") + repeat("b {\n", 20) + "x = 1\n" + std::string(21, '}') + "\n"));
   std::string inString = "x = ";
   inString.append(19, '(');
   inString += "\"${((1))}\"";
@@ -1392,18 +1396,10 @@ TEST(FastParser, NestingBoundsOnTokensMatchTheByteScan) {
   EXPECT_TRUE(declined(inString + "\n"));
   EXPECT_TRUE(declined("x = \"${" + std::string(101, '-') + "1}\"\n"));
   // Keyword operators and postfix chains count as operators.
-  std::string nots = "x = ";
-  for (int i = 0; i < 101; ++i) nots += "not ";
-  EXPECT_TRUE(declined(nots + "true\n"));
-  std::string ands = "x = true";
-  for (int i = 0; i < 101; ++i) ands += " and true";
-  EXPECT_TRUE(declined(ands + "\n"));
-  std::string index = "x = a[0]";
-  for (int i = 0; i < 101; ++i) index += "[0]";
-  EXPECT_TRUE(declined(index + "\n"));
-  std::string calls = "x = f(1)";
-  for (int i = 0; i < 101; ++i) calls += "(1)";
-  EXPECT_TRUE(declined(calls + "\n"));
+  EXPECT_TRUE(declined(std::string("x = ") + repeat("not ", 101) + "true\n"));
+  EXPECT_TRUE(declined(std::string("x = true") + repeat(" and true", 101) + "\n"));
+  EXPECT_TRUE(declined(std::string("x = a[0]") + repeat("[0]", 101) + "\n"));
+  EXPECT_TRUE(declined(std::string("x = f(1)") + repeat("(1)", 101) + "\n"));
   EXPECT_TRUE(accepted("x = not a and b or f(1)(2)[3]\n"));
 }
 
