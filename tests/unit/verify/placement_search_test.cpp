@@ -10,6 +10,7 @@
 #include <set>
 
 #include "compiler/driver/driver.h"
+#include "tests/unit/verify/verify_compilation.h"
 #include "compiler/verify/gpu_packing.h"
 #include "compiler/verify/node_packing.h"
 #include "compiler/verify/placement_search.h"
@@ -20,18 +21,8 @@ namespace gpu = verify::gpu;
 
 namespace {
 
-std::unique_ptr<Compilation> run(const std::string &text) {
-  CompileOptions opts;
-  opts.target = k8s::Version{1, 34};
-  opts.stopAfter = Phase::Verify;
-  return compile({{"t.rig", text}}, opts);
-}
-
-bool hasCode(const Compilation &c, llvm::StringRef code) {
-  for (const Diagnostic &d : c.diags.all())
-    if (diagInfo(d.kind).code == code) return true;
-  return false;
-}
+using test::hasCode;
+std::unique_ptr<Compilation> run(const std::string &text) { return test::compileToVerify(text); }
 
 struct Instance {
   std::vector<const model::NodeShape *> shapes;
@@ -78,10 +69,9 @@ deployment small { replicas = 2
 )");
 }
 
-TEST(PlacementSearch, NvlinkDomainsFragmentedByFirstFit) {
-  // Two NVLink domains of 10: {4,3,3} and {4,3,3}. Best-fit puts both
-  // 4-GPU requests into one domain and strands a 3.
-  expectOnlySolverPlaces(R"(
+// One node with two NVLink domains of 10, two 4-GPU and four 3-GPU pods
+// that each keep to one domain: they fit only as {4,3,3} and {4,3,3}.
+const char *const kFourThreeThreeTwice = R"(
 device_class g { model = "X" }
 cluster c { node n { gpus = 20, model = "X", nvlink_domain = 10, link_bandwidth = 900GB/s } }
 deployment big { replicas = 2
@@ -90,7 +80,12 @@ deployment big { replicas = 2
 deployment small { replicas = 4
   gpus y { count = 3, class = g, same nvlink_domain }
   container c { image = "a:1", uses y } }
-)");
+)";
+
+TEST(PlacementSearch, NvlinkDomainsFragmentedByFirstFit) {
+  // Two NVLink domains of 10: {4,3,3} and {4,3,3}. Best-fit puts both
+  // 4-GPU requests into one domain and strands a 3.
+  expectOnlySolverPlaces(kFourThreeThreeTwice);
 }
 
 TEST(PlacementSearch, PcieRootsAcrossNodes) {
@@ -153,16 +148,7 @@ deployment d { replicas = 3
 TEST(PlacementSearch, ExactNodePackingTriesEveryDomainSplit) {
   // Directly: {4,4} in one domain of 10 and {3,3,3} in the other fails;
   // the packer must find {4,3,3} ×2.
-  auto c = run(R"(
-device_class g { model = "X" }
-cluster c { node n { gpus = 20, model = "X", nvlink_domain = 10, link_bandwidth = 900GB/s } }
-deployment big { replicas = 2
-  gpus x { count = 4, class = g, same nvlink_domain }
-  container c { image = "a:1", uses x } }
-deployment small { replicas = 4
-  gpus y { count = 3, class = g, same nvlink_domain }
-  container c { image = "a:1", uses y } }
-)");
+  auto c = run(kFourThreeThreeTwice);
   Instance in = instanceOf(*c);
   std::vector<size_t> all(in.pods.size());
   for (size_t i = 0; i < all.size(); ++i) all[i] = i;
@@ -376,7 +362,9 @@ TEST(PlacementSearch, AgreesWithExhaustiveSearchOnSmallRandomInstances) {
     gpu::SearchOutcome s = gpu::solvePlacement(in.pods, in.nodes, in.shapes.size(), verify::VerifyOptions{});
     ASSERT_TRUE(s.result == verify::SolverResult::Sat || s.result == verify::SolverResult::Unsat) << s.why << "\n" << text;
     EXPECT_EQ(s.result == verify::SolverResult::Sat, exists) << text;
-    if (s.result == verify::SolverResult::Sat) EXPECT_EQ(gpu::checkPlacement(in.pods, in.nodes, s.placement), "") << text;
+    if (s.result == verify::SolverResult::Sat) {
+      EXPECT_EQ(gpu::checkPlacement(in.pods, in.nodes, s.placement), "") << text;
+    }
     // The whole pipeline agrees too: proved iff a placement exists.
     EXPECT_EQ(c->verified.placement.status, exists ? Status::Proven : Status::Refuted) << text;
     gpu::Placement greedy;

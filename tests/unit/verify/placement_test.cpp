@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "compiler/driver/driver.h"
+#include "tests/unit/verify/verify_compilation.h"
 #include "compiler/verify/gpu_packing.h"
 
 using namespace rig;
@@ -12,17 +13,9 @@ using Status = verify::GpuPlacement::Status;
 
 namespace {
 
+using test::hasCode;
 std::unique_ptr<Compilation> run(const std::string &text, k8s::Version target = {1, 34}) {
-  CompileOptions opts;
-  opts.target = target;
-  opts.stopAfter = Phase::Verify;
-  return compile({{"t.rig", text}}, opts);
-}
-
-bool hasCode(const Compilation &c, llvm::StringRef code) {
-  for (const Diagnostic &d : c.diags.all())
-    if (diagInfo(d.kind).code == code) return true;
-  return false;
+  return test::compileToVerify(text, target);
 }
 
 // `n` MIG pods of one profile on one MIG-mode H100.
