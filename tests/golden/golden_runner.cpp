@@ -25,6 +25,7 @@
 #include <gtest/gtest.h>
 
 #include "compiler/diagnostics/render.h"
+#include "tests/support/read_file.h"
 #include "compiler/driver/driver.h"
 #include "compiler/explain/explain.h"
 #include "tests/golden/lsp_sessions.h"
@@ -37,12 +38,7 @@ namespace {
 bool gAutoupdate = false;
 const fs::path kRoot = RIG_SOURCE_DIR;
 
-std::string readFile(const fs::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::readFile;
 
 void writeFile(const fs::path &p, const std::string &s) {
   fs::create_directories(p.parent_path());

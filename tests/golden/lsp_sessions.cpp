@@ -27,6 +27,7 @@
 // `rig_golden_tests --autoupdate` rewrites the `<-`/`<!` lines of every
 // session from what the server does now.
 #include "tests/golden/lsp_sessions.h"
+#include "tests/support/read_file.h"
 
 #include <fstream>
 #include <map>
@@ -46,12 +47,6 @@ namespace rig::golden {
 
 namespace {
 
-std::string slurp(const fs::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // The body of a JSON string holding `s` (no quotes).
 std::string jsonStringBody(const std::string &s) {
@@ -84,7 +79,7 @@ public:
 
   void TestBody() override {
     dir_ = session_.parent_path();
-    std::istringstream in(slurp(session_));
+    std::istringstream in(rig::test::readFile(session_));
     std::string line;
     std::vector<Step> steps(1);
     std::set<std::string> elided;
@@ -157,7 +152,7 @@ public:
       }
     }
     if (autoupdate_) {
-      if (slurp(session_) != rewritten) std::ofstream(session_, std::ios::binary | std::ios::trunc) << rewritten;
+      if (rig::test::readFile(session_) != rewritten) std::ofstream(session_, std::ios::binary | std::ios::trunc) << rewritten;
       return;
     }
     EXPECT_EQ(expected, actual) << "session mismatch in " << session_.filename().string()
@@ -180,7 +175,7 @@ private:
       if (m[1] == "URI") out += uriOf(file);
       else {
         EXPECT_TRUE(fs::exists(dir_ / file)) << file << " is missing beside " << session_.filename().string();
-        out += jsonStringBody(slurp(dir_ / file));
+        out += jsonStringBody(rig::test::readFile(dir_ / file));
       }
       last = m.position() + m.length();
     }

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "compiler/driver/driver.h"
+#include "tests/support/read_file.h"
 
 namespace fs = std::filesystem;
 
@@ -85,12 +86,7 @@ TEST(Format, SyntaxErrorsLeaveNothing) {
   EXPECT_TRUE(f->text.empty());
 }
 
-std::string readFile(const fs::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::readFile;
 
 std::vector<fs::path> repositoryRigFiles() {
   std::vector<fs::path> out;

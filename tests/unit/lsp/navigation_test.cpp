@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "compiler/driver/driver.h"
+#include "tests/support/read_file.h"
 #include "lsp/protocol.h"
 #include "lsp_session.h"
 #include "stdlib/embedded.h"
@@ -117,14 +118,12 @@ deployment api = lib.we^b(image: lib.base_i^mage, repl^icas: 3) {
   std::string stdPath = uriToPath(stdUri);
   EXPECT_EQ(stdPath.rfind(dir + "/cache/rig/stdlib/", 0), 0u) << stdPath;
   EXPECT_TRUE(llvm::StringRef(stdPath).endswith("/std/sidecars.rig")) << stdPath;
-  std::ifstream in(stdPath);
-  std::stringstream content;
-  content << in.rdbuf();
-  EXPECT_EQ(content.str(), rig::stdlib::find("std/sidecars")->text.str());
+  std::string content = rig::test::readFile(stdPath);
+  EXPECT_EQ(content, rig::stdlib::find("std/sidecars")->text.str());
   EXPECT_EQ((fs::status(stdPath).permissions() & fs::perms::owner_write), fs::perms::none);
   std::string defLine;
   {
-    std::istringstream lines(content.str());
+    std::istringstream lines(content);
     for (int64_t i = 0; i <= line(*result(def)); ++i) std::getline(lines, defLine);
   }
   EXPECT_EQ(defLine.substr(character(*result(def)), 11), "istio_proxy");

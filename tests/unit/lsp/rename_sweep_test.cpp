@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "compiler/driver/driver.h"
+#include "tests/support/read_file.h"
 #include "lsp/symbols.h"
 
 namespace fs = std::filesystem;
@@ -21,12 +22,6 @@ using namespace rig::lsp;
 
 namespace {
 
-std::string readAll(const fs::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // Builds the entries of `texts`; `texts` also holds edited imported files.
 std::unique_ptr<Compilation> build(const fs::path &dir, const std::map<std::string, std::string> &texts,
@@ -41,7 +36,7 @@ std::unique_ptr<Compilation> build(const fs::path &dir, const std::map<std::stri
     auto it = texts.find(fs::path(path).lexically_normal().string());
     if (it != texts.end()) return it->second;
     if (!fs::exists(path)) return std::nullopt;
-    return readAll(path);
+    return rig::test::readFile(path);
   };
   return compile(std::move(inputs), opts);
 }
@@ -54,13 +49,13 @@ std::vector<std::pair<fs::path, std::map<std::string, std::string>>> projects() 
     if (!e.is_directory()) continue;
     std::map<std::string, std::string> texts;
     for (const auto &f : fs::directory_iterator(e.path()))
-      if (f.path().extension() == ".rig") texts[f.path().lexically_normal().string()] = readAll(f.path());
+      if (f.path().extension() == ".rig") texts[f.path().lexically_normal().string()] = rig::test::readFile(f.path());
     if (!texts.empty()) out.emplace_back(e.path(), std::move(texts));
   }
   for (const auto &e : fs::recursive_directory_iterator(fs::path(RIG_SOURCE_DIR) / "tests" / "golden"))
     if (e.path().extension() == ".rig" && !llvm::StringRef(e.path().filename().string()).startswith("fail_"))
       out.emplace_back(e.path().parent_path(),
-                       std::map<std::string, std::string>{{e.path().lexically_normal().string(), readAll(e.path())}});
+                       std::map<std::string, std::string>{{e.path().lexically_normal().string(), rig::test::readFile(e.path())}});
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -93,7 +88,7 @@ TEST(LspRenameSweep, EveryNameInEveryExampleAndGoldenRenamesToABuildingProgram) 
         spans[path].push_back({r.begin, r.end, renamedText(o, newName)});
       }
       for (auto &[path, list] : spans) {
-        if (!edited.count(path)) edited[path] = readAll(path); // an imported file
+        if (!edited.count(path)) edited[path] = rig::test::readFile(path); // an imported file
         std::sort(list.rbegin(), list.rend());
         for (const auto &[b, en, t] : list) edited[path].replace(b, en - b, t);
       }

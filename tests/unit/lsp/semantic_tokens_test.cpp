@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "lsp_session.h"
+#include "tests/support/read_file.h"
 
 using namespace rig::lsp;
 using namespace rig::lsp::testing;
@@ -140,10 +141,7 @@ TEST(LspSemanticTokens, WellFormedOnEveryExampleAndOnBrokenPrefixes) {
   s.request("initialize", Object{});
   int version = 1;
   for (const fs::path &p : files) {
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string full = ss.str();
+    const std::string full = rig::test::readFile(p);
     std::string uri = "file://" + p.string();
     for (size_t cut : {full.size(), full.size() * 2 / 3, full.size() / 3}) {
       std::string text = full.substr(0, cut);

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "compiler/driver/driver.h"
+#include "tests/support/read_file.h"
 #include "lsp/server.h"
 
 using namespace rig::lsp;
@@ -306,10 +307,7 @@ TEST(LspServer, MalformedMessagesGetErrors) {
 TEST(LspServer, TemplatesLetsAndClampedEdits) {
   Session s;
   s.request("initialize", Object{});
-  std::ifstream in(std::string(RIG_SOURCE_DIR) + "/examples/templated-services/services.rig");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string doc = ss.str();
+  std::string doc = rig::test::readFile(std::string(RIG_SOURCE_DIR) + "/examples/templated-services/services.rig");
   ASSERT_FALSE(doc.empty());
   std::string uri = "file://" + std::string(RIG_SOURCE_DIR) + "/examples/templated-services/services.rig";
   s.notify("textDocument/didOpen", Object{{"textDocument", Object{{"uri", uri}, {"version", 1}, {"text", doc}}}});

@@ -5,6 +5,7 @@
 // hand-written corner cases, generated programs covering every construct of
 // grammar/Rig.g4, and deterministic mutations of all of those.
 #include "compiler/parse/fast_parser.h"
+#include "tests/support/read_file.h"
 #include "compiler/parse/nesting.h"
 #include "compiler/parse/parse.h"
 
@@ -345,12 +346,7 @@ std::string repeat(llvm::StringRef piece, int n) {
   return out;
 }
 
-std::string readFile(const std::filesystem::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::readFile;
 
 std::vector<std::filesystem::path> repoFiles() {
   std::vector<std::filesystem::path> files;
