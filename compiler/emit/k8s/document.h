@@ -49,6 +49,8 @@ public:
   }
   // List building.
   inline Node &push(Node value);
+  // Removes the last entry or item (a container that stayed empty).
+  void popLast() { entries_.pop_back(); }
 
   // A map's entries in insertion order, or a list's items (keys empty).
   const std::vector<Entry> &entries() const { return entries_; }

@@ -1,9 +1,12 @@
 // Builds one Kubernetes object per workload from the model and prints it.
 // Only fields the user set (or that the API requires) are emitted: no
 // defaults are invented, so output stays minimal and diffs stay small.
+// YAML workload documents, most of a build's output, are written straight
+// from the model (YamlStream); JSON goes through a document tree.
 #include "compiler/emit/k8s/emit_k8s.h"
 
 #include <algorithm>
+#include <cassert>
 #include <deque>
 
 #include <fmt/format.h>
@@ -11,6 +14,8 @@
 #include "compiler/base/parallel.h"
 #include "compiler/emit/k8s/document.h"
 #include "compiler/emit/k8s/feature_objects.h"
+#include "compiler/emit/k8s/tree_builder.h"
+#include "compiler/emit/k8s/yaml_stream.h"
 
 namespace rig::emit {
 
@@ -19,29 +24,35 @@ namespace {
 using model::Container;
 using model::Workload;
 
-Node stringMap(const model::StringMap &m) {
-  Node n = Node::map();
-  for (const auto &[k, v] : m) n.setView(k, v);
-  return n;
+// The Builder describes each object to a writer: YamlStream (the YAML of
+// a build, written as it goes) or TreeBuilder (a Node, for JSON). Both take
+// the same calls and print the same YAML (tests/unit/emit/yaml_stream_test);
+// a list item passes kItem as its key.
+constexpr Key kItem;
+
+template <class Out> void stringMap(Out &out, Key key, const model::StringMap &m, bool omitIfEmpty = false) {
+  out.beginMap(key, omitIfEmpty);
+  for (const auto &[k, v] : m) out.str(Key::text(k), v);
+  out.end();
 }
 
-Node stringList(const std::vector<std::string> &l) {
-  Node n = Node::list();
-  for (const std::string &s : l) n.push(Node::view(s));
-  return n;
+template <class Out> void stringList(Out &out, Key key, const std::vector<std::string> &l) {
+  out.beginList(key);
+  for (const std::string &s : l) out.str(kItem, s);
+  out.end();
 }
 
-Node appArmorProfile(const model::AppArmorRef &ref) {
-  Node n = Node::map();
+template <class Out> void appArmorProfile(Out &out, const model::AppArmorRef &ref) {
+  out.beginMap("appArmorProfile");
   switch (ref.kind) {
-  case model::AppArmorRef::Kind::RuntimeDefault: n.set("type", "RuntimeDefault"); break;
-  case model::AppArmorRef::Kind::Unconfined: n.set("type", "Unconfined"); break;
+  case model::AppArmorRef::Kind::RuntimeDefault: out.str("type", "RuntimeDefault"); break;
+  case model::AppArmorRef::Kind::Unconfined: out.str("type", "Unconfined"); break;
   case model::AppArmorRef::Kind::Localhost:
-    n.set("type", "Localhost");
-    n.setView("localhostProfile", ref.profile);
+    out.str("type", "Localhost");
+    out.str("localhostProfile", ref.profile);
     break;
   }
-  return n;
+  out.end();
 }
 
 // The deprecated annotation form, for targets before 1.30.
@@ -54,68 +65,83 @@ std::string appArmorAnnotationValue(const model::AppArmorRef &ref) {
   return "runtime/default";
 }
 
-class Builder {
+// Workload objects, in the order kubectl users read them (apiVersion, kind,
+// metadata, spec, …). Only fields the user set, or the API requires, are
+// described.
+template <class Out> class Builder {
 public:
   explicit Builder(k8s::Version target) : target_(target), appArmorField_(k8s::available(k8s::Feature::AppArmorField, target)) {}
 
-  Node object(const Workload &w) {
-    Node obj = Node::map();
-    obj.set("apiVersion", apiVersion(w.kind));
-    obj.set("kind", model::workloadKindName(w.kind).str());
-    Node meta = metadata(w);
+  // The whole object; `out` is a fresh document, closed on return.
+  void object(const Workload &w, Out &out) {
+    out.str("apiVersion", apiVersion(w.kind));
+    out.str("kind", model::workloadKindName(w.kind));
+    out.beginMap("metadata");
+    metadata(w, out);
+    if (w.kind == model::WorkloadKind::Pod) addPodAnnotations(w, out);
+    out.end();
     if (w.kind == model::WorkloadKind::Pod) {
-      addPodAnnotations(meta, w);
-      obj.set("metadata", std::move(meta));
-      obj.set("spec", podSpec(w.pod, w.gpus));
-      return obj;
+      podSpec(w.pod, w.gpus, out);
+      out.end();
+      return;
     }
-    obj.set("metadata", std::move(meta));
-    Node spec = Node::map();
+    out.beginMap("spec");
     switch (w.kind) {
     case model::WorkloadKind::Deployment:
     case model::WorkloadKind::StatefulSet:
     case model::WorkloadKind::DaemonSet:
-      if (w.replicas) spec.setInt("replicas", *w.replicas);
-      if (!w.serviceName.empty()) spec.setView("serviceName", w.serviceName);
-      spec.set("selector", selector(w));
-      spec.set("template", podTemplate(w));
+      if (w.replicas) out.integer("replicas", *w.replicas);
+      if (!w.serviceName.empty()) out.str("serviceName", w.serviceName);
+      out.beginMap("selector");
+      out.beginMap("matchLabels");
+      out.str("app", w.name);
+      out.end();
+      out.end();
+      podTemplate(w, out);
       if (!w.claimTemplates.empty()) {
-        Node templates = Node::list();
+        out.beginList("volumeClaimTemplates");
         for (const model::Claim &c : w.claimTemplates) {
-          Node t = Node::map();
-          Node tm = Node::map();
-          tm.setView("name", c.name);
-          t.set("metadata", std::move(tm));
-          t.set("spec", claimSpec(c));
-          templates.push(std::move(t));
+          out.beginMap(kItem);
+          out.beginMap("metadata");
+          out.str("name", c.name);
+          out.end();
+          out.node("spec", claimSpec(c));
+          out.end();
         }
-        spec.set("volumeClaimTemplates", std::move(templates));
+        out.end();
       }
       break;
-    case model::WorkloadKind::Job: jobSpec(spec, w); break;
+    case model::WorkloadKind::Job: jobSpec(w, out); break;
     case model::WorkloadKind::CronJob: {
       const model::CronJobSpec &c = w.cron;
-      spec.setView("schedule", c.schedule);
-      if (!c.timeZone.empty()) spec.setView("timeZone", c.timeZone);
-      if (!c.concurrencyPolicy.empty()) spec.setView("concurrencyPolicy", c.concurrencyPolicy);
-      if (c.suspend) spec.setBool("suspend", *c.suspend);
-      if (c.startingDeadlineSeconds) spec.setInt("startingDeadlineSeconds", *c.startingDeadlineSeconds);
-      if (c.successfulJobsHistoryLimit) spec.setInt("successfulJobsHistoryLimit", *c.successfulJobsHistoryLimit);
-      if (c.failedJobsHistoryLimit) spec.setInt("failedJobsHistoryLimit", *c.failedJobsHistoryLimit);
-      Node jt = Node::map();
-      Node jtMeta = Node::map();
-      jtMeta.set("labels", stringMap(w.labels));
-      jt.set("metadata", std::move(jtMeta));
-      Node js = Node::map();
-      jobSpec(js, w);
-      jt.set("spec", std::move(js));
-      spec.set("jobTemplate", std::move(jt));
+      out.str("schedule", c.schedule);
+      if (!c.timeZone.empty()) out.str("timeZone", c.timeZone);
+      if (!c.concurrencyPolicy.empty()) out.str("concurrencyPolicy", c.concurrencyPolicy);
+      if (c.suspend) out.boolean("suspend", *c.suspend);
+      if (c.startingDeadlineSeconds) out.integer("startingDeadlineSeconds", *c.startingDeadlineSeconds);
+      if (c.successfulJobsHistoryLimit) out.integer("successfulJobsHistoryLimit", *c.successfulJobsHistoryLimit);
+      if (c.failedJobsHistoryLimit) out.integer("failedJobsHistoryLimit", *c.failedJobsHistoryLimit);
+      out.beginMap("jobTemplate");
+      out.beginMap("metadata");
+      stringMap(out, "labels", w.labels);
+      out.end();
+      out.beginMap("spec");
+      jobSpec(w, out);
+      out.end();
+      out.end();
       break;
     }
     case model::WorkloadKind::Pod: break;
     }
-    obj.set("spec", std::move(spec));
-    return obj;
+    out.end();
+    out.end();
+  }
+
+  // Called once a document has been written (a tree: once it is no longer
+  // read, since its nodes view these strings).
+  void releaseScratch() {
+    scratch_.clear();
+    scratchTexts_.clear();
   }
 
 private:
@@ -131,20 +157,22 @@ private:
     return "v1";
   }
 
-  Node metadata(const Workload &w) {
-    Node meta = Node::map();
-    meta.setView("name", w.name);
-    if (!w.ns.empty()) meta.setView("namespace", w.ns);
-    meta.set("labels", stringMap(w.labels));
+  void metadata(const Workload &w, Out &out) {
+    out.str("name", w.name);
+    if (!w.ns.empty()) out.str("namespace", w.ns);
+    stringMap(out, "labels", w.labels);
     // A pod's own annotations are merged with the pod annotations in
     // addPodAnnotations.
-    if (w.kind != model::WorkloadKind::Pod) meta.setIfNotEmpty("annotations", stringMap(w.annotations));
-    return meta;
+    if (w.kind != model::WorkloadKind::Pod) stringMap(out, "annotations", w.annotations, true);
   }
 
   // Pod-level annotations: the user's, plus the AppArmor annotations that
   // targets before 1.30 need instead of the securityContext field.
-  void addPodAnnotations(Node &meta, const Workload &w) {
+  void addPodAnnotations(const Workload &w, Out &out) {
+    if (appArmorField_ && w.kind != model::WorkloadKind::Pod) {
+      stringMap(out, "annotations", w.podAnnotations, true);
+      return;
+    }
     model::StringMap ann = w.kind == model::WorkloadKind::Pod ? w.annotations : model::StringMap{};
     for (const auto &[k, v] : w.podAnnotations) ann[k] = v;
     if (!appArmorField_) {
@@ -155,346 +183,347 @@ private:
       for (const Container &c : w.pod.initContainers) add(c);
       for (const Container &c : w.pod.containers) add(c);
     }
-    if (w.kind == model::WorkloadKind::Pod) {
-      // Replace the annotations metadata() wrote with the merged set.
-      // metadata() left annotations out for pods; the merged set goes here.
-      meta.setIfNotEmpty("annotations", ownedMap(std::move(ann)));
-    } else {
-      meta.setIfNotEmpty("annotations", ownedMap(std::move(ann)));
-    }
+    // The merged map must outlive a tree, whose nodes view its strings.
+    scratch_.push_back(std::move(ann));
+    stringMap(out, "annotations", scratch_.back(), true);
   }
 
-  // Maps computed while building (merged annotations) must outlive the
-  // document, whose nodes only view their keys and values.
-  Node ownedMap(model::StringMap m) {
-    scratch_.push_back(std::move(m));
-    return stringMap(scratch_.back());
+  void podTemplate(const Workload &w, Out &out) {
+    out.beginMap("template");
+    out.beginMap("metadata");
+    stringMap(out, "labels", w.labels);
+    addPodAnnotations(w, out);
+    out.end();
+    podSpec(w.pod, w.gpus, out);
+    out.end();
   }
 
-public:
-  // Called once a document has been written.
-  void releaseScratch() { scratch_.clear(); }
-
-private:
-  Node selector(const Workload &w) {
-    Node sel = Node::map();
-    Node match = Node::map();
-    match.setView("app", w.name);
-    sel.set("matchLabels", std::move(match));
-    return sel;
-  }
-
-  Node podTemplate(const Workload &w) {
-    Node t = Node::map();
-    Node meta = Node::map();
-    meta.set("labels", stringMap(w.labels));
-    addPodAnnotations(meta, w);
-    t.set("metadata", std::move(meta));
-    t.set("spec", podSpec(w.pod, w.gpus));
-    return t;
-  }
-
-  void jobSpec(Node &spec, const Workload &w) {
+  void jobSpec(const Workload &w, Out &out) {
     const model::JobSpec &j = w.job;
-    if (j.completions) spec.setInt("completions", *j.completions);
-    if (j.parallelism) spec.setInt("parallelism", *j.parallelism);
-    if (j.backoffLimit) spec.setInt("backoffLimit", *j.backoffLimit);
-    if (j.activeDeadlineSeconds) spec.setInt("activeDeadlineSeconds", *j.activeDeadlineSeconds);
-    if (j.ttlSecondsAfterFinished) spec.setInt("ttlSecondsAfterFinished", *j.ttlSecondsAfterFinished);
-    if (!j.completionMode.empty()) spec.setView("completionMode", j.completionMode);
-    if (j.backoffLimitPerIndex) spec.setInt("backoffLimitPerIndex", *j.backoffLimitPerIndex);
-    if (j.maxFailedIndexes) spec.setInt("maxFailedIndexes", *j.maxFailedIndexes);
-    if (!j.podReplacementPolicy.empty()) spec.setView("podReplacementPolicy", j.podReplacementPolicy);
+    if (j.completions) out.integer("completions", *j.completions);
+    if (j.parallelism) out.integer("parallelism", *j.parallelism);
+    if (j.backoffLimit) out.integer("backoffLimit", *j.backoffLimit);
+    if (j.activeDeadlineSeconds) out.integer("activeDeadlineSeconds", *j.activeDeadlineSeconds);
+    if (j.ttlSecondsAfterFinished) out.integer("ttlSecondsAfterFinished", *j.ttlSecondsAfterFinished);
+    if (!j.completionMode.empty()) out.str("completionMode", j.completionMode);
+    if (j.backoffLimitPerIndex) out.integer("backoffLimitPerIndex", *j.backoffLimitPerIndex);
+    if (j.maxFailedIndexes) out.integer("maxFailedIndexes", *j.maxFailedIndexes);
+    if (!j.podReplacementPolicy.empty()) out.str("podReplacementPolicy", j.podReplacementPolicy);
     if (!j.failureRules.empty()) {
       // The checker already sorted and de-duplicated the values and kept
       // each rule to one of onExitCodes / onPodConditions.
-      Node rules = Node::list();
+      out.beginMap("podFailurePolicy");
+      out.beginList("rules");
       for (const model::FailureRule &r : j.failureRules) {
-        Node rule = Node::map();
-        rule.set("action", model::failureActionApiName(r.action));
+        out.beginMap(kItem);
+        out.str("action", model::failureActionApiName(r.action));
         if (r.match == model::FailureRule::Match::ExitCodes) {
-          Node codes = Node::map();
-          if (!r.container.empty()) codes.setView("containerName", r.container);
-          codes.set("operator", r.notIn ? "NotIn" : "In");
-          Node values = Node::list();
-          for (int v : r.values) values.push(Node::integer(v));
-          codes.set("values", std::move(values));
-          rule.set("onExitCodes", std::move(codes));
+          out.beginMap("onExitCodes");
+          if (!r.container.empty()) out.str("containerName", r.container);
+          out.str("operator", r.notIn ? "NotIn" : "In");
+          out.beginList("values");
+          for (int v : r.values) out.integer(kItem, v);
+          out.end();
+          out.end();
         } else {
-          Node conds = Node::list();
+          out.beginList("onPodConditions");
           for (const std::string &c : r.conditions) {
-            Node cond = Node::map();
-            cond.setView("type", c);
-            cond.set("status", "True");
-            conds.push(std::move(cond));
+            out.beginMap(kItem);
+            out.str("type", c);
+            out.str("status", "True");
+            out.end();
           }
-          rule.set("onPodConditions", std::move(conds));
+          out.end();
         }
-        rules.push(std::move(rule));
+        out.end();
       }
-      Node policy = Node::map();
-      policy.set("rules", std::move(rules));
-      spec.set("podFailurePolicy", std::move(policy));
+      out.end();
+      out.end();
     }
     if (!j.successRules.empty()) {
-      Node rules = Node::list();
+      out.beginMap("successPolicy");
+      out.beginList("rules");
       for (const model::SuccessRule &r : j.successRules) {
-        Node rule = Node::map();
-        if (!r.succeededIndexes.empty()) rule.setView("succeededIndexes", r.succeededIndexes);
-        if (r.succeededCount) rule.setInt("succeededCount", *r.succeededCount);
-        rules.push(std::move(rule));
+        out.beginMap(kItem);
+        if (!r.succeededIndexes.empty()) out.str("succeededIndexes", r.succeededIndexes);
+        if (r.succeededCount) out.integer("succeededCount", *r.succeededCount);
+        out.end();
       }
-      Node policy = Node::map();
-      policy.set("rules", std::move(rules));
-      spec.set("successPolicy", std::move(policy));
+      out.end();
+      out.end();
     }
-    spec.set("template", podTemplate(w));
+    podTemplate(w, out);
   }
 
-  Node podSpec(const model::PodSpec &p, const std::vector<model::GpuRequest> &gpus) {
-    Node spec = Node::map();
+  void podSpec(const model::PodSpec &p, const std::vector<model::GpuRequest> &gpus, Out &out) {
+    out.beginMap("spec");
     if (!p.initContainers.empty()) {
-      Node inits = Node::list();
-      for (const Container &c : p.initContainers) inits.push(container(c));
-      spec.set("initContainers", std::move(inits));
+      out.beginList("initContainers");
+      for (const Container &c : p.initContainers) container(c, out);
+      out.end();
     }
-    Node mains = Node::list();
-    for (const Container &c : p.containers) mains.push(container(c));
-    spec.set("containers", std::move(mains));
+    out.beginList("containers");
+    for (const Container &c : p.containers) container(c, out);
+    out.end();
     if (!p.volumes.empty()) {
-      Node vols = Node::list();
-      for (const model::Volume &v : p.volumes) vols.push(volume(v));
-      spec.set("volumes", std::move(vols));
+      out.beginList("volumes");
+      for (const model::Volume &v : p.volumes) volume(v, out);
+      out.end();
     }
-    spec.setIfNotEmpty("resourceClaims", podResourceClaims(gpus));
-    if (!p.restartPolicy.empty()) spec.setView("restartPolicy", p.restartPolicy);
-    if (p.terminationGracePeriodSeconds) spec.setInt("terminationGracePeriodSeconds", *p.terminationGracePeriodSeconds);
-    if (!p.serviceAccountName.empty()) spec.setView("serviceAccountName", p.serviceAccountName);
-    if (p.hostNetwork) spec.setBool("hostNetwork", *p.hostNetwork);
-    spec.setIfNotEmpty("nodeSelector", stringMap(p.nodeSelector));
-    Node sec = Node::map();
+    if (!gpus.empty()) out.node("resourceClaims", podResourceClaims(gpus), true);
+    if (!p.restartPolicy.empty()) out.str("restartPolicy", p.restartPolicy);
+    if (p.terminationGracePeriodSeconds) out.integer("terminationGracePeriodSeconds", *p.terminationGracePeriodSeconds);
+    if (!p.serviceAccountName.empty()) out.str("serviceAccountName", p.serviceAccountName);
+    if (p.hostNetwork) out.boolean("hostNetwork", *p.hostNetwork);
+    stringMap(out, "nodeSelector", p.nodeSelector, true);
+    out.beginMap("securityContext", true);
     const model::PodSecurity &s = p.security;
-    if (s.runAsUser) sec.setInt("runAsUser", *s.runAsUser);
-    if (s.runAsGroup) sec.setInt("runAsGroup", *s.runAsGroup);
-    if (s.runAsNonRoot) sec.setBool("runAsNonRoot", *s.runAsNonRoot);
-    if (s.fsGroup) sec.setInt("fsGroup", *s.fsGroup);
-    if (!s.seccomp.empty()) sec.set("seccompProfile", Node::map()).setView("type", s.seccomp);
-    if (s.appArmor && appArmorField_) sec.set("appArmorProfile", appArmorProfile(*s.appArmor));
-    spec.setIfNotEmpty("securityContext", std::move(sec));
-    return spec;
+    if (s.runAsUser) out.integer("runAsUser", *s.runAsUser);
+    if (s.runAsGroup) out.integer("runAsGroup", *s.runAsGroup);
+    if (s.runAsNonRoot) out.boolean("runAsNonRoot", *s.runAsNonRoot);
+    if (s.fsGroup) out.integer("fsGroup", *s.fsGroup);
+    if (!s.seccomp.empty()) seccompProfile(s.seccomp, out);
+    if (s.appArmor && appArmorField_) appArmorProfile(out, *s.appArmor);
+    out.end();
+    out.end();
   }
 
-  Node action(const model::Action &a) {
-    Node n = Node::map();
-    auto port = [&](Node &m) {
-      if (!a.portName.empty()) m.set("port", a.portName);
-      else m.setInt("port", a.portNumber);
+  static void seccompProfile(llvm::StringRef type, Out &out) {
+    out.beginMap("seccompProfile");
+    out.str("type", type);
+    out.end();
+  }
+
+  // The handler's fields, in the map the caller opened.
+  void action(const model::Action &a, Out &out) {
+    auto port = [&] {
+      if (!a.portName.empty()) out.str("port", a.portName);
+      else out.integer("port", a.portNumber);
     };
     switch (a.kind) {
     case model::Action::Kind::None: break;
-    case model::Action::Kind::Exec: n.set("exec", Node::map()).set("command", stringList(a.command)); break;
-    case model::Action::Kind::HttpGet: {
-      Node h = Node::map();
-      if (!a.path.empty()) h.set("path", a.path);
-      port(h);
-      if (!a.host.empty()) h.set("host", a.host);
-      if (!a.scheme.empty()) h.set("scheme", a.scheme);
-      n.set("httpGet", std::move(h));
+    case model::Action::Kind::Exec:
+      out.beginMap("exec");
+      stringList(out, "command", a.command);
+      out.end();
+      break;
+    case model::Action::Kind::HttpGet:
+      out.beginMap("httpGet");
+      if (!a.path.empty()) out.str("path", a.path);
+      port();
+      if (!a.host.empty()) out.str("host", a.host);
+      if (!a.scheme.empty()) out.str("scheme", a.scheme);
+      out.end();
+      break;
+    case model::Action::Kind::TcpSocket:
+      out.beginMap("tcpSocket");
+      port();
+      if (!a.host.empty()) out.str("host", a.host);
+      out.end();
+      break;
+    case model::Action::Kind::Grpc:
+      out.beginMap("grpc");
+      out.integer("port", a.portNumber);
+      if (!a.service.empty()) out.str("service", a.service);
+      out.end();
+      break;
+    case model::Action::Kind::Sleep:
+      out.beginMap("sleep");
+      out.integer("seconds", a.seconds);
+      out.end();
       break;
     }
-    case model::Action::Kind::TcpSocket: {
-      Node t = Node::map();
-      port(t);
-      if (!a.host.empty()) t.set("host", a.host);
-      n.set("tcpSocket", std::move(t));
-      break;
-    }
-    case model::Action::Kind::Grpc: {
-      Node g = Node::map();
-      g.setInt("port", a.portNumber);
-      if (!a.service.empty()) g.set("service", a.service);
-      n.set("grpc", std::move(g));
-      break;
-    }
-    case model::Action::Kind::Sleep: n.set("sleep", Node::map()).setInt("seconds", a.seconds); break;
-    }
-    return n;
   }
 
-  Node probe(const model::Probe &p) {
-    Node n = action(p.action);
-    if (p.initialDelaySeconds) n.setInt("initialDelaySeconds", *p.initialDelaySeconds);
-    if (p.periodSeconds) n.setInt("periodSeconds", *p.periodSeconds);
-    if (p.timeoutSeconds) n.setInt("timeoutSeconds", *p.timeoutSeconds);
-    if (p.successThreshold) n.setInt("successThreshold", *p.successThreshold);
-    if (p.failureThreshold) n.setInt("failureThreshold", *p.failureThreshold);
-    if (p.terminationGracePeriodSeconds) n.setInt("terminationGracePeriodSeconds", *p.terminationGracePeriodSeconds);
-    return n;
+  void probe(Key key, const model::Probe &p, Out &out) {
+    out.beginMap(key);
+    action(p.action, out);
+    if (p.initialDelaySeconds) out.integer("initialDelaySeconds", *p.initialDelaySeconds);
+    if (p.periodSeconds) out.integer("periodSeconds", *p.periodSeconds);
+    if (p.timeoutSeconds) out.integer("timeoutSeconds", *p.timeoutSeconds);
+    if (p.successThreshold) out.integer("successThreshold", *p.successThreshold);
+    if (p.failureThreshold) out.integer("failureThreshold", *p.failureThreshold);
+    if (p.terminationGracePeriodSeconds) out.integer("terminationGracePeriodSeconds", *p.terminationGracePeriodSeconds);
+    out.end();
   }
 
-  Node resources(const model::Resources &r) {
-    Node n = Node::map();
-    auto list = [this](const FlatMap<std::string, Quantity> &m) {
-      Node q = Node::map();
-      for (const auto &[k, v] : m) q.set(k, canonical(v));
-      return q;
-    };
-    n.setIfNotEmpty("requests", list(r.requests));
-    n.setIfNotEmpty("limits", list(r.limits));
-    return n;
+  void quantities(Key key, const FlatMap<std::string, Quantity> &m, Out &out) {
+    out.beginMap(key, true);
+    for (const auto &[k, v] : m) out.str(Key::text(k), canonical(v));
+    out.end();
   }
 
-  Node container(const Container &c) {
-    Node n = Node::map();
-    n.setView("name", c.name);
-    n.setView("image", c.image);
-    if (c.role == model::ContainerRole::Sidecar) n.set("restartPolicy", "Always");
-    if (!c.imagePullPolicy.empty()) n.setView("imagePullPolicy", c.imagePullPolicy);
-    if (!c.command.empty()) n.set("command", stringList(c.command));
-    if (!c.args.empty()) n.set("args", stringList(c.args));
-    if (!c.workingDir.empty()) n.setView("workingDir", c.workingDir);
+  void container(const Container &c, Out &out) {
+    out.beginMap(kItem);
+    out.str("name", c.name);
+    out.str("image", c.image);
+    if (c.role == model::ContainerRole::Sidecar) out.str("restartPolicy", "Always");
+    if (!c.imagePullPolicy.empty()) out.str("imagePullPolicy", c.imagePullPolicy);
+    if (!c.command.empty()) stringList(out, "command", c.command);
+    if (!c.args.empty()) stringList(out, "args", c.args);
+    if (!c.workingDir.empty()) out.str("workingDir", c.workingDir);
     if (!c.ports.empty()) {
-      Node ports = Node::list();
+      out.beginList("ports");
       for (const model::Port &p : c.ports) {
-        Node pn = Node::map();
-        if (!p.name.empty()) pn.setView("name", p.name);
-        pn.setInt("containerPort", p.number);
-        if (!p.protocol.empty()) pn.setView("protocol", p.protocol);
-        if (p.hostPort) pn.setInt("hostPort", *p.hostPort);
-        ports.push(std::move(pn));
+        out.beginMap(kItem);
+        if (!p.name.empty()) out.str("name", p.name);
+        out.integer("containerPort", p.number);
+        if (!p.protocol.empty()) out.str("protocol", p.protocol);
+        if (p.hostPort) out.integer("hostPort", *p.hostPort);
+        out.end();
       }
-      n.set("ports", std::move(ports));
+      out.end();
     }
     if (!c.env.empty()) {
-      Node env = Node::list();
-      for (const model::EnvVar &e : c.env) env.push(envVar(e));
-      n.set("env", std::move(env));
+      out.beginList("env");
+      for (const model::EnvVar &e : c.env) envVar(e, out);
+      out.end();
     }
-    Node res = resources(c.resources);
-    res.setIfNotEmpty("claims", containerClaims(c.claims));
-    n.setIfNotEmpty("resources", std::move(res));
+    out.beginMap("resources", true);
+    quantities("requests", c.resources.requests, out);
+    quantities("limits", c.resources.limits, out);
+    if (!c.claims.empty()) out.node("claims", containerClaims(c.claims), true);
+    out.end();
     if (!c.mounts.empty()) {
-      Node mounts = Node::list();
+      out.beginList("volumeMounts");
       for (const model::Mount &m : c.mounts) {
-        Node mn = Node::map();
-        mn.setView("name", m.volume);
-        mn.setView("mountPath", m.path);
-        if (m.readOnly) mn.setBool("readOnly", true);
-        if (!m.subPath.empty()) mn.setView("subPath", m.subPath);
-        mounts.push(std::move(mn));
+        out.beginMap(kItem);
+        out.str("name", m.volume);
+        out.str("mountPath", m.path);
+        if (m.readOnly) out.boolean("readOnly", true);
+        if (!m.subPath.empty()) out.str("subPath", m.subPath);
+        out.end();
       }
-      n.set("volumeMounts", std::move(mounts));
+      out.end();
     }
-    if (c.liveness) n.set("livenessProbe", probe(*c.liveness));
-    if (c.readiness) n.set("readinessProbe", probe(*c.readiness));
-    if (c.startup) n.set("startupProbe", probe(*c.startup));
+    if (c.liveness) probe("livenessProbe", *c.liveness, out);
+    if (c.readiness) probe("readinessProbe", *c.readiness, out);
+    if (c.startup) probe("startupProbe", *c.startup, out);
     if (c.lifecycle.postStart || c.lifecycle.preStop) {
-      Node lc = Node::map();
-      if (c.lifecycle.postStart) lc.set("postStart", action(*c.lifecycle.postStart));
-      if (c.lifecycle.preStop) lc.set("preStop", action(*c.lifecycle.preStop));
-      n.set("lifecycle", std::move(lc));
+      out.beginMap("lifecycle");
+      if (c.lifecycle.postStart) {
+        out.beginMap("postStart");
+        action(*c.lifecycle.postStart, out);
+        out.end();
+      }
+      if (c.lifecycle.preStop) {
+        out.beginMap("preStop");
+        action(*c.lifecycle.preStop, out);
+        out.end();
+      }
+      out.end();
     }
-    Node sec = Node::map();
+    out.beginMap("securityContext", true);
     const model::SecurityContext &s = c.security;
-    if (s.runAsUser) sec.setInt("runAsUser", *s.runAsUser);
-    if (s.runAsGroup) sec.setInt("runAsGroup", *s.runAsGroup);
-    if (s.runAsNonRoot) sec.setBool("runAsNonRoot", *s.runAsNonRoot);
-    if (s.readOnlyRootFilesystem) sec.setBool("readOnlyRootFilesystem", *s.readOnlyRootFilesystem);
-    if (s.allowPrivilegeEscalation) sec.setBool("allowPrivilegeEscalation", *s.allowPrivilegeEscalation);
-    if (s.privileged) sec.setBool("privileged", *s.privileged);
+    if (s.runAsUser) out.integer("runAsUser", *s.runAsUser);
+    if (s.runAsGroup) out.integer("runAsGroup", *s.runAsGroup);
+    if (s.runAsNonRoot) out.boolean("runAsNonRoot", *s.runAsNonRoot);
+    if (s.readOnlyRootFilesystem) out.boolean("readOnlyRootFilesystem", *s.readOnlyRootFilesystem);
+    if (s.allowPrivilegeEscalation) out.boolean("allowPrivilegeEscalation", *s.allowPrivilegeEscalation);
+    if (s.privileged) out.boolean("privileged", *s.privileged);
     if (!s.capAdd.empty() || !s.capDrop.empty()) {
-      Node caps = Node::map();
-      if (!s.capAdd.empty()) caps.set("add", stringList(s.capAdd));
-      if (!s.capDrop.empty()) caps.set("drop", stringList(s.capDrop));
-      sec.set("capabilities", std::move(caps));
+      out.beginMap("capabilities");
+      if (!s.capAdd.empty()) stringList(out, "add", s.capAdd);
+      if (!s.capDrop.empty()) stringList(out, "drop", s.capDrop);
+      out.end();
     }
-    if (!s.seccomp.empty()) sec.set("seccompProfile", Node::map()).setView("type", s.seccomp);
-    if (s.appArmor && appArmorField_) sec.set("appArmorProfile", appArmorProfile(*s.appArmor));
-    n.setIfNotEmpty("securityContext", std::move(sec));
-    return n;
+    if (!s.seccomp.empty()) seccompProfile(s.seccomp, out);
+    if (s.appArmor && appArmorField_) appArmorProfile(out, *s.appArmor);
+    out.end();
+    out.end();
   }
 
-  Node envVar(const model::EnvVar &e) {
-    Node n = Node::map();
-    n.setView("name", e.name);
+  void envVar(const model::EnvVar &e, Out &out) {
+    out.beginMap(kItem);
+    out.str("name", e.name);
     switch (e.source) {
-    case model::EnvVar::Source::Literal: n.setView("value", e.value); break;
+    case model::EnvVar::Source::Literal: out.str("value", e.value); break;
     case model::EnvVar::Source::SecretKey:
-    case model::EnvVar::Source::ConfigMapKey: {
-      Node ref = Node::map();
-      ref.setView("name", e.object);
-      ref.setView("key", e.key);
-      if (e.optional) ref.setBool("optional", *e.optional);
-      Node from = Node::map();
-      from.set(e.source == model::EnvVar::Source::SecretKey ? "secretKeyRef" : "configMapKeyRef", std::move(ref));
-      n.set("valueFrom", std::move(from));
+    case model::EnvVar::Source::ConfigMapKey:
+      out.beginMap("valueFrom");
+      out.beginMap(e.source == model::EnvVar::Source::SecretKey ? Key("secretKeyRef") : Key("configMapKeyRef"));
+      out.str("name", e.object);
+      out.str("key", e.key);
+      if (e.optional) out.boolean("optional", *e.optional);
+      out.end();
+      out.end();
       break;
-    }
     case model::EnvVar::Source::FieldRef:
-      n.set("valueFrom", Node::map()).set("fieldRef", Node::map()).set("fieldPath", e.value);
+      out.beginMap("valueFrom");
+      out.beginMap("fieldRef");
+      out.str("fieldPath", e.value);
+      out.end();
+      out.end();
       break;
-    case model::EnvVar::Source::ResourceFieldRef: {
-      Node ref = Node::map();
-      if (!e.object.empty()) ref.set("containerName", e.object);
-      ref.set("resource", e.value);
-      n.set("valueFrom", Node::map()).set("resourceFieldRef", std::move(ref));
+    case model::EnvVar::Source::ResourceFieldRef:
+      out.beginMap("valueFrom");
+      out.beginMap("resourceFieldRef");
+      if (!e.object.empty()) out.str("containerName", e.object);
+      out.str("resource", e.value);
+      out.end();
+      out.end();
       break;
     }
-    }
-    return n;
+    out.end();
   }
 
-  Node volume(const model::Volume &v) {
-    Node n = Node::map();
-    n.setView("name", v.name);
+  void volume(const model::Volume &v, Out &out) {
+    out.beginMap(kItem);
+    out.str("name", v.name);
     switch (v.kind) {
-    case model::Volume::Kind::EmptyDir: {
-      Node e = Node::map();
-      if (!v.medium.empty()) e.setView("medium", v.medium);
-      if (v.sizeLimit) e.set("sizeLimit", v.sizeLimit->canonical());
-      n.set("emptyDir", std::move(e));
+    case model::Volume::Kind::EmptyDir:
+      out.beginMap("emptyDir");
+      if (!v.medium.empty()) out.str("medium", v.medium);
+      if (v.sizeLimit) out.str("sizeLimit", canonical(*v.sizeLimit));
+      out.end();
       break;
-    }
     case model::Volume::Kind::ConfigMap:
     case model::Volume::Kind::Secret: {
       bool cm = v.kind == model::Volume::Kind::ConfigMap;
-      Node s = Node::map();
-      s.setView(cm ? "name" : "secretName", v.source);
-      if (v.defaultMode) s.setInt("defaultMode", *v.defaultMode);
-      if (v.optional) s.setBool("optional", *v.optional);
-      n.set(cm ? "configMap" : "secret", std::move(s));
+      out.beginMap(cm ? Key("configMap") : Key("secret"));
+      out.str(cm ? Key("name") : Key("secretName"), v.source);
+      if (v.defaultMode) out.integer("defaultMode", *v.defaultMode);
+      if (v.optional) out.boolean("optional", *v.optional);
+      out.end();
       break;
     }
-    case model::Volume::Kind::Claim: {
-      Node c = Node::map();
-      c.setView("claimName", v.source);
-      if (v.readOnly) c.setBool("readOnly", *v.readOnly);
-      n.set("persistentVolumeClaim", std::move(c));
+    case model::Volume::Kind::Claim:
+      out.beginMap("persistentVolumeClaim");
+      out.str("claimName", v.source);
+      if (v.readOnly) out.boolean("readOnly", *v.readOnly);
+      out.end();
+      break;
+    case model::Volume::Kind::HostPath:
+      out.beginMap("hostPath");
+      out.str("path", v.source);
+      if (!v.hostPathType.empty()) out.str("type", v.hostPathType);
+      out.end();
       break;
     }
-    case model::Volume::Kind::HostPath: {
-      Node h = Node::map();
-      h.setView("path", v.source);
-      if (!v.hostPathType.empty()) h.setView("type", v.hostPathType);
-      n.set("hostPath", std::move(h));
-      break;
-    }
-    }
-    return n;
+    out.end();
   }
 
-  // Workloads repeat the same few quantities; keep their canonical text.
-  const std::string &canonical(const Quantity &q) {
+  // Workloads repeat the same few quantities: keep their canonical text.
+  // The texts stay put (a deque) for the builder's life, so a tree may
+  // view them.
+  llvm::StringRef canonical(const Quantity &q) {
     for (const auto &[seen, text] : canonicalCache_)
       if (seen.milli == q.milli && seen.format == q.format) return text;
-    if (canonicalCache_.size() >= 32) canonicalCache_.pop_front();
-    canonicalCache_.emplace_back(q, q.canonical());
-    return canonicalCache_.back().second;
+    // The first few distinct ones are kept; past them (a build of many
+    // different sizes) the search would grow with every new one, so the
+    // text lives with the document instead.
+    if (canonicalCache_.size() < 32) {
+      canonicalCache_.emplace_back(q, q.canonical());
+      return canonicalCache_.back().second;
+    }
+    scratchTexts_.push_back(q.canonical());
+    return scratchTexts_.back();
   }
 
   k8s::Version target_;
   bool appArmorField_;
   std::deque<model::StringMap> scratch_;
+  std::deque<std::string> scratchTexts_;
   std::deque<std::pair<Quantity, std::string>> canonicalCache_;
 };
 
@@ -511,12 +540,14 @@ struct YamlChunk {
 };
 YamlChunk workloadYaml(const model::Program &program, size_t begin, size_t end, bool streamOnly) {
   YamlChunk chunk;
-  Builder builder(program.target);
+  Builder<YamlStream> builder(program.target);
   for (size_t i = begin; i < end; ++i) {
     const Workload &w = program.workloads[i];
     if (i != begin) chunk.stream += "---\n";
     size_t docStart = chunk.stream.size();
-    writeYaml(builder.object(w), chunk.stream);
+    YamlStream doc(chunk.stream);
+    builder.object(w, doc);
+    assert(doc.finished());
     builder.releaseScratch();
     if (!streamOnly) chunk.files.push_back({outputPath(w, ".yaml"), chunk.stream.substr(docStart)});
     // Workloads in one build are mostly alike: size the stream once from
@@ -554,7 +585,7 @@ std::string EmitResult::stream() const {
 EmitResult emitKubernetes(const model::Program &program, const EmitOptions &opts, bool streamOnly) {
   EmitResult result;
   std::string stream; // the piece being written: the objects before the workloads, then the last chunk's
-  Builder builder(program.target);
+  Builder<TreeBuilder> builder(program.target);
   bool json = opts.format == ManifestFormat::Json;
   const char *ext = json ? ".json" : ".yaml";
   Node list = Node::list(); // JSON stream: one v1 List
@@ -591,7 +622,11 @@ EmitResult emitKubernetes(const model::Program &program, const EmitOptions &opts
     add(std::move(f.node), std::move(f.path));
   }
   if (json) {
-    for (const Workload &w : program.workloads) add(builder.object(w), outputPath(w, ext));
+    for (const Workload &w : program.workloads) {
+      TreeBuilder doc;
+      builder.object(w, doc);
+      add(doc.take(), outputPath(w, ext));
+    }
   } else if (!program.workloads.empty()) {
     std::vector<YamlChunk> chunks = workloadYamlChunks(program, opts.threads, streamOnly);
     for (YamlChunk &c : chunks) {

@@ -3,6 +3,7 @@
 // (185 ms for the 1,000-workload benchmark alone), slower than whole peer
 // tools; this one is checked against yaml-cpp's reader in the tests.
 #include "compiler/emit/k8s/document.h"
+#include "compiler/emit/k8s/yaml_text.h"
 
 #include <array>
 
@@ -74,7 +75,7 @@ void writeScalar(const Node &n, std::string &out) {
   switch (n.kind()) {
   case Node::Kind::Null: out += "null"; return;
   case Node::Kind::Bool: out += n.boolValue() ? "true" : "false"; return;
-  case Node::Kind::Int: out += std::to_string(n.intValue()); return;
+  case Node::Kind::Int: writeYamlInt(n.intValue(), out); return;
   case Node::Kind::String:
     if (isPlainYamlSafe(n.text())) out += n.text();
     else writeQuoted(n.text(), out);
@@ -126,11 +127,6 @@ bool isPlainFieldName(llvm::StringRef key) {
   return true;
 }
 
-void writeKey(llvm::StringRef key, std::string &out) {
-  if (isPlainFieldName(key) || isPlainYamlSafe(key)) out += key;
-  else writeQuoted(key, out);
-}
-
 void writeNode(const Node &n, int indent, std::string &out);
 
 // Writes the entries of a map; the first line is already indented by the caller.
@@ -139,22 +135,8 @@ void writeMapBody(const Node &n, int indent, std::string &out, bool firstInline)
   for (const Node::Entry &e : n.entries()) {
     if (!first || !firstInline) out.append(indent, ' ');
     first = false;
-    writeKey(e.key, out);
-    const Node &v = e.value;
-    if (v.kind() == Node::Kind::String && isLiteralBlockSafe(v.text())) {
-      out += ": ";
-      writeLiteralBlock(v.text(), indent + 2, out);
-    } else if (isScalarLike(v)) {
-      out += ": ";
-      writeScalar(v, out);
-      out += '\n';
-    } else if (v.kind() == Node::Kind::Map) {
-      out += ":\n";
-      writeNode(v, indent + 2, out);
-    } else {
-      out += ":\n";
-      writeNode(v, indent, out); // sequences sit at the key's indent
-    }
+    writeYamlKey(e.key, out);
+    writeYamlEntryValue(e.value, indent, out);
   }
 }
 
@@ -170,24 +152,69 @@ void writeNode(const Node &n, int indent, std::string &out) {
     return;
   }
   for (const Node::Entry &e : n.entries()) {
-    const Node &item = e.value;
     out.append(indent, ' ');
     out += "- ";
-    if (item.kind() == Node::Kind::String && isLiteralBlockSafe(item.text())) {
-      writeLiteralBlock(item.text(), indent + 2, out);
-    } else if (isScalarLike(item)) {
-      writeScalar(item, out);
-      out += '\n';
-    } else if (item.kind() == Node::Kind::Map) {
-      writeMapBody(item, indent + 2, out, true);
-    } else {
-      out += '\n';
-      writeNode(item, indent + 2, out);
-    }
+    writeYamlItemValue(e.value, indent, out);
   }
 }
 
 } // namespace
+
+void writeYamlInt(int64_t v, std::string &out) {
+  char buf[24];
+  char *end = buf + sizeof buf, *p = end;
+  uint64_t u = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+  do *--p = static_cast<char>('0' + u % 10);
+  while (u /= 10);
+  if (v < 0) *--p = '-';
+  out.append(p, end);
+}
+
+void writeYamlKey(llvm::StringRef key, std::string &out) {
+  if (isPlainFieldName(key) || isPlainYamlSafe(key)) out += key;
+  else writeQuoted(key, out);
+}
+
+void writeYamlString(llvm::StringRef s, int blockIndent, std::string &out) {
+  if (isLiteralBlockSafe(s)) {
+    writeLiteralBlock(s, blockIndent, out);
+    return;
+  }
+  if (isPlainYamlSafe(s)) out += s;
+  else writeQuoted(s, out);
+  out += '\n';
+}
+
+void writeYamlEntryValue(const Node &v, int indent, std::string &out) {
+  if (v.kind() == Node::Kind::String && isLiteralBlockSafe(v.text())) {
+    out += ": ";
+    writeLiteralBlock(v.text(), indent + 2, out);
+  } else if (isScalarLike(v)) {
+    out += ": ";
+    writeScalar(v, out);
+    out += '\n';
+  } else if (v.kind() == Node::Kind::Map) {
+    out += ":\n";
+    writeNode(v, indent + 2, out);
+  } else {
+    out += ":\n";
+    writeNode(v, indent, out); // sequences sit at the key's indent
+  }
+}
+
+void writeYamlItemValue(const Node &item, int indent, std::string &out) {
+  if (item.kind() == Node::Kind::String && isLiteralBlockSafe(item.text())) {
+    writeLiteralBlock(item.text(), indent + 2, out);
+  } else if (isScalarLike(item)) {
+    writeScalar(item, out);
+    out += '\n';
+  } else if (item.kind() == Node::Kind::Map) {
+    writeMapBody(item, indent + 2, out, true);
+  } else {
+    out += '\n';
+    writeNode(item, indent + 2, out);
+  }
+}
 
 bool isPlainYamlSafe(llvm::StringRef s) {
   // Characters that may not start a plain scalar (indicators, space); and

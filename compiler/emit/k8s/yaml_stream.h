@@ -1,0 +1,101 @@
+// Writes one YAML document as it is described, with no tree in between:
+// the workload documents of a build, which are most of its output. The
+// calls mirror building a Node (set a scalar, open a map or sequence, close
+// it), and the text is byte-identical to writeYaml of that Node; what the
+// tree gave for free, dropping a container that stayed empty
+// (setIfNotEmpty), is done by writing a container's first line only when
+// its first entry arrives.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "compiler/emit/k8s/document.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace rig::emit {
+
+// A map key. Written as a literal (a field name of the API) it is checked
+// when rig is compiled (a lower-case letter, then letters and digits, and
+// not one of YAML 1.1's words such as `on` or `no`) and printed as is: no
+// scan at run time. A key that comes from the model (a label, an
+// annotation, a resource name) is passed as Key::text(s) and is quoted
+// when a YAML reader would take it for something else.
+class Key {
+public:
+  constexpr Key() = default; // a sequence item's: no key
+  template <size_t N> consteval Key(const char (&s)[N]) : text_(s, N - 1), checked_(true) {
+    if (!isFieldName(s, N - 1)) throw "not a plain field name: pass Key::text(...)"; // a compile error
+  }
+  static Key text(llvm::StringRef s) {
+    Key k;
+    k.text_ = s;
+    k.checked_ = false;
+    return k;
+  }
+  llvm::StringRef str() const { return text_; }
+  // Whether it was checked to need no quoting.
+  bool checked() const { return checked_; }
+
+private:
+  static consteval bool isFieldName(const char *s, size_t n) {
+    if (n == 0 || s[0] < 'a' || s[0] > 'z') return false;
+    for (size_t i = 0; i < n; ++i)
+      if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9'))) return false;
+    for (std::string_view w : {"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
+      if (std::string_view(s, n) == w) return false;
+    return true;
+  }
+
+  llvm::StringRef text_;
+  bool checked_ = true;
+};
+
+class YamlStream {
+public:
+  // Appends to `out`; the document is a map (the object), ended by end().
+  explicit YamlStream(std::string &out);
+
+  // In a map, `key` names the entry; in a sequence it is ignored (pass Key()).
+  void str(Key key, llvm::StringRef value);
+  void integer(Key key, int64_t value);
+  void boolean(Key key, bool value);
+  // Opens a map or sequence; the calls up to the matching end() fill it.
+  // `omitIfEmpty`: nothing at all is written when it gets no entry (else
+  // it is written `{}` / `[]`).
+  void beginMap(Key key, bool omitIfEmpty = false);
+  void beginList(Key key, bool omitIfEmpty = false);
+  // Closes the innermost open map or sequence; the last end() closes the
+  // document.
+  void end();
+  // A subtree built elsewhere (the feature emitters' parts).
+  void node(Key key, const Node &value, bool omitIfEmpty = false);
+
+  // Whether every opened container, the document included, was closed.
+  bool finished() const { return frames_.empty(); }
+
+private:
+  struct Frame {
+    bool list;
+    bool opened;      // its first line is written
+    bool omitIfEmpty;
+    bool firstInline; // a map that is a sequence item: its first entry follows the `- `
+    int indent;       // of its entries (a sequence's items sit at its key's indent)
+    size_t count;     // entries written
+    Key key;
+  };
+  void push(bool list, Key key, bool omitIfEmpty);
+  // Writes the first lines of the open containers that have none yet.
+  void open();
+  // Starts a new entry of the innermost container: indent, then `key` or
+  // `- `; a map's entries continue with ':'.
+  void entry(const Frame &parent, Key key);
+  void startEntry(Key key);
+
+  std::string &out_;
+  llvm::SmallVector<Frame, 12> frames_;
+};
+
+} // namespace rig::emit
