@@ -10,8 +10,12 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
+
+#include "llvm/ADT/StringRef.h"
 
 namespace rig {
 
@@ -38,11 +42,11 @@ public:
 
   template <class Q> iterator find(const Q &key) {
     iterator it = lowerBound(key);
-    return it != items_.end() && !(key < it->first) ? it : items_.end();
+    return it != items_.end() && !less(key, it->first) ? it : items_.end();
   }
   template <class Q> const_iterator find(const Q &key) const {
     const_iterator it = lowerBound(key);
-    return it != items_.end() && !(key < it->first) ? it : items_.end();
+    return it != items_.end() && !less(key, it->first) ? it : items_.end();
   }
   template <class Q> size_t count(const Q &key) const { return find(key) != end() ? 1 : 0; }
   template <class Q> bool contains(const Q &key) const { return find(key) != end(); }
@@ -63,7 +67,7 @@ public:
   // Inserts when the key is absent; like std::map, never overwrites.
   template <class KK, class VV> std::pair<iterator, bool> emplace(KK &&key, VV &&value) {
     iterator it = lowerBound(key);
-    if (it != items_.end() && !(key < it->first)) return {it, false};
+    if (it != items_.end() && !less(key, it->first)) return {it, false};
     // The model's maps mostly hold two entries (cpu and memory, or two
     // labels): room for two at once saves a regrowth for most of them.
     if (items_.empty()) {
@@ -91,11 +95,21 @@ public:
   bool operator!=(const FlatMap &o) const { return items_ != o.items_; }
 
 private:
+  // String keys compare as StringRefs: a literal's length is known where
+  // it is written, and no std::string is built for a lookup by literal
+  // (`requests.find("cpu")`, on the checker's hot path).
+  template <class A, class B> static bool less(const A &a, const B &b) {
+    if constexpr (std::is_same_v<K, std::string> && std::is_convertible_v<const A &, llvm::StringRef> &&
+                  std::is_convertible_v<const B &, llvm::StringRef>)
+      return llvm::StringRef(a) < llvm::StringRef(b);
+    else
+      return a < b;
+  }
   template <class Q> iterator lowerBound(const Q &key) {
-    return std::lower_bound(items_.begin(), items_.end(), key, [](const value_type &e, const Q &k) { return e.first < k; });
+    return std::lower_bound(items_.begin(), items_.end(), key, [](const value_type &e, const Q &k) { return less(e.first, k); });
   }
   template <class Q> const_iterator lowerBound(const Q &key) const {
-    return std::lower_bound(items_.begin(), items_.end(), key, [](const value_type &e, const Q &k) { return e.first < k; });
+    return std::lower_bound(items_.begin(), items_.end(), key, [](const value_type &e, const Q &k) { return less(e.first, k); });
   }
 
   std::vector<value_type> items_;

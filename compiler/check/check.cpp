@@ -82,9 +82,12 @@ model::Program Checker::run(const ExpandedProgram &expanded) {
   // checker of its own); the loop below then takes each result at the
   // workload's place, so diagnostics come out exactly as if checked here.
   // The results come in the loop's order, so a cursor finds each one.
-  std::vector<Prechecked> prechecked = precheckWorkloads(expanded);
-  size_t nextPrechecked = 0;
-  program_.workloads.reserve(prechecked.size());
+  PrecheckedWorkloads pre = precheckWorkloads(expanded);
+  std::vector<Prechecked> &prechecked = pre.items;
+  size_t nextPrechecked = 0, madeTaken = 0;
+  // Workloads checked here go to program_.workloads; for each, how many
+  // prechecked ones come before it.
+  std::vector<size_t> serialAfter;
 
   for (const ast::File *f : files) {
     NamespaceState nsState;
@@ -104,17 +107,18 @@ model::Program Checker::run(const ExpandedProgram &expanded) {
       }
       const std::optional<std::string> &ns = nsState.ns;
       if (auto *d = dyn_cast<ast::Declaration>(it.get())) {
-        const std::string &kw = d->keyword.name;
+        llvm::StringRef kw = d->keyword.name;
         if (kw == "target") { ++declared; continue; }
         if (auto kind = workloadKind(kw)) {
           ++declared;
           if (nextPrechecked < prechecked.size() && prechecked[nextPrechecked].decl == d) {
-            Prechecked &pre = prechecked[nextPrechecked++];
-            for (Diagnostic &diag : pre.diags) diags_.add(std::move(diag));
-            if (pre.workload) program_.workloads.push_back(std::move(*pre.workload));
-            pre.workload.reset();
+            Prechecked &p = prechecked[nextPrechecked++];
+            for (Diagnostic &diag : p.diags) diags_.add(std::move(diag));
+            madeTaken += p.made;
           } else {
+            size_t before = program_.workloads.size();
             checkWorkload(*d, *kind, ns.value_or(""));
+            if (program_.workloads.size() != before) serialAfter.push_back(madeTaken);
           }
           continue;
         }
@@ -144,6 +148,7 @@ model::Program Checker::run(const ExpandedProgram &expanded) {
     if (declared == 0 && f->items.empty() && !expandedFile && !diags_.hasErrors())
       diags_.report(DiagKind::EmptyFile, SourceRange{f->id, 0, 0}, sm_.name(f->id).str());
   }
+  if (!pre.parts.empty()) mergePrechecked(pre, madeTaken, serialAfter);
   size_t firstCrossCheck = diags_.all().size();
   checkUniqueObjects();
   finishStorage();
@@ -180,7 +185,7 @@ bool Checker::takeNamespaceItem(const ast::Item &it, NamespaceState &st) {
   return false;
 }
 
-std::vector<Checker::Prechecked> Checker::precheckWorkloads(const ExpandedProgram &expanded) {
+Checker::PrecheckedWorkloads Checker::precheckWorkloads(const ExpandedProgram &expanded) {
   struct Job {
     const ast::Declaration *decl;
     model::WorkloadKind kind;
@@ -203,29 +208,52 @@ std::vector<Checker::Prechecked> Checker::precheckWorkloads(const ExpandedProgra
     }
   }
   size_t threads = std::min(threadCount(opts_.threads), jobs.size() / kWorkloadsPerThread);
-  if (threads < 2) return {};
-  std::vector<Prechecked> results(jobs.size());
-  auto work = [&](size_t begin, size_t end) {
+  PrecheckedWorkloads out;
+  if (threads < 2) return out;
+  size_t n = jobs.size();
+  out.items.resize(n);
+  out.parts.resize(threads);
+  runParts(threads, [&](size_t t) {
+    size_t begin = n * t / threads, end = n * (t + 1) / threads;
     Diagnostics diags;
     diags.setLimit(SIZE_MAX); // the replay into the real list applies the limit
     Checker sub(sm_, diags, opts_);
     sub.program_.target = program_.target;
+    // Built in place, in the vector that becomes the program's list.
+    sub.program_.workloads.reserve(t == 0 ? n : end - begin);
     for (size_t i = begin; i < end; ++i) {
-      results[i].decl = jobs[i].decl;
-      size_t first = diags.all().size();
+      out.items[i].decl = jobs[i].decl;
+      size_t first = diags.all().size(), made = sub.program_.workloads.size();
       sub.checkWorkload(*jobs[i].decl, jobs[i].kind, jobs[i].ns);
-      auto &made = diags.all();
-      results[i].diags.assign(std::make_move_iterator(made.begin() + first), std::make_move_iterator(made.end()));
-      made.resize(first);
-      if (!sub.program_.workloads.empty()) {
-        results[i].workload = std::move(sub.program_.workloads.back());
-        sub.program_.workloads.clear();
-      }
+      out.items[i].made = sub.program_.workloads.size() != made;
+      auto &reported = diags.all();
+      out.items[i].diags.assign(std::make_move_iterator(reported.begin() + first), std::make_move_iterator(reported.end()));
+      reported.resize(first);
     }
-  };
-  size_t n = jobs.size();
-  runParts(threads, [&](size_t t) { work(n * t / threads, n * (t + 1) / threads); });
-  return results;
+    out.parts[t] = std::move(sub.program_.workloads);
+  });
+  return out;
+}
+
+void Checker::mergePrechecked(PrecheckedWorkloads &pre, size_t madeTaken, const std::vector<size_t> &serialAfter) {
+  std::vector<model::Workload> made = std::move(pre.parts[0]);
+  for (size_t t = 1; t < pre.parts.size(); ++t)
+    for (model::Workload &w : pre.parts[t]) made.push_back(std::move(w));
+  // Only the prechecked workloads the loop took count (all of them, unless
+  // it met the declarations in another order and checked the rest itself).
+  while (made.size() > madeTaken) made.pop_back();
+  if (program_.workloads.empty()) {
+    program_.workloads = std::move(made);
+    return;
+  }
+  std::vector<model::Workload> serial = std::move(program_.workloads);
+  program_.workloads.clear();
+  program_.workloads.reserve(made.size() + serial.size());
+  size_t s = 0;
+  for (size_t i = 0; i <= made.size(); ++i) {
+    while (s < serial.size() && serialAfter[s] == i) program_.workloads.push_back(std::move(serial[s++]));
+    if (i < made.size()) program_.workloads.push_back(std::move(made[i]));
+  }
 }
 
 void Checker::checkUniqueObjects() {

@@ -643,7 +643,7 @@ bool Checker::checkAppArmorDeclaration(const ast::Declaration &d) {
   std::vector<std::pair<std::string, SourceRange>> modeFlags;
   BlockHandlers h;
   h.declaration = [&](const ast::Declaration &x) {
-    const std::string &kw = x.keyword.name;
+    llvm::StringRef kw = x.keyword.name;
     std::vector<const ast::Word *> ws;
     for (const ast::WordGroup &g : x.words)
       for (const ast::Word &w : g) ws.push_back(&w);

@@ -25,7 +25,7 @@ static void parseActionWords(Checker &ck, const ast::Declaration &d, model::Acti
   for (const ast::WordGroup &g : d.words)
     for (const ast::Word &w : g) words.push_back(&w);
   size_t i = 0;
-  const std::string &kw = d.keyword.name;
+  llvm::StringRef kw = d.keyword.name;
   if (kw == "http_get") {
     a.kind = model::Action::Kind::HttpGet;
     if (i < words.size() && words[i]->kind == ast::Word::Kind::String) {
@@ -89,7 +89,8 @@ static model::Action parseActionBlock(Checker &ck, const ast::Declaration &d, Bl
   }
   BlockHandlers h;
   h.attribute = [&](const ast::Attribute &a, const Value &v) {
-    std::string f = a.dottedName();
+    const std::string fieldName = a.dottedName();
+    llvm::StringRef f = fieldName; // compared to many literals: no strlen each time
     if (f == "exec") {
       ++actions;
       action.kind = model::Action::Kind::Exec;
@@ -153,7 +154,8 @@ void Checker::checkContainer(const ast::Declaration &d, model::ContainerRole rol
   bool sawImage = false;
   BlockHandlers h;
   h.attribute = [&](const ast::Attribute &a, const Value &v) {
-    std::string f = a.dottedName();
+    const std::string fieldName = a.dottedName();
+    llvm::StringRef f = fieldName; // compared to many literals: no strlen each time
     if (f == "image") {
       sawImage = true;
       if (auto s = ex_.string(v, "`image`")) {
@@ -192,7 +194,7 @@ void Checker::checkContainer(const ast::Declaration &d, model::ContainerRole rol
     }
   };
   h.declaration = [&](const ast::Declaration &x) {
-    const std::string &kw = x.keyword.name;
+    llvm::StringRef kw = x.keyword.name;
     if (kw == "env") {
       if (x.body && x.words.empty() && !x.value) {
         for (const ast::ItemPtr &it : x.body->items) {
@@ -240,7 +242,8 @@ void Checker::checkContainer(const ast::Declaration &d, model::ContainerRole rol
       if (x.body) {
         BlockHandlers ph;
         ph.attribute = [&](const ast::Attribute &a, const Value &v) {
-          std::string f = a.dottedName();
+          const std::string fieldName = a.dottedName();
+          llvm::StringRef f = fieldName; // compared to many literals: no strlen each time
           if (f == "protocol") {
             static const llvm::StringRef allowed[] = {"TCP", "UDP", "SCTP"};
             if (auto s = ex_.oneOf(v, "protocol", allowed)) p.protocol = *s;
@@ -471,7 +474,8 @@ void Checker::checkSecurity(const ast::Declaration &x, model::SecurityContext &s
   };
   BlockHandlers h;
   h.attribute = [&](const ast::Attribute &a, const Value &v) {
-    std::string f = a.dottedName();
+    const std::string fieldName = a.dottedName();
+    llvm::StringRef f = fieldName; // compared to many literals: no strlen each time
     if (f == "run_as_user") sec.runAsUser = ex_.integer(v, "`run_as_user`", 0, INT32_MAX);
     else if (f == "run_as_group") sec.runAsGroup = ex_.integer(v, "`run_as_group`", 0, INT32_MAX);
     else if (f == "run_as_non_root") sec.runAsNonRoot = ex_.boolean(v, "`run_as_non_root`");

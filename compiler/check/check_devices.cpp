@@ -106,7 +106,8 @@ void Checker::checkDeviceClass(const ast::Declaration &d) {
   if (d.body) {
     BlockHandlers h;
     h.attribute = [&](const ast::Attribute &a, const Value &v) {
-      std::string f = a.dottedName();
+      const std::string fieldName = a.dottedName();
+      llvm::StringRef f = fieldName; // compared to many literals: no strlen each time
       if (f == "driver") {
         if (auto s = ex_.string(v, "`driver`")) {
           for (const std::string &err : k8s::validateDns1123Subdomain(*s)) {
@@ -177,7 +178,8 @@ void Checker::checkNodeShape(const ast::Body &body, model::NodeShape &shape, llv
   std::optional<int64_t> gpus;
   BlockHandlers h;
   h.attribute = [&](const ast::Attribute &a, const Value &v) {
-    std::string f = a.dottedName();
+    const std::string fieldName = a.dottedName();
+    llvm::StringRef f = fieldName; // compared to many literals: no strlen each time
     if (f == "gpus") gpus = ex_.integer(v, "`gpus`", 1, 1024);
     else if (f == "model") {
       if (auto s = ex_.string(v, "`model`")) shape.model = *s, modelRange = v.range;
@@ -304,7 +306,8 @@ bool Checker::gpuRequestBody(const ast::Declaration &d, model::GpuRequest &r) {
   if (d.body) {
     BlockHandlers h;
     h.attribute = [&](const ast::Attribute &a, const Value &v) {
-      std::string f = a.dottedName();
+      const std::string fieldName = a.dottedName();
+      llvm::StringRef f = fieldName; // compared to many literals: no strlen each time
       if (f == "count") {
         if (auto n = ex_.integer(v, "`count`", 1, 1024)) r.count = *n, r.countRange = v.range;
       } else if (f == "class") {

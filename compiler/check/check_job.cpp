@@ -84,7 +84,8 @@ std::string parseSucceededIndexes(llvm::StringRef text, std::optional<int64_t> c
 } // namespace
 
 bool Checker::checkJobAttribute(const ast::Attribute &a, const Value &v, model::Workload &w) {
-  std::string f = a.dottedName();
+  const std::string fieldName = a.dottedName();
+  llvm::StringRef f = fieldName; // compared to many literals: no strlen each time
   model::JobSpec &j = w.job;
   model::CronJobSpec &c = w.cron;
   if (f == "completions") {

@@ -44,7 +44,7 @@ std::string spelledName(const std::string &k8sName) {
 } // namespace
 
 bool Checker::checkStorageDeclaration(const ast::Declaration &d, const std::string &ns) {
-  const std::string &kw = d.keyword.name;
+  llvm::StringRef kw = d.keyword.name;
   if ((kw == "storage_class" || kw == "volume_attributes" || kw == "claim") && d.value)
     diags_.report(DiagKind::UnsupportedConstruct, d.value->range, fmt::format("making a `{}` from a value", kw));
   if (kw == "storage_class") checkStorageClass(d);
@@ -137,7 +137,8 @@ void Checker::checkStorageClass(const ast::Declaration &d) {
   bool sawProvisioner = false;
   BlockHandlers h;
   h.attribute = [&](const ast::Attribute &a, const Value &v) {
-    std::string f = a.dottedName();
+    const std::string fieldName = a.dottedName();
+    llvm::StringRef f = fieldName; // compared to many literals: no strlen each time
     if (f == "provisioner") {
       sawProvisioner = true;
       if (auto s = qualifiedNameField(ex_, diags_, v, "provisioner")) {
@@ -209,7 +210,8 @@ void Checker::checkVolumeAttributes(const ast::Declaration &d) {
   bool sawDriver = false;
   BlockHandlers h;
   h.attribute = [&](const ast::Attribute &a, const Value &v) {
-    std::string f = a.dottedName();
+    const std::string fieldName = a.dottedName();
+    llvm::StringRef f = fieldName; // compared to many literals: no strlen each time
     if (f == "driver") {
       sawDriver = true;
       if (auto s = qualifiedNameField(ex_, diags_, v, "driver")) {
@@ -453,7 +455,8 @@ bool Checker::checkClaimBody(const ast::Declaration &d, model::Claim &c, llvm::S
   };
   BlockHandlers h;
   h.attribute = [&](const ast::Attribute &a, const Value &v) {
-    std::string f = a.dottedName();
+    const std::string fieldName = a.dottedName();
+    llvm::StringRef f = fieldName; // compared to many literals: no strlen each time
     if (f == "size") {
       c.sizeRange = v.range;
       // A bare number is bytes to Kubernetes, but `size = 100` almost

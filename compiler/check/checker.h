@@ -125,17 +125,30 @@ private:
   // other item.
   bool takeNamespaceItem(const ast::Item &it, NamespaceState &st);
   // A workload checked ahead of the main loop: its declaration, what it
-  // reported, and the workload when it produced one.
+  // reported, and whether it produced a workload.
   struct Prechecked {
     const ast::Declaration *decl = nullptr;
     std::vector<Diagnostic> diags;
-    std::optional<model::Workload> workload;
+    bool made = false;
+  };
+  struct PrecheckedWorkloads {
+    // In the order the main loop meets the workloads; empty when the
+    // program is too small to be worth threads.
+    std::vector<Prechecked> items;
+    // The workloads made, in that order, as each thread built them in
+    // place: parts[0] has room for all, so that the program's list is that
+    // vector and only the other threads' workloads move. (Workloads are
+    // large; a list of results copied into the program's list was
+    // megabytes of memory written twice.)
+    std::vector<std::vector<model::Workload>> parts;
   };
   // Fewer workloads per thread than this are checked in the main loop.
   static constexpr size_t kWorkloadsPerThread = 256;
-  // In the order the main loop meets the workloads; empty when the program
-  // is too small to be worth threads.
-  std::vector<Prechecked> precheckWorkloads(const ExpandedProgram &expanded);
+  PrecheckedWorkloads precheckWorkloads(const ExpandedProgram &expanded);
+  // Puts the prechecked workloads the loop took (`madeTaken`) and the ones
+  // it checked itself (in program_.workloads, each after serialAfter[i]
+  // prechecked ones) together in declaration order.
+  void mergePrechecked(PrecheckedWorkloads &pre, size_t madeTaken, const std::vector<size_t> &serialAfter);
   void checkFileHeader(const ast::File &file, std::optional<std::string> &ns, bool &sawTarget);
   void checkTargetDecl(const ast::Declaration &d, bool &sawTarget);
   void checkUniqueObjects();

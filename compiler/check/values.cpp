@@ -75,8 +75,26 @@ Value Evaluator::eval(const ast::Expr &e) {
     // Number whose meaning depends on where it is used (500m is milli-CPU for
     // `cpu` and minutes for a duration).
     // A leading zero means octal, as in chmod: `default_mode = 0644`.
-    unsigned radix = t.size() > 1 && t.front() == '0' && t.find_first_not_of("0123456789") == llvm::StringRef::npos ? 8 : 10;
-    if (!t.getAsInteger(radix, n)) {
+    // One pass tells the common cases apart: digits only, or a character no
+    // integer has (a unit, a point); only signs take the general parse.
+    bool digitsOnly = !t.empty(), signs = false;
+    for (char c : t) {
+      if (c >= '0' && c <= '9') continue;
+      digitsOnly = false;
+      if (c != '-' && c != '+') {
+        signs = false;
+        break;
+      }
+      signs = true;
+    }
+    bool mayBeInteger = digitsOnly || signs;
+    unsigned radix = t.size() > 1 && t.front() == '0' && digitsOnly ? 8 : 10;
+    if (digitsOnly && radix == 10 && t.size() <= 18) { // fits in int64: no overflow check needed
+      n = 0;
+      for (char c : t) n = n * 10 + (c - '0');
+      v.kind = Value::Kind::Int;
+      v.integer = n;
+    } else if (mayBeInteger && !t.getAsInteger(radix, n)) {
       v.kind = Value::Kind::Int;
       v.integer = n;
     } else {
@@ -527,9 +545,8 @@ std::optional<bool> Extractor::boolean(const Value &v, llvm::StringRef what) {
 }
 
 std::optional<Quantity> Extractor::quantity(const Value &v, llvm::StringRef resource) {
-  std::string text;
-  if (v.kind == Value::Kind::Int || v.kind == Value::Kind::Number) text = v.text;
-  else if (v.kind == Value::Kind::String) text = v.text;
+  llvm::StringRef text;
+  if (v.kind == Value::Kind::Int || v.kind == Value::Kind::Number || v.kind == Value::Kind::String) text = v.text;
   else {
     if (!v.isError()) diags_.report(DiagKind::TypeMismatch, v.range, fmt::format("a quantity for `{}`", resource.str()), describe(v));
     return std::nullopt;
