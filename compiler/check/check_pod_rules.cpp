@@ -67,8 +67,11 @@ std::vector<std::string> orderInitContainers(std::vector<model::Container> &init
   return {};
 }
 
+// The resources QoS looks at (lengths known here: no strlen per lookup).
+constexpr llvm::StringRef kQosResources[] = {"cpu", "memory"};
+
 bool hasCpuOrMemory(const FlatMap<std::string, Quantity> &m) {
-  for (const char *r : {"cpu", "memory"})
+  for (llvm::StringRef r : kQosResources)
     if (auto it = m.find(r); it != m.end() && !it->second.isZero()) return true;
   return false;
 }
@@ -83,7 +86,7 @@ model::QosClass computeQos(const model::PodSpec &pod) {
   auto visit = [&](const model::Container &c) {
     const auto &req = c.resources.requests, &lim = c.resources.limits;
     if (hasCpuOrMemory(req) || hasCpuOrMemory(lim)) any = true;
-    for (const char *r : {"cpu", "memory"}) {
+    for (llvm::StringRef r : kQosResources) {
       auto l = lim.find(r);
       if (l == lim.end() || l->second.isZero()) {
         guaranteed = false;

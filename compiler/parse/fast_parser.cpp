@@ -1165,11 +1165,18 @@ bool nestsWithinLimits(const char *text, const std::vector<Token> &toks, unsigne
 // or any part fails; fastParse then lexes it whole and cuts the tokens.
 std::optional<ast::File> parseInTextParts(llvm::StringRef text, uint32_t begin, FileId file,
                                           const FastParseOptions &opts) {
-  size_t parts = std::min<size_t>(threadCount(opts.threads), (text.size() - begin) / std::max<size_t>(opts.bytesPerThread, 1));
-  if (parts < 2) return std::nullopt;
+  size_t bytes = text.size() - begin, perPart = std::max<size_t>(opts.bytesPerThread, 1);
+  size_t threads = std::min<size_t>(threadCount(opts.threads), bytes / perPart);
+  if (threads < 2) return std::nullopt;
+  // Parts of about bytesPerThread each, every thread taking a contiguous
+  // run of them in turn: one part's tokens (three bytes per byte of text)
+  // live at a time per thread, in one reused buffer, instead of a whole
+  // thread's share at once. Fresh memory is what costs most here (the
+  // kernel zeroes every page first touched).
+  size_t parts = std::max(threads, bytes / perPart);
   std::vector<uint32_t> cuts{begin};
   for (size_t k = 1; k < parts; ++k) {
-    size_t from = std::max<size_t>(begin + (text.size() - begin) * k / parts, cuts.back());
+    size_t from = std::max<size_t>(begin + bytes * k / parts, cuts.back());
     size_t at = text.find("\n}\n", from);
     while (at != llvm::StringRef::npos && !(at + 3 < text.size() && isLetterOrUnderscore(text[at + 3])))
       at = text.find("\n}\n", at + 1);
@@ -1179,19 +1186,24 @@ std::optional<ast::File> parseInTextParts(llvm::StringRef text, uint32_t begin, 
   cuts.push_back(static_cast<uint32_t>(text.size()));
   size_t used = cuts.size() - 1;
   if (used < 2) return std::nullopt;
+  threads = std::min(threads, used);
   std::vector<std::vector<ast::ItemPtr>> items(used);
   std::vector<std::vector<ast::Comment>> comments(used);
   std::vector<unsigned> elses(used, 0);
   std::vector<char> failed(used, 0);
-  runParts(used, [&](size_t k) {
-    try {
-      std::vector<Token> toks;
-      lexAll(text.data(), cuts[k], cuts[k + 1], file, &comments[k], toks);
-      if (!nestsWithinLimits(text.data(), toks, opts.maxNesting, opts.maxOperators, elses[k])) fail();
-      Shared shared;
-      Parser(text.data(), toks.data(), cuts[k], file, shared).file(items[k]);
-    } catch (Fail &) {
-      failed[k] = 1;
+  runParts(threads, [&](size_t t) {
+    std::vector<Token> toks;
+    for (size_t k = used * t / threads, last = used * (t + 1) / threads; k < last; ++k) {
+      try {
+        toks.clear();
+        lexAll(text.data(), cuts[k], cuts[k + 1], file, &comments[k], toks);
+        if (!nestsWithinLimits(text.data(), toks, opts.maxNesting, opts.maxOperators, elses[k])) fail();
+        Shared shared;
+        Parser(text.data(), toks.data(), cuts[k], file, shared).file(items[k]);
+      } catch (Fail &) {
+        failed[k] = 1;
+        return; // the whole file takes the other path
+      }
     }
   });
   unsigned totalElses = 0;

@@ -18,7 +18,8 @@ struct FastParseOptions {
   unsigned threads = 0;
   size_t tokensPerThread = 200000;
   // The fewest bytes worth a thread when the text itself is cut (lexing
-  // too runs in parts then; see parseInTextParts).
+  // too runs in parts then; see parseInTextParts), and about the size of
+  // each part: a thread lexes and parses its share one part at a time.
   size_t bytesPerThread = 256 * 1024;
   // Set to the number of parts the file was parsed in (tests check that
   // splitting happened).

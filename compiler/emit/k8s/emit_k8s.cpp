@@ -6,7 +6,9 @@
 #include "compiler/emit/k8s/emit_k8s.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
+#include <memory>
 #include <deque>
 
 #include <fmt/format.h>
@@ -571,6 +573,50 @@ std::vector<YamlChunk> workloadYamlChunks(const model::Program &program, unsigne
   return chunks;
 }
 
+// The workload documents of a stream-only build, handed to `sink` in
+// order as they are written: batches of kBatchWorkloads taken in turn by
+// the threads, each passed on by the calling thread as soon as every batch
+// before it is. A batch's text is freed once passed on, and the next batch
+// reuses its memory.
+constexpr size_t kBatchWorkloads = 64;
+
+void streamWorkloadYaml(const model::Program &program, unsigned maxThreads, bool separatorFirst,
+                        const std::function<void(llvm::StringRef)> &sink) {
+  size_t n = program.workloads.size();
+  size_t batches = (n + kBatchWorkloads - 1) / kBatchWorkloads;
+  size_t threads = std::max<size_t>(std::min(threadCount(maxThreads), n / kParallelWorkloads), 1);
+  std::vector<std::string> texts(batches);
+  std::unique_ptr<std::atomic<bool>[]> done(new std::atomic<bool>[batches]);
+  for (size_t b = 0; b < batches; ++b) done[b].store(false, std::memory_order_relaxed);
+  std::atomic<size_t> nextBatch{0};
+  size_t passed = 0; // touched by the calling thread only
+  auto passOn = [&] {
+    for (; passed < batches && done[passed].load(std::memory_order_acquire); ++passed) {
+      sink(texts[passed]);
+      std::string().swap(texts[passed]);
+    }
+  };
+  runParts(threads, [&](size_t t) {
+    Builder<YamlStream> builder(program.target);
+    size_t lastSize = 0;
+    for (size_t b; (b = nextBatch.fetch_add(1, std::memory_order_relaxed)) < batches;) {
+      std::string &out = texts[b];
+      out.reserve(lastSize + lastSize / 8);
+      for (size_t i = b * kBatchWorkloads, end = std::min(n, i + kBatchWorkloads); i < end; ++i) {
+        if (i != 0 || separatorFirst) out += "---\n";
+        YamlStream doc(out);
+        builder.object(program.workloads[i], doc);
+        assert(doc.finished());
+        builder.releaseScratch();
+      }
+      lastSize = out.size();
+      done[b].store(true, std::memory_order_release);
+      if (t == 0) passOn();
+    }
+  });
+  passOn(); // every thread has ended: the rest are done
+}
+
 } // namespace
 
 std::string EmitResult::stream() const {
@@ -627,6 +673,10 @@ EmitResult emitKubernetes(const model::Program &program, const EmitOptions &opts
       builder.object(w, doc);
       add(doc.take(), outputPath(w, ext));
     }
+  } else if (!program.workloads.empty() && streamOnly && opts.sink) {
+    if (!stream.empty()) opts.sink(stream);
+    stream.clear();
+    streamWorkloadYaml(program, opts.threads, !first, opts.sink);
   } else if (!program.workloads.empty()) {
     std::vector<YamlChunk> chunks = workloadYamlChunks(program, opts.threads, streamOnly);
     for (YamlChunk &c : chunks) {
@@ -647,6 +697,10 @@ EmitResult emitKubernetes(const model::Program &program, const EmitOptions &opts
     stream += '\n';
   }
   if (!stream.empty()) result.streamPieces.push_back(std::move(stream));
+  if (streamOnly && opts.sink) {
+    for (const std::string &piece : result.streamPieces) opts.sink(piece);
+    result.streamPieces.clear();
+  }
   if (streamOnly) return result;
   std::sort(result.files.begin(), result.files.end(),
             [](const OutputFile &a, const OutputFile &b) { return a.path < b.path; });

@@ -2,10 +2,12 @@
 // model; every version decision goes through compiler/k8s/version.h.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "compiler/model/model.h"
+#include "llvm/ADT/StringRef.h"
 
 namespace rig::emit {
 
@@ -23,6 +25,11 @@ struct EmitOptions {
   // Threads that write workload documents (0: one per core, at most 8);
   // the output is the same for any number.
   unsigned threads = 0;
+  // With a stream-only build (`-o -`): receives the stream piece by piece,
+  // in order, as it is written, instead of EmitResult::streamPieces. The
+  // workload documents are written in small batches whose memory is reused,
+  // so a large build's output never sits in memory whole.
+  std::function<void(llvm::StringRef)> sink;
 };
 
 struct OutputFile {

@@ -19,16 +19,16 @@ void YamlStream::push(bool list, Key key, bool omitIfEmpty) {
 
 void YamlStream::entry(const Frame &parent, Key key) {
   if (parent.list) {
-    out_.append(parent.indent, ' ');
+    writeYamlIndent(parent.indent, out_);
     out_ += "- ";
     return;
   }
-  if (parent.count != 0 || !parent.firstInline) out_.append(parent.indent, ' ');
+  if (parent.count != 0 || !parent.firstInline) writeYamlIndent(parent.indent, out_);
   if (key.checked()) out_ += key.str();
   else writeYamlKey(key.str(), out_);
 }
 
-void YamlStream::open() {
+void YamlStream::openPending() {
   size_t i = frames_.size();
   while (i > 0 && !frames_[i - 1].opened) --i;
   for (; i < frames_.size(); ++i) {

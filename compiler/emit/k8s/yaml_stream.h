@@ -88,7 +88,10 @@ private:
   };
   void push(bool list, Key key, bool omitIfEmpty);
   // Writes the first lines of the open containers that have none yet.
-  void open();
+  void open() {
+    if (!frames_.back().opened) openPending();
+  }
+  void openPending();
   // Starts a new entry of the innermost container: indent, then `key` or
   // `- `; a map's entries continue with ':'.
   void entry(const Frame &parent, Key key);

@@ -11,6 +11,8 @@
 
 namespace rig::emit {
 
+// `n` spaces (one copy from a run of them, not a fill loop).
+void writeYamlIndent(int n, std::string &out);
 // A decimal integer (what std::to_string prints, without its allocation).
 void writeYamlInt(int64_t v, std::string &out);
 // A map key: plain when YAML reads it back as the same string, else quoted.

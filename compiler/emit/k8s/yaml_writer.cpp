@@ -176,13 +176,23 @@ void writeYamlKey(llvm::StringRef key, std::string &out) {
 }
 
 void writeYamlString(llvm::StringRef s, int blockIndent, std::string &out) {
-  if (isLiteralBlockSafe(s)) {
+  // Plain first: the common case, and a plain-safe string has no line
+  // break, so it never qualifies for a literal block.
+  if (isPlainYamlSafe(s)) {
+    out += s;
+  } else if (isLiteralBlockSafe(s)) {
     writeLiteralBlock(s, blockIndent, out);
     return;
+  } else {
+    writeQuoted(s, out);
   }
-  if (isPlainYamlSafe(s)) out += s;
-  else writeQuoted(s, out);
   out += '\n';
+}
+
+void writeYamlIndent(int n, std::string &out) {
+  static const char spaces[] = "                                                                "; // 64
+  for (; n > 64; n -= 64) out.append(spaces, 64);
+  out.append(spaces, static_cast<size_t>(n));
 }
 
 void writeYamlEntryValue(const Node &v, int indent, std::string &out) {

@@ -282,6 +282,13 @@ int main(int argc, char **argv) {
   if (a.command != "build" || !a.dump.empty()) a.opts.stopAfter = rig::Phase::Verify;
   if (a.dump == "ast") a.opts.stopAfter = rig::Phase::Parse;
   a.opts.streamOnly = toStdout;
+  // `-o -`: the stream goes out as it is written (emit runs only once the
+  // build has passed every check, so nothing is written for a failing one).
+  bool writeFailed = false;
+  if (toStdout && a.command == "build" && a.dump.empty())
+    a.opts.emit.sink = [&writeFailed](llvm::StringRef piece) {
+      if (std::fwrite(piece.data(), 1, piece.size(), stdout) != piece.size()) writeFailed = true;
+    };
 
   std::unique_ptr<rig::Compilation> c = rig::compileFiles(a.inputs, a.opts);
   // The process ends right after this run: freeing every tree node one by
@@ -328,7 +335,7 @@ int main(int argc, char **argv) {
   }
   if (toStdout) {
     for (const std::string &piece : c->outputs.streamPieces) std::fwrite(piece.data(), 1, piece.size(), stdout);
-    return std::fflush(stdout) == 0 ? 0 : 2;
+    return std::fflush(stdout) == 0 && !writeFailed ? 0 : 2;
   }
   std::string err = rig::writeOutputDirectory(c->outputs, a.outDir);
   if (!err.empty()) {

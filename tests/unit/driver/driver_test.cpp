@@ -119,6 +119,27 @@ TEST(Driver, OutputIsTheSameForAnyNumberOfThreads) {
           EXPECT_EQ(many->outputs.files[i].content, one->outputs.files[i].content) << one->outputs.files[i].path;
         }
       }
+      if (!streamOnly) continue;
+      // `-o -` hands the stream to a sink as it is written (YAML workloads
+      // in batches from every thread): the same bytes, in the same order.
+      for (unsigned threads : {1u, 2u, 5u}) {
+        CompileOptions opts;
+        opts.emit.threads = threads;
+        opts.emit.format = format;
+        opts.streamOnly = true;
+        opts.checkThreads = threads;
+        std::string sunk;
+        size_t pieces = 0;
+        opts.emit.sink = [&](llvm::StringRef piece) {
+          sunk += piece;
+          ++pieces;
+        };
+        auto c = compile({{"many.rig", text}}, opts);
+        ASSERT_TRUE(c->ok());
+        EXPECT_TRUE(c->outputs.streamPieces.empty());
+        EXPECT_EQ(sunk, one->outputs.stream()) << threads << " threads";
+        if (format == emit::ManifestFormat::Yaml) EXPECT_GT(pieces, 50u) << "not written in batches";
+      }
     }
 }
 

@@ -1254,18 +1254,28 @@ TEST(FastParser, ParsesLargeFilesInPartsExactlyAsInOne) {
   FileId g = sm.addFile("formatted.rig", formatted);
   std::optional<ast::File> formattedWhole = fastParse(sm, g, one);
   ASSERT_TRUE(formattedWhole.has_value());
+  // Parts of about bytesPerThread each (every item its own part at 1 byte;
+  // about three per thread at a third of a thread's share), each thread
+  // taking a run of them in turn.
   for (unsigned threads : {2u, 3u, 8u}) {
-    size_t parts = 0;
-    FastParseOptions split;
-    split.threads = threads;
-    split.tokensPerThread = SIZE_MAX;
-    split.bytesPerThread = 1;
-    split.partsUsed = &parts;
-    std::optional<ast::File> cut = fastParse(sm, g, split);
-    ASSERT_TRUE(cut.has_value()) << threads << " threads";
-    EXPECT_EQ(parts, threads);
-    EXPECT_EQ(deepDump(*cut), deepDump(*formattedWhole)) << threads << " threads";
-    EXPECT_EQ(cut->comments.size(), formattedWhole->comments.size());
+    for (size_t bytesPerPart : {size_t(1), formatted.size() / (3 * threads)}) {
+      size_t parts = 0;
+      FastParseOptions split;
+      split.threads = threads;
+      split.tokensPerThread = SIZE_MAX;
+      split.bytesPerThread = bytesPerPart;
+      split.partsUsed = &parts;
+      std::optional<ast::File> cut = fastParse(sm, g, split);
+      ASSERT_TRUE(cut.has_value()) << threads << " threads";
+      if (bytesPerPart == 1) {
+        EXPECT_GT(parts, 150u) << threads << " threads";
+      } else {
+        EXPECT_GE(parts, 2u * threads) << threads << " threads";
+        EXPECT_LE(parts, 3u * threads) << threads << " threads";
+      }
+      EXPECT_EQ(deepDump(*cut), deepDump(*formattedWhole)) << threads << " threads, " << bytesPerPart << " bytes a part";
+      EXPECT_EQ(cut->comments.size(), formattedWhole->comments.size());
+    }
   }
   // A syntax error in any part declines the whole file, as one pass does.
   std::string broken = text + "deployment x {\n  replicas = \n}\n";
