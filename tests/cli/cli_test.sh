@@ -185,6 +185,10 @@ expect_rc 0 "failure rules without the solver module" "$RIG" check "$JOBS"
 grep -q "W0504" "$WORK/stderr" && ok || bad "no solver module: no W0504 inconclusive"
 grep -q "cannot load the Z3 solver module .librig_solver_z3.so.: /nonexistent/librig_solver_z3.so: cannot open shared object file" "$WORK/stderr" \
   && ok || bad "no solver module: reason does not name the library and the loader's error: $(cat "$WORK/stderr")"
+# A placement only Z3 can refute is "not proved", never "fits".
+expect_rc 0 "GPU placement without the solver module" "$RIG" check "$ROOT/tests/golden/check/fail_placement_capacity.rig"
+grep -q "W0701" "$WORK/stderr" && grep -q "cannot load the Z3 solver module" "$WORK/stderr" && ok \
+  || bad "no solver module: placement not inconclusive with the reason: $(cat "$WORK/stderr")"
 "$RIG" build -o - "$EX" > "$WORK/nomodule.yaml" 2>&1 && ok || bad "no solver module: a build without queries failed"
 unset RIG_SOLVER_MODULE
 "$RIG" build -o - "$EX" > "$WORK/module.yaml" 2>&1
