@@ -17,9 +17,9 @@ struct SolverModule {
   std::string error;                     // when not loaded: why, naming the library and dlerror()
 };
 
-// The places searched, in order: the environment variable RIG_SOLVER_MODULE
-// alone when it is set (a test and packaging hook: point it at a bad path to
-// see rig without Z3); otherwise the running executable's directory, then
+// The places searched, in order: the file named by the environment variable
+// RIG_SOLVER_MODULE alone when it is set and not empty (a test and packaging
+// hook: point it at a bad path to see rig without Z3); otherwise the running executable's directory, then
 // <that directory>/../lib/rig/, then the build tree the binary came from
 // (so build/tests/* and the language server find build/librig_solver_z3.so).
 std::vector<std::string> solverModuleCandidates();
