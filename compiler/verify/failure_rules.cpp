@@ -386,7 +386,10 @@ FailureRuleAnalysis analyzeFailureRules(const model::Workload &w, Solver &solver
 
   auto inconclusive = [&](SolverResult r) {
     a.conclusive = false;
-    a.inconclusiveReason = fmt::format("the solver answered `{}` within its limits", solverResultName(r));
+    // Without Z3 (its module did not load) the loader's error is the reason.
+    a.inconclusiveReason = solver.unavailableReason().empty()
+                               ? fmt::format("the solver answered `{}` within its limits", solverResultName(r))
+                               : fmt::format("the solver is unavailable: {}", solver.unavailableReason());
   };
 
   solver.push();

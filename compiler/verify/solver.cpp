@@ -1,10 +1,14 @@
-// The only file that includes Z3. Z3 exceptions stop here and become
-// SolverResult::Unknown.
+// The Solver front: forwards every operation to a backend, the Z3 module
+// (verify/z3/solver_z3.cpp) when it loads, or a stand-in that answers
+// Unknown with the loader's error when it does not. No Z3 here: this file
+// is linked into rig, the module is not.
 #include "compiler/verify/solver.h"
 
 #include <algorithm>
 
-#include <z3++.h>
+#include <fmt/format.h>
+
+#include "compiler/verify/solver_module.h"
 
 namespace rig::verify {
 
@@ -18,33 +22,72 @@ const char *solverResultName(SolverResult r) {
   return "unknown";
 }
 
-struct Solver::Impl {
-  z3::context ctx;
-  z3::solver solver{ctx};
-  std::vector<z3::expr> terms;
-  std::vector<std::pair<z3::expr, std::string>> tracked;
-  // Sizes of `terms` and `tracked` at each push: pop() forgets what the
-  // scope built, so one solver can serve many queries without growing.
-  std::vector<std::pair<size_t, size_t>> scopes;
-  bool broken = false; // a Z3 exception while asserting: every check is Unknown
-  Interrupt *interrupt = nullptr;
-  Term add(z3::expr e) {
-    terms.push_back(e);
-    return static_cast<Term>(terms.size() - 1);
-  }
-  z3::expr_vector vec(const std::vector<Term> &ts) {
-    z3::expr_vector v(ctx);
-    for (Term t : ts) v.push_back(terms[t]);
-    return v;
-  }
+namespace {
+
+// Stands in for Z3 when its module did not load: builds terms (numbers
+// with no meaning) so the property checkers run unchanged, and answers
+// every query Unknown, so they report "inconclusive" with the reason.
+class UnavailableBackend final : public SolverBackend {
+public:
+  explicit UnavailableBackend(std::string reason) : reason_(std::move(reason)) {}
+  Term intVar(const std::string &) override { return next(); }
+  Term boolVar(const std::string &) override { return next(); }
+  Term intConst(int64_t) override { return next(); }
+  Term eq(Term, Term) override { return next(); }
+  Term le(Term, Term) override { return next(); }
+  Term land(const std::vector<Term> &) override { return next(); }
+  Term lor(const std::vector<Term> &) override { return next(); }
+  Term lnot(Term) override { return next(); }
+  Term pbLe(const std::vector<Term> &, const std::vector<int> &, int) override { return next(); }
+  Term pbGe(const std::vector<Term> &, const std::vector<int> &, int) override { return next(); }
+  Term linearLe(const std::vector<Term> &, const std::vector<int64_t> &, int64_t) override { return next(); }
+  Term linearGe(const std::vector<Term> &, const std::vector<int64_t> &, int64_t) override { return next(); }
+  Term stringVar(const std::string &) override { return next(); }
+  Term stringConst(const std::string &) override { return next(); }
+  Term reLiteral(const std::string &) override { return next(); }
+  Term reRange(char, char) override { return next(); }
+  Term reUnion(const std::vector<Term> &) override { return next(); }
+  Term reConcat(const std::vector<Term> &) override { return next(); }
+  Term reIntersect(const std::vector<Term> &) override { return next(); }
+  Term reComplement(Term) override { return next(); }
+  Term reStar(Term) override { return next(); }
+  Term inRe(Term, Term) override { return next(); }
+  std::string stringValue(Term) override { return std::string(); }
+  void add(Term) override {}
+  void addTracked(Term, const std::string &) override {}
+  void push() override {}
+  void pop() override {}
+  SolverResult check() override { return SolverResult::Unknown; }
+  int64_t intValue(Term) override { return 0; }
+  bool boolValue(Term) override { return false; }
+  std::vector<std::string> unsatCore() override { return {}; }
+  std::string reasonUnknown() override { return reason_; }
+  void interrupt() override {}
+
+private:
+  Term next() { return terms_++; }
+  std::string reason_;
+  Term terms_ = 0;
 };
 
-Solver::Solver(const VerifyOptions &opts) : impl_(std::make_unique<Impl>()) {
-  z3::params p(impl_->ctx);
-  p.set("timeout", opts.timeoutMs);
-  p.set("rlimit", static_cast<unsigned>(std::min<uint64_t>(opts.rlimit, UINT32_MAX)));
-  p.set("random_seed", opts.seed);
-  impl_->solver.set(p);
+} // namespace
+
+struct Solver::Impl {
+  std::unique_ptr<SolverBackend> backend;
+  std::string unavailable; // empty when backend is Z3
+  Interrupt *interrupt = nullptr;
+};
+
+Solver::Solver(const VerifyOptions &opts) : Solver(opts, solverModule()) {}
+
+Solver::Solver(const VerifyOptions &opts, const SolverModule &module) : impl_(std::make_unique<Impl>()) {
+  if (module.create) {
+    impl_->backend.reset(module.create(SolverBackendLimits{opts.timeoutMs, opts.rlimit, opts.seed}));
+    if (!impl_->backend) impl_->unavailable = fmt::format("the Z3 solver module `{}` could not create a solver", module.path);
+  } else {
+    impl_->unavailable = module.error.empty() ? "the Z3 solver module is not loaded" : module.error;
+  }
+  if (!impl_->backend) impl_->backend = std::make_unique<UnavailableBackend>(impl_->unavailable);
   if (opts.interrupt) {
     std::lock_guard<std::mutex> lock(opts.interrupt->mutex_);
     impl_->interrupt = opts.interrupt;
@@ -61,9 +104,9 @@ Solver::~Solver() {
 void Interrupt::trigger() {
   std::lock_guard<std::mutex> lock(mutex_);
   triggered_ = true;
-  // Z3_interrupt is meant to be called from another thread while the
-  // context's owner is inside a check; the mutex keeps the context alive.
-  for (Solver *s : live_) s->impl_->ctx.interrupt();
+  // The mutex keeps every registered Solver (and its backend) alive while
+  // the backend interrupts the check its owner may be running.
+  for (Solver *s : live_) s->impl_->backend->interrupt();
 }
 
 bool Interrupt::triggered() const {
@@ -71,178 +114,58 @@ bool Interrupt::triggered() const {
   return triggered_;
 }
 
-Solver::Term Solver::intVar(const std::string &name) { return impl_->add(impl_->ctx.int_const(name.c_str())); }
-Solver::Term Solver::boolVar(const std::string &name) { return impl_->add(impl_->ctx.bool_const(name.c_str())); }
-Solver::Term Solver::intConst(int64_t v) { return impl_->add(impl_->ctx.int_val(v)); }
-Solver::Term Solver::eq(Term a, Term b) { return impl_->add(impl_->terms[a] == impl_->terms[b]); }
-Solver::Term Solver::le(Term a, Term b) { return impl_->add(impl_->terms[a] <= impl_->terms[b]); }
-Solver::Term Solver::land(const std::vector<Term> &ts) {
-  return ts.empty() ? impl_->add(impl_->ctx.bool_val(true)) : impl_->add(z3::mk_and(impl_->vec(ts)));
-}
-Solver::Term Solver::lor(const std::vector<Term> &ts) {
-  return ts.empty() ? impl_->add(impl_->ctx.bool_val(false)) : impl_->add(z3::mk_or(impl_->vec(ts)));
-}
-Solver::Term Solver::lnot(Term t) { return impl_->add(!impl_->terms[t]); }
+Solver::Term Solver::intVar(const std::string &name) { return impl_->backend->intVar(name); }
+Solver::Term Solver::boolVar(const std::string &name) { return impl_->backend->boolVar(name); }
+Solver::Term Solver::intConst(int64_t v) { return impl_->backend->intConst(v); }
+Solver::Term Solver::eq(Term a, Term b) { return impl_->backend->eq(a, b); }
+Solver::Term Solver::le(Term a, Term b) { return impl_->backend->le(a, b); }
+Solver::Term Solver::land(const std::vector<Term> &ts) { return impl_->backend->land(ts); }
+Solver::Term Solver::lor(const std::vector<Term> &ts) { return impl_->backend->lor(ts); }
+Solver::Term Solver::lnot(Term t) { return impl_->backend->lnot(t); }
 Solver::Term Solver::pbLe(const std::vector<Term> &bools, const std::vector<int> &coeffs, int k) {
-  if (bools.empty()) return impl_->add(impl_->ctx.bool_val(0 <= k));
-  return impl_->add(z3::pble(impl_->vec(bools), coeffs.data(), k));
+  return impl_->backend->pbLe(bools, coeffs, k);
 }
 Solver::Term Solver::pbGe(const std::vector<Term> &bools, const std::vector<int> &coeffs, int k) {
-  if (bools.empty()) return impl_->add(impl_->ctx.bool_val(0 >= k));
-  return impl_->add(z3::pbge(impl_->vec(bools), coeffs.data(), k));
+  return impl_->backend->pbGe(bools, coeffs, k);
 }
-
-namespace {
-z3::expr linearSum(z3::context &ctx, const std::vector<z3::expr> &terms, const std::vector<Solver::Term> &ints,
-                   const std::vector<int64_t> &coeffs) {
-  z3::expr_vector parts(ctx);
-  for (size_t i = 0; i < ints.size(); ++i)
-    parts.push_back(coeffs[i] == 1 ? terms[ints[i]] : ctx.int_val(coeffs[i]) * terms[ints[i]]);
-  return parts.empty() ? ctx.int_val(0) : z3::sum(parts);
-}
-} // namespace
 Solver::Term Solver::linearLe(const std::vector<Term> &ints, const std::vector<int64_t> &coeffs, int64_t k) {
-  z3::expr e = linearSum(impl_->ctx, impl_->terms, ints, coeffs) <= impl_->ctx.int_val(k);
-  return impl_->add(e);
+  return impl_->backend->linearLe(ints, coeffs, k);
 }
 Solver::Term Solver::linearGe(const std::vector<Term> &ints, const std::vector<int64_t> &coeffs, int64_t k) {
-  z3::expr e = linearSum(impl_->ctx, impl_->terms, ints, coeffs) >= impl_->ctx.int_val(k);
-  return impl_->add(e);
+  return impl_->backend->linearGe(ints, coeffs, k);
 }
 
-Solver::Term Solver::stringVar(const std::string &name) { return impl_->add(impl_->ctx.string_const(name.c_str())); }
-Solver::Term Solver::stringConst(const std::string &value) {
-  // The (pointer, length) form takes bytes literally; the C-string form
-  // would interpret `\u{..}` escapes.
-  return impl_->add(impl_->ctx.string_val(value.data(), static_cast<unsigned>(value.size())));
-}
-// Terms are created before any reference into `terms` is taken: adding one
-// may reallocate the vector.
-Solver::Term Solver::reLiteral(const std::string &value) {
-  Term s = stringConst(value);
-  z3::expr re = z3::to_re(impl_->terms[s]);
-  return impl_->add(re);
-}
-Solver::Term Solver::reRange(char lo, char hi) {
-  Term l = stringConst(std::string(1, lo));
-  Term h = stringConst(std::string(1, hi));
-  z3::expr re = z3::range(impl_->terms[l], impl_->terms[h]);
-  return impl_->add(re);
-}
-Solver::Term Solver::reUnion(const std::vector<Term> &res) {
-  z3::sort str = impl_->ctx.string_sort();
-  z3::sort reSort = impl_->ctx.re_sort(str);
-  if (res.empty()) return impl_->add(z3::re_empty(reSort));
-  z3::expr u = impl_->terms[res[0]];
-  for (size_t i = 1; i < res.size(); ++i) u = u + impl_->terms[res[i]]; // regex union is operator+
-  return impl_->add(u);
-}
-Solver::Term Solver::reConcat(const std::vector<Term> &res) {
-  if (res.empty()) return reLiteral("");
-  z3::expr c = impl_->terms[res[0]];
-  for (size_t i = 1; i < res.size(); ++i) c = z3::concat(c, impl_->terms[res[i]]);
-  return impl_->add(c);
-}
-Solver::Term Solver::reIntersect(const std::vector<Term> &res) { return impl_->add(z3::re_intersect(impl_->vec(res))); }
-Solver::Term Solver::reComplement(Term re) { return impl_->add(z3::re_complement(impl_->terms[re])); }
-Solver::Term Solver::reStar(Term re) { return impl_->add(z3::star(impl_->terms[re])); }
-Solver::Term Solver::inRe(Term str, Term re) { return impl_->add(z3::in_re(impl_->terms[str], impl_->terms[re])); }
-std::string Solver::stringValue(Term t) {
-  try {
-    z3::expr v = impl_->solver.get_model().eval(impl_->terms[t], true);
-    return v.is_string_value() ? v.get_string() : std::string();
-  } catch (const z3::exception &) {
-    return std::string();
-  }
-}
+Solver::Term Solver::stringVar(const std::string &name) { return impl_->backend->stringVar(name); }
+Solver::Term Solver::stringConst(const std::string &value) { return impl_->backend->stringConst(value); }
+Solver::Term Solver::reLiteral(const std::string &value) { return impl_->backend->reLiteral(value); }
+Solver::Term Solver::reRange(char lo, char hi) { return impl_->backend->reRange(lo, hi); }
+Solver::Term Solver::reUnion(const std::vector<Term> &res) { return impl_->backend->reUnion(res); }
+Solver::Term Solver::reConcat(const std::vector<Term> &res) { return impl_->backend->reConcat(res); }
+Solver::Term Solver::reIntersect(const std::vector<Term> &res) { return impl_->backend->reIntersect(res); }
+Solver::Term Solver::reComplement(Term re) { return impl_->backend->reComplement(re); }
+Solver::Term Solver::reStar(Term re) { return impl_->backend->reStar(re); }
+Solver::Term Solver::inRe(Term str, Term re) { return impl_->backend->inRe(str, re); }
+std::string Solver::stringValue(Term t) { return impl_->backend->stringValue(t); }
 
-void Solver::add(Term t) {
-  try {
-    impl_->solver.add(impl_->terms[t]);
-  } catch (const z3::exception &) {
-    impl_->broken = true;
-  }
-}
-void Solver::addTracked(Term t, const std::string &label) {
-  try {
-    z3::expr lit = impl_->ctx.bool_const(("track!" + label).c_str());
-    impl_->solver.add(impl_->terms[t], lit);
-    impl_->tracked.emplace_back(lit, label);
-  } catch (const z3::exception &) {
-    impl_->broken = true;
-  }
-}
-void Solver::push() {
-  impl_->solver.push();
-  impl_->scopes.emplace_back(impl_->terms.size(), impl_->tracked.size());
-}
-void Solver::pop() {
-  impl_->solver.pop();
-  if (impl_->scopes.empty()) return;
-  auto [terms, tracked] = impl_->scopes.back();
-  impl_->scopes.pop_back();
-  impl_->terms.resize(terms, impl_->ctx.bool_val(true));
-  impl_->tracked.resize(tracked, {impl_->ctx.bool_val(true), std::string()});
-}
+void Solver::add(Term t) { impl_->backend->add(t); }
+void Solver::addTracked(Term t, const std::string &label) { impl_->backend->addTracked(t, label); }
+void Solver::push() { impl_->backend->push(); }
+void Solver::pop() { impl_->backend->pop(); }
 
 SolverResult Solver::check() {
-  if (impl_->broken) return SolverResult::Unknown;
-  if (impl_->interrupt && impl_->interrupt->triggered()) return SolverResult::Timeout;
-  try {
-    switch (impl_->solver.check()) {
-    case z3::sat: return SolverResult::Sat;
-    case z3::unsat: return SolverResult::Unsat;
-    case z3::unknown: {
-      std::string reason = impl_->solver.reason_unknown();
-      return reason.find("timeout") != std::string::npos || reason.find("canceled") != std::string::npos ||
-                     reason.find("resource") != std::string::npos
-                 ? SolverResult::Timeout
-                 : SolverResult::Unknown;
-    }
-    }
-  } catch (const z3::exception &) {
-  }
-  return SolverResult::Unknown;
+  Interrupt *i = impl_->interrupt;
+  if (i && i->triggered()) return SolverResult::Timeout;
+  SolverResult r = impl_->backend->check();
+  // A query stopped by trigger() ends Unknown ("interrupted") in Z3: it was
+  // stopped, like one that ran out of time.
+  if (r == SolverResult::Unknown && i && i->triggered()) return SolverResult::Timeout;
+  return r;
 }
 
-int64_t Solver::intValue(Term t) {
-  try {
-    z3::model m = impl_->solver.get_model();
-    int64_t v = 0;
-    m.eval(impl_->terms[t], true).is_numeral_i64(v);
-    return v;
-  } catch (const z3::exception &) {
-    return 0;
-  }
-}
-
-bool Solver::boolValue(Term t) {
-  try {
-    z3::model m = impl_->solver.get_model();
-    return m.eval(impl_->terms[t], true).is_true();
-  } catch (const z3::exception &) {
-    return false;
-  }
-}
-
-std::string Solver::reasonUnknown() {
-  try {
-    return impl_->solver.reason_unknown();
-  } catch (const z3::exception &) {
-    return "unknown";
-  }
-}
-
-std::vector<std::string> Solver::unsatCore() {
-  std::vector<std::string> labels;
-  try {
-    z3::expr_vector core = impl_->solver.unsat_core();
-    for (unsigned i = 0; i < core.size(); ++i)
-      for (const auto &[lit, label] : impl_->tracked)
-        if (z3::eq(core[i], lit)) labels.push_back(label);
-  } catch (const z3::exception &) {
-  }
-  return labels;
-}
+int64_t Solver::intValue(Term t) { return impl_->backend->intValue(t); }
+bool Solver::boolValue(Term t) { return impl_->backend->boolValue(t); }
+std::string Solver::reasonUnknown() { return impl_->backend->reasonUnknown(); }
+const std::string &Solver::unavailableReason() const { return impl_->unavailable; }
+std::vector<std::string> Solver::unsatCore() { return impl_->backend->unsatCore(); }
 
 } // namespace rig::verify

@@ -1,6 +1,8 @@
 // A narrow solver API (after Alive2's smt/solver.h): a closed result set and
 // bounded queries. Property checkers build on it; nothing outside the verify
-// layer includes it, and it exposes no Z3 type.
+// layer includes it, and it exposes no Z3 type. Z3 itself is a module loaded
+// on the first Solver (solver_module.h): builds without solver queries never
+// map it, and a missing module makes every query Unknown, never a crash.
 #pragma once
 
 #include <memory>
@@ -8,18 +10,25 @@
 #include <string>
 #include <vector>
 
+#include "compiler/verify/solver_backend.h"
 #include "compiler/verify/verify.h"
 
 namespace rig::verify {
 
-enum class SolverResult { Sat, Unsat, Timeout, Unknown };
+struct SolverModule; // solver_module.h
+
+// SolverResult (Sat, Unsat, Timeout, Unknown) is in solver_backend.h.
 const char *solverResultName(SolverResult r);
 
 // A small propositional/integer query language, enough for the properties
 // rig checks; terms are built and owned by the Solver.
 class Solver {
 public:
+  // Loads the Z3 module on first use (solverModule()).
   explicit Solver(const VerifyOptions &opts);
+  // Uses the given module; one that did not load gives a Solver whose
+  // every check() is Unknown (the test hook for that path).
+  Solver(const VerifyOptions &opts, const SolverModule &module);
   ~Solver();
   Solver(const Solver &) = delete;
   Solver &operator=(const Solver &) = delete;
@@ -68,8 +77,12 @@ public:
   int64_t intValue(Term t);
   bool boolValue(Term t);
   std::vector<std::string> unsatCore();
-  // After Timeout/Unknown: Z3's reason ("timeout", "max. resource limit exceeded").
+  // After Timeout/Unknown: Z3's reason ("timeout", "max. resource limit
+  // exceeded"), or unavailableReason() when there is no Z3.
   std::string reasonUnknown();
+  // Empty when Z3 is loaded; otherwise why not, naming the library and the
+  // loader's error. Every check() of such a Solver answers Unknown.
+  const std::string &unavailableReason() const;
 
 private:
   friend class Interrupt;
@@ -79,9 +92,9 @@ private:
 
 // Abandons a verify run from another thread: trigger() interrupts the
 // queries running in every Solver built with VerifyOptions::interrupt set
-// to it, and every later check() answers Timeout at once, so the run ends
-// quickly with inconclusive results the caller throws away. Solvers
-// register for their lifetime; the Interrupt must outlive them.
+// to it (they answer Timeout), and every later check() answers Timeout at
+// once, so the run ends quickly with inconclusive results the caller throws
+// away. Solvers register for their lifetime; the Interrupt must outlive them.
 class Interrupt {
 public:
   void trigger();

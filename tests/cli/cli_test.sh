@@ -171,5 +171,28 @@ awk '/^```rig$/{on=1;next} /^```$/{on=0} on' "$ROOT/README.md" > "$WORK/readme.r
 [ -s "$WORK/readme.rig" ] && ok || bad "README has no rig example"
 expect_rc 0 "README example" "$RIG" check --werror "$WORK/readme.rig"
 
+# Z3 is a module (librig_solver_z3.so) loaded by the first solver query:
+# `rig version` and a build without queries never map it; a job with
+# failure rules does. With the module missing (RIG_SOLVER_MODULE points the
+# loader elsewhere), solver findings turn inconclusive, naming the library
+# and the loader's error, and builds without queries are unaffected.
+JOBS="$ROOT/examples/job-failure-policy"
+LD_DEBUG=files "$RIG" version 2>&1 | grep -q "libz3" && bad "rig version loads libz3" || ok
+LD_DEBUG=files "$RIG" build -o - "$EX" 2>&1 >/dev/null | grep -q "librig_solver_z3" && bad "a build without solver queries loads the solver module" || ok
+LD_DEBUG=files "$RIG" check "$JOBS" 2>&1 | grep -q "librig_solver_z3" && ok || bad "failure rules did not load the solver module"
+export RIG_SOLVER_MODULE=/nonexistent/librig_solver_z3.so
+expect_rc 0 "failure rules without the solver module" "$RIG" check "$JOBS"
+grep -q "W0504" "$WORK/stderr" && ok || bad "no solver module: no W0504 inconclusive"
+grep -q "cannot load the Z3 solver module .librig_solver_z3.so.: /nonexistent/librig_solver_z3.so: cannot open shared object file" "$WORK/stderr" \
+  && ok || bad "no solver module: reason does not name the library and the loader's error: $(cat "$WORK/stderr")"
+# A placement only Z3 can refute is "not proved", never "fits".
+expect_rc 0 "GPU placement without the solver module" "$RIG" check "$ROOT/tests/golden/check/fail_placement_capacity.rig"
+grep -q "W0701" "$WORK/stderr" && grep -q "cannot load the Z3 solver module" "$WORK/stderr" && ok \
+  || bad "no solver module: placement not inconclusive with the reason: $(cat "$WORK/stderr")"
+"$RIG" build -o - "$EX" > "$WORK/nomodule.yaml" 2>&1 && ok || bad "no solver module: a build without queries failed"
+unset RIG_SOLVER_MODULE
+"$RIG" build -o - "$EX" > "$WORK/module.yaml" 2>&1
+cmp -s "$WORK/module.yaml" "$WORK/nomodule.yaml" && ok || bad "no solver module: a build without queries changed"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
