@@ -47,10 +47,10 @@ template <class Out> void stringList(Out &out, Key key, const std::vector<std::s
 template <class Out> void appArmorProfile(Out &out, const model::AppArmorRef &ref) {
   out.beginMap("appArmorProfile");
   switch (ref.kind) {
-  case model::AppArmorRef::Kind::RuntimeDefault: out.str("type", "RuntimeDefault"); break;
-  case model::AppArmorRef::Kind::Unconfined: out.str("type", "Unconfined"); break;
+  case model::AppArmorRef::Kind::RuntimeDefault: out.word("type", "RuntimeDefault"); break;
+  case model::AppArmorRef::Kind::Unconfined: out.word("type", "Unconfined"); break;
   case model::AppArmorRef::Kind::Localhost:
-    out.str("type", "Localhost");
+    out.word("type", "Localhost");
     out.str("localhostProfile", ref.profile);
     break;
   }
@@ -76,7 +76,7 @@ public:
 
   // The whole object; `out` is a fresh document, closed on return.
   void object(const Workload &w, Out &out) {
-    out.str("apiVersion", apiVersion(w.kind));
+    out.word("apiVersion", apiVersion(w.kind));
     out.str("kind", model::workloadKindName(w.kind));
     out.beginMap("metadata");
     metadata(w, out);
@@ -147,7 +147,7 @@ public:
   }
 
 private:
-  static const char *apiVersion(model::WorkloadKind k) {
+  static Word apiVersion(model::WorkloadKind k) {
     switch (k) {
     case model::WorkloadKind::Pod: return "v1";
     case model::WorkloadKind::Deployment:
@@ -351,7 +351,7 @@ private:
 
   void quantities(Key key, const FlatMap<std::string, Quantity> &m, Out &out) {
     out.beginMap(key, true);
-    for (const auto &[k, v] : m) out.str(Key::text(k), canonical(v));
+    for (const auto &[k, v] : m) writeQuantity(out, Key::text(k), v);
     out.end();
   }
 
@@ -359,7 +359,7 @@ private:
     out.beginMap(kItem);
     out.str("name", c.name);
     out.str("image", c.image);
-    if (c.role == model::ContainerRole::Sidecar) out.str("restartPolicy", "Always");
+    if (c.role == model::ContainerRole::Sidecar) out.word("restartPolicy", "Always");
     if (!c.imagePullPolicy.empty()) out.str("imagePullPolicy", c.imagePullPolicy);
     if (!c.command.empty()) stringList(out, "command", c.command);
     if (!c.args.empty()) stringList(out, "args", c.args);
@@ -476,7 +476,7 @@ private:
     case model::Volume::Kind::EmptyDir:
       out.beginMap("emptyDir");
       if (!v.medium.empty()) out.str("medium", v.medium);
-      if (v.sizeLimit) out.str("sizeLimit", canonical(*v.sizeLimit));
+      if (v.sizeLimit) writeQuantity(out, "sizeLimit", *v.sizeLimit);
       out.end();
       break;
     case model::Volume::Kind::ConfigMap:
@@ -505,28 +505,41 @@ private:
     out.end();
   }
 
-  // Workloads repeat the same few quantities: keep their canonical text.
-  // The texts stay put (a deque) for the builder's life, so a tree may
-  // view them.
-  llvm::StringRef canonical(const Quantity &q) {
-    for (const auto &[seen, text] : canonicalCache_)
-      if (seen.milli == q.milli && seen.format == q.format) return text;
+  // Workloads repeat the same few quantities: keep their canonical text,
+  // and whether it is written plain (`2` is not: a number to YAML). The
+  // texts stay put (a deque) for the builder's life, so a tree may view
+  // them.
+  struct CanonicalText {
+    Quantity quantity;
+    std::string text;
+    bool plain;
+  };
+  void writeQuantity(Out &out, Key key, const Quantity &q) {
+    for (const CanonicalText &c : canonicalCache_)
+      if (c.quantity.milli == q.milli && c.quantity.format == q.format) {
+        if (c.plain) out.plain(key, c.text);
+        else out.str(key, c.text);
+        return;
+      }
     // The first few distinct ones are kept; past them (a build of many
     // different sizes) the search would grow with every new one, so the
     // text lives with the document instead.
     if (canonicalCache_.size() < 32) {
-      canonicalCache_.emplace_back(q, q.canonical());
-      return canonicalCache_.back().second;
+      std::string text = q.canonical();
+      bool plain = isPlainYamlSafe(text);
+      canonicalCache_.push_back({q, std::move(text), plain});
+      out.str(key, canonicalCache_.back().text);
+      return;
     }
     scratchTexts_.push_back(q.canonical());
-    return scratchTexts_.back();
+    out.str(key, scratchTexts_.back());
   }
 
   k8s::Version target_;
   bool appArmorField_;
   std::deque<model::StringMap> scratch_;
   std::deque<std::string> scratchTexts_;
-  std::deque<std::pair<Quantity, std::string>> canonicalCache_;
+  std::deque<CanonicalText> canonicalCache_;
 };
 
 // out/<namespace>/<kind>-<name>.<ext>; no folder for the cluster default.

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "compiler/emit/k8s/document.h"
-#include "compiler/emit/k8s/yaml_stream.h" // Key
+#include "compiler/emit/k8s/yaml_stream.h" // Key, Word
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -22,6 +22,8 @@ public:
   // Strings are viewed, not copied: they must outlive the tree (literals,
   // model strings), as with Node::view. Keys likewise.
   void str(Key key, llvm::StringRef value) { add(key, Node::view(value)); }
+  void word(Key key, Word value) { str(key, value.str()); }
+  void plain(Key key, llvm::StringRef value) { str(key, value); }
   void integer(Key key, int64_t value) { add(key, Node::integer(value)); }
   void boolean(Key key, bool value) { add(key, Node::boolean(value)); }
   void beginMap(Key key, bool omitIfEmpty = false) { open_.push_back({&add(key, Node::map()), omitIfEmpty}); }

@@ -2,6 +2,8 @@
 
 #include "compiler/emit/k8s/yaml_text.h"
 
+#include <cassert>
+
 namespace rig::emit {
 
 YamlStream::YamlStream(std::string &out) : out_(out) {
@@ -53,6 +55,13 @@ void YamlStream::startEntry(Key key) {
 void YamlStream::str(Key key, llvm::StringRef value) {
   startEntry(key);
   writeYamlString(value, frames_.back().indent + 2, out_);
+}
+
+void YamlStream::plain(Key key, llvm::StringRef value) {
+  assert(isPlainYamlSafe(value));
+  startEntry(key);
+  out_ += value;
+  out_ += '\n';
 }
 
 void YamlStream::integer(Key key, int64_t value) {

@@ -53,6 +53,31 @@ private:
   bool checked_ = true;
 };
 
+// A scalar value written as a literal that YAML reads back as the same
+// string, checked when rig is compiled (a letter, then letters, digits, `/`,
+// `.` and `-`, and not one of YAML 1.1's words): `Always`, `apps/v1`.
+// `True` is refused (a YAML 1.1 boolean): such values go through str().
+class Word {
+public:
+  template <size_t N> consteval Word(const char (&s)[N]) : text_(s, N - 1) {
+    if (!isPlainWord(s, N - 1)) throw "not a plain word: use str()"; // a compile error
+  }
+  llvm::StringRef str() const { return text_; }
+
+private:
+  static consteval bool isPlainWord(const char *s, size_t n) {
+    auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    if (n == 0 || !letter(s[0])) return false;
+    for (size_t i = 0; i < n; ++i)
+      if (!(letter(s[i]) || (s[i] >= '0' && s[i] <= '9') || s[i] == '/' || s[i] == '.' || s[i] == '-')) return false;
+    for (std::string_view w : {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE",
+                               "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL"})
+      if (std::string_view(s, n) == w) return false;
+    return true;
+  }
+  llvm::StringRef text_;
+};
+
 class YamlStream {
 public:
   // Appends to `out`; the document is a map (the object), ended by end().
@@ -60,6 +85,10 @@ public:
 
   // In a map, `key` names the entry; in a sequence it is ignored (pass Key()).
   void str(Key key, llvm::StringRef value);
+  // A value known to be written plain: a Word, or a string the caller
+  // checked with isPlainYamlSafe (and may write many times).
+  void word(Key key, Word value) { plain(key, value.str()); }
+  void plain(Key key, llvm::StringRef value);
   void integer(Key key, int64_t value);
   void boolean(Key key, bool value);
   // Opens a map or sequence; the calls up to the matching end() fill it.

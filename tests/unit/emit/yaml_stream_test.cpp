@@ -20,6 +20,8 @@ struct Both {
   TreeBuilder tree;
 
   void str(Key k, llvm::StringRef v) { stream.str(k, v), tree.str(k, v); }
+  void word(Key k, Word v) { stream.word(k, v), tree.word(k, v); }
+  void plain(Key k, llvm::StringRef v) { stream.plain(k, v), tree.plain(k, v); }
   void integer(Key k, int64_t v) { stream.integer(k, v), tree.integer(k, v); }
   void boolean(Key k, bool v) { stream.boolean(k, v), tree.boolean(k, v); }
   void beginMap(Key k, bool omit = false) { stream.beginMap(k, omit), tree.beginMap(k, omit); }
@@ -42,7 +44,7 @@ struct Both {
 
 TEST(YamlStream, WritesLikeTheTreeWriter) {
   Both b;
-  b.str("apiVersion", "apps/v1");
+  b.word("apiVersion", "apps/v1");
   b.beginMap("metadata");
   b.str("name", "web");
   b.beginMap("labels");
@@ -57,6 +59,8 @@ TEST(YamlStream, WritesLikeTheTreeWriter) {
   b.beginList("containers");
   b.beginMap(Key());
   b.str("name", "app");
+  b.word("restartPolicy", "Always");
+  b.plain("image", "nginx:1.27"); // checked by the caller
   b.str("script", "echo one\n  echo two\n"); // a literal block in a map
   b.beginList("args");
   b.str(Key(), "-c");
@@ -98,6 +102,8 @@ TEST(YamlStream, WritesLikeTheTreeWriter) {
                       "  replicas: 3\n"
                       "  containers:\n"
                       "  - name: app\n"
+                      "    restartPolicy: Always\n"
+                      "    image: nginx:1.27\n"
                       "    script: |\n"
                       "      echo one\n"
                       "        echo two\n"
