@@ -162,9 +162,9 @@ void Checker::checkContainer(const ast::Declaration &d, model::ContainerRole rol
         llvm::StringRef img(*s);
         if (img.empty() || img.trim() != img || img.contains(' '))
           diags_.report(DiagKind::InvalidImage, v.range, *s, "must be non-empty and contain no spaces");
-        else if (img.endswith(":latest") || (!img.rsplit('/').second.contains(':') && !img.rsplit('/').first.contains(':') && !img.contains('@') && !img.contains(':')))
+        else if (img.endswith(":latest") || (!img.contains('@') && !img.contains(':'))) // no tag, no digest
           diags_.report(DiagKind::LatestImageTag, v.range, *s);
-        c.image = *s;
+        c.image = std::move(*s);
       }
     } else if (f == "image_pull_policy") {
       static const llvm::StringRef allowed[] = {"Always", "IfNotPresent", "Never"};

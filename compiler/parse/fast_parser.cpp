@@ -1034,6 +1034,15 @@ ast::ExprPtr Parser::stringExpr(const Token &t) {
   uint32_t quote = block ? 3 : 1;
   llvm::StringRef inner(s_ + t.begin + quote, t.end - t.begin - 2 * quote);
   uint32_t innerBase = whole.begin + quote;
+  // Most strings are plain text (an image, a path): no escape to cook and
+  // no `${` to split, so the text is the part as written.
+  if (!block && !inner.empty() && std::none_of(inner.begin(), inner.end(), [](char c) { return c == '\\' || c == '$'; })) {
+    ast::StringPart part;
+    part.range = SourceRange{file_, innerBase, innerBase + (uint32_t)inner.size()};
+    part.text = inner.str();
+    str->parts.push_back(std::move(part));
+    return str;
+  }
   std::vector<StringPiece> pieces;
   if (splitStringLiteral(inner, pieces) != llvm::StringRef::npos) fail(); // unterminated `${`
   for (const StringPiece &piece : pieces) {
@@ -1093,6 +1102,13 @@ namespace {
 // file it passes, the byte scan passes too; a file it fails goes back to
 // parse(), whose byte scan decides. `elses` carries the count of `else`
 // across the parts of a file.
+// Whether a string literal has a `${` (memchr for the `$`: most have none).
+bool hasInterpolation(llvm::StringRef literal) {
+  for (size_t i = literal.find('$'); i != llvm::StringRef::npos; i = literal.find('$', i + 1))
+    if (i + 1 < literal.size() && literal[i + 1] == '{') return true;
+  return false;
+}
+
 bool nestsWithinLimits(const char *text, const std::vector<Token> &toks, unsigned limit, unsigned maxOperators,
                        unsigned &elses) {
   unsigned depth = 0, operators = 0;
@@ -1133,7 +1149,7 @@ bool nestsWithinLimits(const char *text, const std::vector<Token> &toks, unsigne
     case T_STRING:
     case T_TEXT_BLOCK: {
       llvm::StringRef literal(text + t.begin, t.end - t.begin);
-      if (literal.contains("${") &&
+      if (hasInterpolation(literal) &&
           findDeepInterpolation(literal, depth, operators, limit, maxOperators) != llvm::StringRef::npos)
         return false;
       break;

@@ -645,6 +645,7 @@ size_t findNonText(llvm::StringRef text) {
 } // namespace
 
 std::string cookString(llvm::StringRef raw, SourceRange where, Diagnostics &diags) {
+  if (raw.find('\\') == llvm::StringRef::npos) return raw.str(); // nothing to cook
   std::string out;
   out.reserve(raw.size());
   for (size_t i = 0; i < raw.size(); ++i) {
