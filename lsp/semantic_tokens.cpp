@@ -94,8 +94,8 @@ private:
     const Occurrence *o = r.valid() ? index_.at(r.file, r.begin) : nullptr;
     if (!o || o->range.begin != r.begin) return false;
     const Symbol &s = index_.symbols()[o->symbol];
-    uint32_t mods = (o->declaration ? MDeclaration : 0) | (s.kind == Symbol::Kind::Let ? MReadonly : 0) |
-                    (s.stdlib ? MDefaultLibrary : 0);
+    uint32_t mods = (o->declaration ? uint32_t(MDeclaration) : 0u) | (s.kind == Symbol::Kind::Let ? uint32_t(MReadonly) : 0u) |
+                    (s.stdlib ? uint32_t(MDefaultLibrary) : 0u);
     add(o->range, symbolType(s.kind), mods);
     return true;
   }

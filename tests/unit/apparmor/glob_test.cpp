@@ -233,10 +233,13 @@ TEST(AppArmorGlob, ShadowingIsExactAndAgreesWithZ3) {
     Verdict v = shadowVerdict(c.allow, c.denies, &witness);
     EXPECT_EQ(v, c.shadowed ? Verdict::None : Verdict::Found) << c.allow;
     verify::SolverResult r = z3.exists({c.allow}, c.denies);
-    if (r == verify::SolverResult::Sat || r == verify::SolverResult::Unsat)
+    if (r == verify::SolverResult::Sat || r == verify::SolverResult::Unsat) {
       EXPECT_EQ(r == verify::SolverResult::Unsat, c.shadowed) << c.allow << " (z3)";
+    }
     // The automaton's witness is a path Z3 accepts too.
-    if (v == Verdict::Found) EXPECT_EQ(z3.exists({c.allow, escapeGlob(witness)}, c.denies), verify::SolverResult::Sat) << witness;
+    if (v == Verdict::Found) {
+      EXPECT_EQ(z3.exists({c.allow, escapeGlob(witness)}, c.denies), verify::SolverResult::Sat) << witness;
+    }
   }
 }
 
@@ -263,8 +266,9 @@ TEST(AppArmorGlob, OverlapsAgreeWithZ3) {
       EXPECT_TRUE(matches(a, ans.witness) && matches(b, ans.witness)) << ans.witness;
     }
     verify::SolverResult r = z3.exists({c.a, c.b}, {});
-    if (r == verify::SolverResult::Sat || r == verify::SolverResult::Unsat)
+    if (r == verify::SolverResult::Sat || r == verify::SolverResult::Unsat) {
       EXPECT_EQ(r == verify::SolverResult::Sat, c.overlap) << c.a << " & " << c.b << " (z3)";
+    }
   }
 }
 

@@ -23,7 +23,9 @@ TEST(FlatMap, BehavesLikeStdMapUnderRandomOperations) {
       auto f = flat.find(key);
       auto t = tree.find(key);
       ASSERT_EQ(f == flat.end(), t == tree.end());
-      if (t != tree.end()) EXPECT_EQ(f->second, t->second);
+      if (t != tree.end()) {
+        EXPECT_EQ(f->second, t->second);
+      }
     }
     }
     ASSERT_EQ(flat.size(), tree.size());

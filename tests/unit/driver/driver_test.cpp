@@ -138,7 +138,9 @@ TEST(Driver, OutputIsTheSameForAnyNumberOfThreads) {
         ASSERT_TRUE(c->ok());
         EXPECT_TRUE(c->outputs.streamPieces.empty());
         EXPECT_EQ(sunk, one->outputs.stream()) << threads << " threads";
-        if (format == emit::ManifestFormat::Yaml) EXPECT_GT(pieces, 50u) << "not written in batches";
+        if (format == emit::ManifestFormat::Yaml) {
+          EXPECT_GT(pieces, 50u) << "not written in batches";
+        }
       }
     }
 }
