@@ -295,7 +295,17 @@ Value Evaluator::bounded(Value v) {
 
 // `list[i]` (from 0; negative counts from the end) and `map["key"]`.
 Value Evaluator::index(const ast::IndexExpr &ix) {
-  Value base = eval(*ix.base), key = eval(*ix.index);
+  // A bound name is indexed where it is bound, not copied first: `big[i]`
+  // in a loop over a large list would otherwise copy the whole list on
+  // every iteration (quadratic: seconds at 20,000 elements).
+  const Value *bound = nullptr;
+  std::string name;
+  if ((ix.base->kind == ast::ExprKind::Name || ix.base->kind == ast::ExprKind::Member) && dottedName(*ix.base, name))
+    bound = find(name);
+  Value copied;
+  if (!bound) copied = eval(*ix.base);
+  const Value &base = bound ? *bound : copied;
+  Value key = eval(*ix.index);
   Value v;
   v.range = ix.range;
   if (base.isError() || key.isError()) return v;

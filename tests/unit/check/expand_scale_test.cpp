@@ -70,6 +70,21 @@ TEST(ExpandScale, LargeMapLiteralsAreCheckedForDuplicatesInLinearTime) {
   EXPECT_EQ(duplicates, 1u);
 }
 
+// Indexing a `let` list in a loop over it copied the whole list at every
+// `big[i]`: 20,000 elements took 19 seconds. It is read in place now; the
+// result is the same (the one negative element is found).
+TEST(ExpandScale, IndexingABoundListInALoopDoesNotCopyIt) {
+  std::string text = "let big = [" ;
+  for (int i = 0; i < 100000; ++i) text += (i ? ", " : "") + std::to_string(i == 77777 ? -1 : i);
+  text += "]\nfor i in 0..99999 {\n  if big[i] < 0 {\n    pod \"p-${i}\" { container c { image = \"a:1\" } }\n  }\n}\n";
+  double seconds = 0;
+  auto c = checkTextTimed(text, seconds);
+  EXPECT_LT(seconds, 20.0);
+  ASSERT_TRUE(c->ok()) << (c->diags.all().empty() ? "" : c->diags.all().front().message);
+  ASSERT_EQ(c->program.workloads.size(), 1u);
+  EXPECT_EQ(c->program.workloads[0].name, "p-77777");
+}
+
 // Doubling a string or list, or wrapping a value in a list `let` after
 // `let`, grows exponentially or deeply from a few lines; it is refused with
 // E0913 at the `let` that passes the limit, not after exhausting memory.
