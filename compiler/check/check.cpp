@@ -303,7 +303,7 @@ void Checker::walkBlock(const ast::Body &body, BlockKind kind, llvm::function_re
         continue;
       }
       seenAttrs.emplace_back(name, a->path.front().range);
-      if (h.attribute) h.attribute(*a, eval(*a->value));
+      if (h.attribute) h.attribute(*a, name, eval(*a->value));
       continue;
     }
     if (auto *d = dyn_cast<ast::Declaration>(it.get())) {

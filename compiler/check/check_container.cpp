@@ -88,9 +88,7 @@ static model::Action parseActionBlock(Checker &ck, const ast::Declaration &d, Bl
     return action;
   }
   BlockHandlers h;
-  h.attribute = [&](const ast::Attribute &a, const Value &v) {
-    const std::string fieldName = a.dottedName();
-    llvm::StringRef f = fieldName; // compared to many literals: no strlen each time
+  h.attribute = [&](const ast::Attribute &a, llvm::StringRef f, const Value &v) {
     if (f == "exec") {
       ++actions;
       action.kind = model::Action::Kind::Exec;
@@ -153,9 +151,7 @@ void Checker::checkContainer(const ast::Declaration &d, model::ContainerRole rol
   }
   bool sawImage = false;
   BlockHandlers h;
-  h.attribute = [&](const ast::Attribute &a, const Value &v) {
-    const std::string fieldName = a.dottedName();
-    llvm::StringRef f = fieldName; // compared to many literals: no strlen each time
+  h.attribute = [&](const ast::Attribute &a, llvm::StringRef f, const Value &v) {
     if (f == "image") {
       sawImage = true;
       if (auto s = ex_.string(v, "`image`")) {
@@ -241,9 +237,7 @@ void Checker::checkContainer(const ast::Declaration &d, model::ContainerRole rol
       p.number = *n;
       if (x.body) {
         BlockHandlers ph;
-        ph.attribute = [&](const ast::Attribute &a, const Value &v) {
-          const std::string fieldName = a.dottedName();
-          llvm::StringRef f = fieldName; // compared to many literals: no strlen each time
+        ph.attribute = [&](const ast::Attribute &a, llvm::StringRef f, const Value &v) {
           if (f == "protocol") {
             static const llvm::StringRef allowed[] = {"TCP", "UDP", "SCTP"};
             if (auto s = ex_.oneOf(v, "protocol", allowed)) p.protocol = *s;
@@ -432,7 +426,7 @@ void Checker::checkMount(const ast::Declaration &x, model::Container &c) {
     diags_.report(DiagKind::InvalidMountPath, words[2]->range, m.path);
   if (x.body) {
     BlockHandlers mh;
-    mh.attribute = [&](const ast::Attribute &a, const Value &v) {
+    mh.attribute = [&](const ast::Attribute &a, llvm::StringRef, const Value &v) {
       if (auto s = ex_.string(v, "`sub_path`")) {
         llvm::StringRef sp(*s);
         if (sp.startswith("/") || sp == ".." || sp.startswith("../") || sp.contains("/../") || sp.endswith("/.."))
@@ -473,9 +467,7 @@ void Checker::checkSecurity(const ast::Declaration &x, model::SecurityContext &s
     }
   };
   BlockHandlers h;
-  h.attribute = [&](const ast::Attribute &a, const Value &v) {
-    const std::string fieldName = a.dottedName();
-    llvm::StringRef f = fieldName; // compared to many literals: no strlen each time
+  h.attribute = [&](const ast::Attribute &a, llvm::StringRef f, const Value &v) {
     if (f == "run_as_user") sec.runAsUser = ex_.integer(v, "`run_as_user`", 0, INT32_MAX);
     else if (f == "run_as_group") sec.runAsGroup = ex_.integer(v, "`run_as_group`", 0, INT32_MAX);
     else if (f == "run_as_non_root") sec.runAsNonRoot = ex_.boolean(v, "`run_as_non_root`");
@@ -489,9 +481,9 @@ void Checker::checkSecurity(const ast::Declaration &x, model::SecurityContext &s
       return;
     }
     BlockHandlers ch;
-    ch.attribute = [&](const ast::Attribute &a, const Value &v) {
-      bool add = a.dottedName() == "add";
-      capList(v, add ? sec.capAdd : sec.capDrop, add ? &sec.capAddRanges : nullptr, a.dottedName());
+    ch.attribute = [&](const ast::Attribute &, llvm::StringRef name, const Value &v) {
+      bool add = name == "add";
+      capList(v, add ? sec.capAdd : sec.capDrop, add ? &sec.capAddRanges : nullptr, name);
     };
     walkBlock(*cd.body, BlockKind::Capabilities, "`capabilities`", ch);
   };

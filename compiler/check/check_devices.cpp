@@ -105,9 +105,7 @@ void Checker::checkDeviceClass(const ast::Declaration &d) {
   SourceRange modelRange, sharingRange;
   if (d.body) {
     BlockHandlers h;
-    h.attribute = [&](const ast::Attribute &a, const Value &v) {
-      const std::string fieldName = a.dottedName();
-      llvm::StringRef f = fieldName; // compared to many literals: no strlen each time
+    h.attribute = [&](const ast::Attribute &a, llvm::StringRef f, const Value &v) {
       if (f == "driver") {
         if (auto s = ex_.string(v, "`driver`")) {
           for (const std::string &err : k8s::validateDns1123Subdomain(*s)) {
@@ -177,9 +175,7 @@ void Checker::checkNodeShape(const ast::Body &body, model::NodeShape &shape, llv
   SourceRange domainRange, rootRange, migRange, modelRange;
   std::optional<int64_t> gpus;
   BlockHandlers h;
-  h.attribute = [&](const ast::Attribute &a, const Value &v) {
-    const std::string fieldName = a.dottedName();
-    llvm::StringRef f = fieldName; // compared to many literals: no strlen each time
+  h.attribute = [&](const ast::Attribute &a, llvm::StringRef f, const Value &v) {
     if (f == "gpus") gpus = ex_.integer(v, "`gpus`", 1, 1024);
     else if (f == "model") {
       if (auto s = ex_.string(v, "`model`")) shape.model = *s, modelRange = v.range;
@@ -305,9 +301,7 @@ bool Checker::gpuRequestBody(const ast::Declaration &d, model::GpuRequest &r) {
   bool sawClass = false;
   if (d.body) {
     BlockHandlers h;
-    h.attribute = [&](const ast::Attribute &a, const Value &v) {
-      const std::string fieldName = a.dottedName();
-      llvm::StringRef f = fieldName; // compared to many literals: no strlen each time
+    h.attribute = [&](const ast::Attribute &a, llvm::StringRef f, const Value &v) {
       if (f == "count") {
         if (auto n = ex_.integer(v, "`count`", 1, 1024)) r.count = *n, r.countRange = v.range;
       } else if (f == "class") {

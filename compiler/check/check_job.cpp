@@ -83,9 +83,7 @@ std::string parseSucceededIndexes(llvm::StringRef text, std::optional<int64_t> c
 
 } // namespace
 
-bool Checker::checkJobAttribute(const ast::Attribute &a, const Value &v, model::Workload &w) {
-  const std::string fieldName = a.dottedName();
-  llvm::StringRef f = fieldName; // compared to many literals: no strlen each time
+bool Checker::checkJobAttribute(const ast::Attribute &a, llvm::StringRef f, const Value &v, model::Workload &w) {
   model::JobSpec &j = w.job;
   model::CronJobSpec &c = w.cron;
   if (f == "completions") {

@@ -136,9 +136,7 @@ void Checker::checkStorageClass(const ast::Declaration &d) {
   ParametersField params;
   bool sawProvisioner = false;
   BlockHandlers h;
-  h.attribute = [&](const ast::Attribute &a, const Value &v) {
-    const std::string fieldName = a.dottedName();
-    llvm::StringRef f = fieldName; // compared to many literals: no strlen each time
+  h.attribute = [&](const ast::Attribute &a, llvm::StringRef f, const Value &v) {
     if (f == "provisioner") {
       sawProvisioner = true;
       if (auto s = qualifiedNameField(ex_, diags_, v, "provisioner")) {
@@ -209,9 +207,7 @@ void Checker::checkVolumeAttributes(const ast::Declaration &d) {
   ParametersField params;
   bool sawDriver = false;
   BlockHandlers h;
-  h.attribute = [&](const ast::Attribute &a, const Value &v) {
-    const std::string fieldName = a.dottedName();
-    llvm::StringRef f = fieldName; // compared to many literals: no strlen each time
+  h.attribute = [&](const ast::Attribute &a, llvm::StringRef f, const Value &v) {
     if (f == "driver") {
       sawDriver = true;
       if (auto s = qualifiedNameField(ex_, diags_, v, "driver")) {
@@ -454,9 +450,7 @@ bool Checker::checkClaimBody(const ast::Declaration &d, model::Claim &c, llvm::S
     return true;
   };
   BlockHandlers h;
-  h.attribute = [&](const ast::Attribute &a, const Value &v) {
-    const std::string fieldName = a.dottedName();
-    llvm::StringRef f = fieldName; // compared to many literals: no strlen each time
+  h.attribute = [&](const ast::Attribute &a, llvm::StringRef f, const Value &v) {
     if (f == "size") {
       c.sizeRange = v.range;
       // A bare number is bytes to Kubernetes, but `size = 100` almost

@@ -81,11 +81,9 @@ void Checker::checkWorkload(const ast::Declaration &d, model::WorkloadKind kind,
   const ast::Item *labelsItem = nullptr;
   KeyRanges labelKeys, annotationKeys, podAnnotationKeys;
   BlockHandlers h;
-  h.attribute = [&](const ast::Attribute &a, const Value &v) {
-    const std::string fieldName = a.dottedName();
-    llvm::StringRef f = fieldName; // compared to many literals: no strlen each time
+  h.attribute = [&](const ast::Attribute &a, llvm::StringRef f, const Value &v) {
     if (!attributeAllowedOn(kw, f)) {
-      diags_.report(DiagKind::MisplacedDeclaration, a.path.front().range, "`" + fieldName + "`", fmt::format("on a {}", kw.str()));
+      diags_.report(DiagKind::MisplacedDeclaration, a.path.front().range, "`" + f.str() + "`", fmt::format("on a {}", kw.str()));
       return;
     }
     if (f == "replicas") {
@@ -131,7 +129,7 @@ void Checker::checkWorkload(const ast::Declaration &d, model::WorkloadKind kind,
     } else if (f == "seccomp") {
       if (auto s = seccompProfile(v)) w.pod.security.seccomp = *s;
     } else {
-      checkJobAttribute(a, v, w); // job and cronjob fields (check_job.cpp)
+      checkJobAttribute(a, f, v, w); // job and cronjob fields (check_job.cpp)
     }
   };
   h.declaration = [&](const ast::Declaration &c) {
@@ -153,9 +151,7 @@ void Checker::checkWorkload(const ast::Declaration &d, model::WorkloadKind kind,
         return;
       }
       BlockHandlers sh;
-      sh.attribute = [&](const ast::Attribute &a, const Value &v) {
-        const std::string fieldName = a.dottedName();
-        llvm::StringRef f = fieldName; // compared to many literals: no strlen each time
+      sh.attribute = [&](const ast::Attribute &a, llvm::StringRef f, const Value &v) {
         if (f == "run_as_user") w.pod.security.runAsUser = ex_.integer(v, "`run_as_user`", 0, INT32_MAX);
         else if (f == "run_as_group") w.pod.security.runAsGroup = ex_.integer(v, "`run_as_group`", 0, INT32_MAX);
         else if (f == "fs_group") w.pod.security.fsGroup = ex_.integer(v, "`fs_group`", 0, INT32_MAX);

@@ -15,7 +15,9 @@ namespace rig::sema {
 // Callbacks for the items of one block. The walker has already rejected
 // unknown names (with did-you-mean) and repeated attributes.
 struct BlockHandlers {
-  std::function<void(const ast::Attribute &, const Value &)> attribute;
+  // An attribute the block allows, with its dotted name (`security.run_as_user`,
+  // already computed by the walker) and its value.
+  std::function<void(const ast::Attribute &, llvm::StringRef name, const Value &)> attribute;
   std::function<void(const ast::Declaration &)> declaration;
   // Items other than attributes and declarations (failure rules, lets, …);
   // return false to have the walker report them as misplaced.
@@ -75,7 +77,7 @@ public:
   void checkFailureRule(const ast::FailureRule &rule, model::Workload &w);
   void finishJob(model::Workload &w);
   // Job and cronjob fields; returns false for a field that is not one.
-  bool checkJobAttribute(const ast::Attribute &a, const Value &v, model::Workload &w);
+  bool checkJobAttribute(const ast::Attribute &a, llvm::StringRef name, const Value &v, model::Workload &w);
   void checkSuccessPolicy(const Value &v, model::Workload &w);
   void checkFailureRuleLimits(model::Workload &w);
 
