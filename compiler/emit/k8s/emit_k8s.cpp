@@ -542,6 +542,14 @@ private:
   std::deque<CanonicalText> canonicalCache_;
 };
 
+// One workload's YAML document, appended to `out`.
+void writeWorkloadYaml(Builder<YamlStream> &builder, const Workload &w, std::string &out) {
+  YamlStream doc(out);
+  builder.object(w, doc);
+  assert(doc.finished());
+  builder.releaseScratch();
+}
+
 // out/<namespace>/<kind>-<name>.<ext>; no folder for the cluster default.
 std::string outputPath(const Workload &w, llvm::StringRef ext) {
   return (w.ns.empty() ? "" : w.ns + "/") + model::workloadKeyword(w.kind).str() + "-" + w.name + ext.str();
@@ -560,10 +568,7 @@ YamlChunk workloadYaml(const model::Program &program, size_t begin, size_t end, 
     const Workload &w = program.workloads[i];
     if (i != begin) chunk.stream += "---\n";
     size_t docStart = chunk.stream.size();
-    YamlStream doc(chunk.stream);
-    builder.object(w, doc);
-    assert(doc.finished());
-    builder.releaseScratch();
+    writeWorkloadYaml(builder, w, chunk.stream);
     if (!streamOnly) chunk.files.push_back({outputPath(w, ".yaml"), chunk.stream.substr(docStart)});
     // Workloads in one build are mostly alike: size the stream once from
     // the first one rather than copying it at every doubling.
@@ -617,10 +622,7 @@ void streamWorkloadYaml(const model::Program &program, unsigned maxThreads, bool
       out.reserve(lastSize + lastSize / 8);
       for (size_t i = b * kBatchWorkloads, end = std::min(n, i + kBatchWorkloads); i < end; ++i) {
         if (i != 0 || separatorFirst) out += "---\n";
-        YamlStream doc(out);
-        builder.object(program.workloads[i], doc);
-        assert(doc.finished());
-        builder.releaseScratch();
+        writeWorkloadYaml(builder, program.workloads[i], out);
       }
       lastSize = out.size();
       done[b].store(true, std::memory_order_release);

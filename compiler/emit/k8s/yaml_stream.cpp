@@ -44,12 +44,16 @@ void YamlStream::openPending() {
   }
 }
 
-void YamlStream::startEntry(Key key) {
+YamlStream::Frame &YamlStream::newEntry(Key key) {
   open();
   Frame &top = frames_.back();
   entry(top, key);
   ++top.count;
-  if (!top.list) out_ += ": ";
+  return top;
+}
+
+void YamlStream::startEntry(Key key) {
+  if (!newEntry(key).list) out_ += ": ";
 }
 
 void YamlStream::str(Key key, llvm::StringRef value) {
@@ -91,10 +95,7 @@ void YamlStream::end() {
 
 void YamlStream::node(Key key, const Node &value, bool omitIfEmpty) {
   if (omitIfEmpty && value.isEmptyContainer()) return;
-  open();
-  Frame &top = frames_.back();
-  entry(top, key);
-  ++top.count;
+  Frame &top = newEntry(key);
   if (top.list) writeYamlItemValue(value, top.indent, out_);
   else writeYamlEntryValue(value, top.indent, out_);
 }

@@ -121,9 +121,12 @@ private:
     if (!frames_.back().opened) openPending();
   }
   void openPending();
-  // Starts a new entry of the innermost container: indent, then `key` or
-  // `- `; a map's entries continue with ':'.
+  // Writes the start of a new entry of `parent`: indent, then `key` or `- `.
   void entry(const Frame &parent, Key key);
+  // Opens what is pending and starts a new entry of the innermost
+  // container, which it returns (the value follows `key` or `- `).
+  Frame &newEntry(Key key);
+  // newEntry, then `: ` in a map: a scalar value follows.
   void startEntry(Key key);
 
   std::string &out_;

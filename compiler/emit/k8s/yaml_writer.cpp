@@ -105,7 +105,7 @@ void writeLiteralBlock(llvm::StringRef s, int indent, std::string &out) {
   llvm::SmallVector<llvm::StringRef, 16> lines;
   s.split(lines, '\n');
   for (llvm::StringRef l : lines) {
-    if (!l.empty()) out.append(indent, ' ');
+    if (!l.empty()) writeYamlIndent(indent, out);
     out += l;
     out += '\n';
   }
@@ -133,7 +133,7 @@ void writeNode(const Node &n, int indent, std::string &out);
 void writeMapBody(const Node &n, int indent, std::string &out, bool firstInline) {
   bool first = true;
   for (const Node::Entry &e : n.entries()) {
-    if (!first || !firstInline) out.append(indent, ' ');
+    if (!first || !firstInline) writeYamlIndent(indent, out);
     first = false;
     writeYamlKey(e.key, out);
     writeYamlEntryValue(e.value, indent, out);
@@ -142,7 +142,7 @@ void writeMapBody(const Node &n, int indent, std::string &out, bool firstInline)
 
 void writeNode(const Node &n, int indent, std::string &out) {
   if (isScalarLike(n)) {
-    out.append(indent, ' ');
+    writeYamlIndent(indent, out);
     writeScalar(n, out);
     out += '\n';
     return;
@@ -152,7 +152,7 @@ void writeNode(const Node &n, int indent, std::string &out) {
     return;
   }
   for (const Node::Entry &e : n.entries()) {
-    out.append(indent, ' ');
+    writeYamlIndent(indent, out);
     out += "- ";
     writeYamlItemValue(e.value, indent, out);
   }
