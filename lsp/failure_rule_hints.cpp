@@ -81,7 +81,7 @@ std::vector<std::pair<uint32_t, std::string>> failureRuleHints(const Compilation
   for (const model::Workload &w : c.program.workloads) {
     if (w.nameRange.file != file) continue;
     std::vector<std::string> fromElsewhere;
-    for (const model::FailureRule &r : w.job.failureRules) {
+    for (const model::FailureRule &r : w.job->failureRules) {
       if (r.range.file != file) {
         fromElsewhere.push_back(describeRule(r));
         continue;

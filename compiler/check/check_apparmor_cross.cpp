@@ -86,9 +86,10 @@ void Checker::finishAppArmor() {
     ref.reset();
   };
   for (model::Workload &w : program_.workloads) {
-    resolve(w.pod.security.appArmor);
+    if (w.pod.security->appArmor) resolve(w.pod.security.mut().appArmor);
     for (auto *list : {&w.pod.initContainers, &w.pod.containers})
-      for (model::Container &c : *list) resolve(c.security.appArmor);
+      for (model::Container &c : *list)
+        if (c.security->appArmor) resolve(c.security.mut().appArmor);
   }
 
   // 2. Inside each profile.
@@ -168,28 +169,28 @@ void Checker::finishAppArmor() {
 
   // 3. Workloads against the profiles that confine them.
   for (const model::Workload &w : program_.workloads) {
-    if (w.pod.security.appArmor && w.pod.security.appArmor->kind == model::AppArmorRef::Kind::Unconfined)
-      diags_.report(DiagKind::AppArmorUnconfined, w.pod.security.appArmor->range,
+    if (w.pod.security->appArmor && w.pod.security->appArmor->kind == model::AppArmorRef::Kind::Unconfined)
+      diags_.report(DiagKind::AppArmorUnconfined, w.pod.security->appArmor->range,
                     fmt::format("every container of {} `{}`", model::workloadKeyword(w.kind).str(), w.sourceName));
     for (auto *list : {&w.pod.initContainers, &w.pod.containers})
       for (const model::Container &c : *list) {
-        const std::optional<model::AppArmorRef> &ref = c.security.appArmor ? c.security.appArmor : w.pod.security.appArmor;
-        if (c.security.appArmor && c.security.appArmor->kind == model::AppArmorRef::Kind::Unconfined)
-          diags_.report(DiagKind::AppArmorUnconfined, c.security.appArmor->range, fmt::format("container `{}`", c.name));
+        const std::optional<model::AppArmorRef> &ref = c.security->appArmor ? c.security->appArmor : w.pod.security->appArmor;
+        if (c.security->appArmor && c.security->appArmor->kind == model::AppArmorRef::Kind::Unconfined)
+          diags_.report(DiagKind::AppArmorUnconfined, c.security->appArmor->range, fmt::format("container `{}`", c.name));
         if (!ref || ref->kind != model::AppArmorRef::Kind::Localhost) continue;
         const model::AppArmorProfile *p = aa.find(ref->profile);
         if (!p) continue; // loaded on the nodes some other way: nothing to compare
         ProfileAutomata au(*p);
 
         // Capabilities the container adds and the profile denies.
-        for (size_t k = 0; k < c.security.capAdd.size(); ++k) {
-          std::string cap = llvm::StringRef(c.security.capAdd[k]).lower();
+        for (size_t k = 0; k < c.security->capAdd.size(); ++k) {
+          std::string cap = llvm::StringRef(c.security->capAdd[k]).lower();
           for (const Rule &r : p->rules) {
             if (r.cls != Class::Capability || !r.deny) continue;
             bool all = r.names.empty() || cap == "all";
             if (!all && std::find(r.names.begin(), r.names.end(), cap) == r.names.end()) continue;
-            SourceRange at = k < c.security.capAddRanges.size() ? c.security.capAddRanges[k] : c.nameRange;
-            diags_.report(DiagKind::AppArmorDeniedCapability, at, c.name, c.security.capAdd[k], p->name)
+            SourceRange at = k < c.security->capAddRanges.size() ? c.security->capAddRanges[k] : c.nameRange;
+            diags_.report(DiagKind::AppArmorDeniedCapability, at, c.name, c.security->capAdd[k], p->name)
                 .label(r.range, "denied here")
                 .note("the container gets the capability from Kubernetes, but AppArmor refuses every use of it");
             break;
@@ -254,7 +255,7 @@ void Checker::finishAppArmor() {
                 .label(ref->range, "profile used here")
                 .note("mount it `readonly`, or allow writing there in the profile");
         }
-        if (!c.security.readOnlyRootFilesystem.value_or(false)) {
+        if (!c.security->readOnlyRootFilesystem.value_or(false)) {
           std::optional<apparmor::Nfa> allowWrite =
               au.unionOf([](const Rule &r) { return !r.deny && (hasLetter(r, 'w') || hasLetter(r, 'a')); });
           // Abstractions grant writes of their own (base: /dev/null, …): with

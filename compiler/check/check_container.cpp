@@ -178,9 +178,9 @@ void Checker::checkContainer(const ast::Declaration &d, model::ContainerRole rol
         else c.ports.push_back({"", *n, "", std::nullopt, a.range});
       }
     } else if (f == "apparmor") {
-      c.security.appArmor = appArmorRef(v);
+      c.security.mut().appArmor = appArmorRef(v);
     } else if (f == "seccomp") {
-      if (auto s = seccompProfile(v)) c.security.seccomp = *s;
+      if (auto s = seccompProfile(v)) c.security.mut().seccomp = *s;
     } else if (f == "env") {
       if (v.kind != Value::Kind::Map) {
         if (!v.isError()) diags_.report(DiagKind::TypeMismatch, v.range, "a map of environment variables", describe(v));
@@ -313,7 +313,7 @@ void Checker::checkContainer(const ast::Declaration &d, model::ContainerRole rol
       model::Action act = parseActionBlock(*this, x, BlockKind::LifecycleHook, nullptr);
       (kw == "post_start" ? c.lifecycle.postStart : c.lifecycle.preStop) = std::move(act);
     } else if (kw == "security") {
-      checkSecurity(x, c.security);
+      checkSecurity(x, c.security.mut());
     }
   };
   walkBlock(*d.body, BlockKind::Container, [&] { return fmt::format("{} `{}`", d.keyword.name, c.name); }, h);

@@ -84,8 +84,9 @@ std::string parseSucceededIndexes(llvm::StringRef text, std::optional<int64_t> c
 } // namespace
 
 bool Checker::checkJobAttribute(const ast::Attribute &a, llvm::StringRef f, const Value &v, model::Workload &w) {
-  model::JobSpec &j = w.job;
-  model::CronJobSpec &c = w.cron;
+  // Only Jobs and CronJobs get here: their specs are written.
+  model::JobSpec &j = w.job.mut();
+  model::CronJobSpec &c = w.cron.mut();
   if (f == "completions") {
     j.completions = ex_.integer(v, "`completions`", 0, INT32_MAX);
     j.ranges.completions = v.range;
@@ -206,7 +207,7 @@ void Checker::checkSuccessPolicy(const Value &v, model::Workload &w) {
       diags_.report(DiagKind::InvalidSuccessPolicy, r->range, "it needs `succeeded_indexes`, `succeeded_count` or both");
       continue;
     }
-    w.job.successRules.push_back(std::move(rule));
+    w.job.mut().successRules.push_back(std::move(rule));
   }
 }
 
@@ -247,7 +248,7 @@ void Checker::checkFailureRule(const ast::FailureRule &rule, model::Workload &w)
       diags_.report(DiagKind::TooManyConditions, rule.range, rule.conditions.size());
     if (r.conditions.empty() || !r.range.valid()) return;
     r.afterMatch = SourceRange{rule.range.file, rule.conditions.back().range.end, rule.conditions.back().range.end};
-    w.job.failureRules.push_back(std::move(r));
+    w.job.mut().failureRules.push_back(std::move(r));
     return;
   }
 
@@ -313,14 +314,14 @@ void Checker::checkFailureRule(const ast::FailureRule &rule, model::Workload &w)
   }
   SourceRange last = rule.values.back().range;
   r.afterMatch = SourceRange{rule.range.file, last.end, last.end};
-  w.job.failureRules.push_back(std::move(r));
+  w.job.mut().failureRules.push_back(std::move(r));
 }
 
 void Checker::checkFailureRuleLimits(model::Workload &w) {
-  model::JobSpec &j = w.job;
+  if (w.job->failureRules.empty()) return;
+  model::JobSpec &j = w.job.mut();
   llvm::StringRef kw = model::workloadKeyword(w.kind);
   std::vector<model::FailureRule> &rules = j.failureRules;
-  if (rules.empty()) return;
   if (rules.size() > kMaxFailureRules)
     diags_.report(DiagKind::TooManyFailureRules, rules[kMaxFailureRules].range, kw.str(), w.name, rules.size())
         .note("merge rules with the same action and container, e.g. `on exit 1..10, 42 in app => fail_job`");
@@ -373,10 +374,10 @@ void Checker::checkFailureRuleLimits(model::Workload &w) {
 }
 
 void Checker::finishJob(model::Workload &w) {
-  model::JobSpec &j = w.job;
-  llvm::StringRef kw = model::workloadKeyword(w.kind);
   if (!isJob(w)) return;
-  if (w.kind == model::WorkloadKind::CronJob && w.cron.schedule.empty() && !j.ranges.schedule.valid())
+  model::JobSpec &j = w.job.mut();
+  llvm::StringRef kw = model::workloadKeyword(w.kind);
+  if (w.kind == model::WorkloadKind::CronJob && w.cron->schedule.empty() && !j.ranges.schedule.valid())
     diags_.report(DiagKind::MissingField, w.nameRange, fmt::format("cronjob `{}`", w.name), "schedule = \"0 * * * *\"");
 
   checkFailureRuleLimits(w);

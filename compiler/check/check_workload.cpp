@@ -125,9 +125,9 @@ void Checker::checkWorkload(const ast::Declaration &d, model::WorkloadKind kind,
     } else if (f == "host_network") {
       w.pod.hostNetwork = ex_.boolean(v, "`host_network`");
     } else if (f == "apparmor") {
-      w.pod.security.appArmor = appArmorRef(v);
+      w.pod.security.mut().appArmor = appArmorRef(v);
     } else if (f == "seccomp") {
-      if (auto s = seccompProfile(v)) w.pod.security.seccomp = *s;
+      if (auto s = seccompProfile(v)) w.pod.security.mut().seccomp = *s;
     } else {
       checkJobAttribute(a, f, v, w); // job and cronjob fields (check_job.cpp)
     }
@@ -152,13 +152,13 @@ void Checker::checkWorkload(const ast::Declaration &d, model::WorkloadKind kind,
       }
       BlockHandlers sh;
       sh.attribute = [&](const ast::Attribute &a, llvm::StringRef f, const Value &v) {
-        if (f == "run_as_user") w.pod.security.runAsUser = ex_.integer(v, "`run_as_user`", 0, INT32_MAX);
-        else if (f == "run_as_group") w.pod.security.runAsGroup = ex_.integer(v, "`run_as_group`", 0, INT32_MAX);
-        else if (f == "fs_group") w.pod.security.fsGroup = ex_.integer(v, "`fs_group`", 0, INT32_MAX);
-        else if (f == "run_as_non_root") w.pod.security.runAsNonRoot = ex_.boolean(v, "`run_as_non_root`");
+        if (f == "run_as_user") w.pod.security.mut().runAsUser = ex_.integer(v, "`run_as_user`", 0, INT32_MAX);
+        else if (f == "run_as_group") w.pod.security.mut().runAsGroup = ex_.integer(v, "`run_as_group`", 0, INT32_MAX);
+        else if (f == "fs_group") w.pod.security.mut().fsGroup = ex_.integer(v, "`fs_group`", 0, INT32_MAX);
+        else if (f == "run_as_non_root") w.pod.security.mut().runAsNonRoot = ex_.boolean(v, "`run_as_non_root`");
       };
       walkBlock(*c.body, BlockKind::PodSecurity, "the pod security context", sh);
-      if (w.pod.security.runAsNonRoot.value_or(false) && w.pod.security.runAsUser.value_or(-1) == 0)
+      if (w.pod.security->runAsNonRoot.value_or(false) && w.pod.security->runAsUser.value_or(-1) == 0)
         diags_.report(DiagKind::ConflictingSecurity, c.range);
     }
   };

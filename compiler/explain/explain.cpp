@@ -63,9 +63,9 @@ std::string explain(const model::Program &program, const verify::VerifyResult &v
     out += "  resources:\n";
     for (const model::Container &c : w.pod.initContainers) out += fmt::format("    {}: {}\n", c.name, resourcesLine(c.resources));
     for (const model::Container &c : w.pod.containers) out += fmt::format("    {}: {}\n", c.name, resourcesLine(c.resources));
-    bool anyAppArmor = w.pod.security.appArmor.has_value();
+    bool anyAppArmor = w.pod.security->appArmor.has_value();
     for (const auto *list : {&w.pod.initContainers, &w.pod.containers})
-      for (const model::Container &c : *list) anyAppArmor |= c.security.appArmor.has_value();
+      for (const model::Container &c : *list) anyAppArmor |= c.security->appArmor.has_value();
     if (anyAppArmor)
       out += fmt::format("  apparmor: emitted as {}\n", appArmorField ? "securityContext.appArmorProfile (Kubernetes 1.30+)"
                                                                      : "container.apparmor.security.beta.kubernetes.io annotations (before 1.30)");

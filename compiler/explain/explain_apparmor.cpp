@@ -65,7 +65,7 @@ std::string appArmorSection(const model::Program &program) {
     for (const model::Workload &w : program.workloads)
       for (const auto *list : {&w.pod.initContainers, &w.pod.containers})
         for (const model::Container &c : *list) {
-          const auto &ref = c.security.appArmor ? c.security.appArmor : w.pod.security.appArmor;
+          const auto &ref = c.security->appArmor ? c.security->appArmor : w.pod.security->appArmor;
           if (ref && ref->kind == model::AppArmorRef::Kind::Localhost && ref->profile == p.name)
             users.push_back(fmt::format("{} {}/{}", model::workloadKeyword(w.kind).str(), w.name, c.name));
         }

@@ -37,7 +37,7 @@ std::string actionMeaning(model::FailureAction a, const model::JobSpec &j) {
 }
 
 std::string outcome(const model::Workload &w) {
-  const model::JobSpec &j = w.job;
+  const model::JobSpec &j = *w.job;
   std::string out = "  outcome:\n";
   bool anyFailJob = false, anyFailIndex = false;
   for (const model::FailureRule &r : j.failureRules) {
@@ -91,11 +91,11 @@ std::string outcome(const model::Workload &w) {
 
 std::string jobSection(const model::Workload &w, const verify::VerifyResult &verified) {
   if (w.kind != model::WorkloadKind::Job && w.kind != model::WorkloadKind::CronJob) return "";
-  const model::JobSpec &j = w.job;
+  const model::JobSpec &j = *w.job;
   std::string out;
-  if (w.kind == model::WorkloadKind::CronJob && !w.cron.schedule.empty())
-    out += fmt::format("  schedule: `{}`{}{}\n", w.cron.schedule, w.cron.timeZone.empty() ? " (the controller's time zone)" : " in " + w.cron.timeZone,
-                       w.cron.concurrencyPolicy.empty() ? "" : ", concurrency " + w.cron.concurrencyPolicy);
+  if (w.kind == model::WorkloadKind::CronJob && !w.cron->schedule.empty())
+    out += fmt::format("  schedule: `{}`{}{}\n", w.cron->schedule, w.cron->timeZone.empty() ? " (the controller's time zone)" : " in " + w.cron->timeZone,
+                       w.cron->concurrencyPolicy.empty() ? "" : ", concurrency " + w.cron->concurrencyPolicy);
   if (!j.failureRules.empty()) {
     std::string key = verify::workloadKey(w);
     const verify::FailureRuleAnalysis *a = nullptr;

@@ -39,3 +39,41 @@ private:
 };
 
 } // namespace rig::model
+
+namespace rig::model {
+
+// Lazy<T>: a value that reads as a default T until it is first written,
+// and only then takes heap memory. For large members most objects leave
+// at their defaults (a Deployment's job spec, the security context of most
+// containers): an untouched one costs a pointer, which keeps a build of
+// thousands of workloads megabytes smaller. Reads (`->`, `*`) never
+// allocate; writes go through mut(). Copies are deep.
+template <class T> class Lazy {
+public:
+  Lazy() = default;
+  Lazy(const Lazy &o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
+  Lazy(Lazy &&) noexcept = default;
+  Lazy &operator=(const Lazy &o) {
+    if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
+    return *this;
+  }
+  Lazy &operator=(Lazy &&) noexcept = default;
+
+  // Whether anything was ever written.
+  bool written() const { return p_ != nullptr; }
+  const T &operator*() const { return p_ ? *p_ : defaultValue(); }
+  const T *operator->() const { return &**this; }
+  T &mut() {
+    if (!p_) p_ = std::make_unique<T>();
+    return *p_;
+  }
+
+private:
+  static const T &defaultValue() {
+    static const T value{};
+    return value;
+  }
+  std::unique_ptr<T> p_;
+};
+
+} // namespace rig::model

@@ -67,8 +67,8 @@ int64_t concurrentPods(const Workload &w) {
   case WorkloadKind::StatefulSet: return w.replicas.value_or(1);
   case WorkloadKind::Job:
   case WorkloadKind::CronJob: {
-    int64_t n = w.job.parallelism.value_or(1);
-    if (w.job.completions) n = std::min(n, *w.job.completions);
+    int64_t n = w.job->parallelism.value_or(1);
+    if (w.job->completions) n = std::min(n, *w.job->completions);
     return n;
   }
   case WorkloadKind::DaemonSet: return 0;

@@ -123,7 +123,7 @@ struct Container {
   Lifecycle lifecycle;
   Resources resources;
   std::vector<Mount> mounts;
-  SecurityContext security;
+  Lazy<SecurityContext> security; // lazy: most containers set none
   std::vector<ClaimUse> claims; // `uses NAME`: GPU requests of the workload (devices.h)
   std::vector<std::string> after; // Kubernetes names of containers this one starts after
   std::vector<SourceRange> afterRanges;
@@ -168,7 +168,7 @@ struct PodSpec {
   std::string restartPolicy; // "" (API default), Always, OnFailure, Never
   std::string serviceAccountName;
   StringMap nodeSelector;
-  PodSecurity security;
+  Lazy<PodSecurity> security; // lazy: most pods set none
   std::optional<bool> hostNetwork;
   QosClass qos = QosClass::BestEffort; // computed by check
 };
@@ -207,8 +207,8 @@ struct Workload {
   std::vector<Claim> claimTemplates; // StatefulSet: spec.volumeClaimTemplates (storage.h)
   PodSpec pod;
   std::vector<GpuRequest> gpus; // `gpus NAME { … }` (devices.h)
-  JobSpec job;            // Job, and CronJob's job template
-  CronJobSpec cron;
+  Lazy<JobSpec> job;      // Job, and CronJob's job template (lazy: other kinds have none)
+  Lazy<CronJobSpec> cron;
   SourceRange range;
   SourceRange nameRange;
 };

@@ -318,7 +318,7 @@ std::string signature(const model::Workload &w, const FailureRuleSpace &space) {
   std::string key;
   for (const std::string &c : space.containers) key += c + ",";
   key += "|";
-  for (const FailureRule &r : w.job.failureRules) key += describeRule(r) + ";";
+  for (const FailureRule &r : w.job->failureRules) key += describeRule(r) + ";";
   return key;
 }
 
@@ -328,7 +328,7 @@ FailureRuleSpace FailureRuleSpace::of(const model::Workload &w) {
   FailureRuleSpace space;
   for (const auto *list : {&w.pod.initContainers, &w.pod.containers})
     for (const model::Container &c : *list) space.containers.push_back(c.name);
-  for (const FailureRule &r : w.job.failureRules)
+  for (const FailureRule &r : w.job->failureRules)
     for (const std::string &c : r.conditions)
       if (std::find(space.conditions.begin(), space.conditions.end(), c) == space.conditions.end()) space.conditions.push_back(c);
   return space;
@@ -378,7 +378,7 @@ std::string workloadKey(const model::Workload &w) {
 FailureRuleAnalysis analyzeFailureRules(const model::Workload &w, Solver &solver) {
   FailureRuleAnalysis a;
   a.workloadKey = workloadKey(w);
-  const std::vector<FailureRule> &rules = w.job.failureRules;
+  const std::vector<FailureRule> &rules = w.job->failureRules;
   FailureRuleSpace space = FailureRuleSpace::of(w);
   std::vector<CompiledRule> compiled;
   for (const FailureRule &r : rules) compiled.push_back(compile(r, space));
@@ -540,7 +540,7 @@ void verifyFailureRules(const model::Program &program, Diagnostics &diags, const
   std::map<std::string, FailureRuleAnalysis> cache;
   for (const model::Workload &w : program.workloads) {
     if (w.kind != model::WorkloadKind::Job && w.kind != model::WorkloadKind::CronJob) continue;
-    const std::vector<FailureRule> &rules = w.job.failureRules;
+    const std::vector<FailureRule> &rules = w.job->failureRules;
     if (rules.empty()) continue;
     if (!solver) solver.emplace(opts);
     std::string sig = signature(w, FailureRuleSpace::of(w));

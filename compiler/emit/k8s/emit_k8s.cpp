@@ -115,7 +115,7 @@ public:
       break;
     case model::WorkloadKind::Job: jobSpec(w, out); break;
     case model::WorkloadKind::CronJob: {
-      const model::CronJobSpec &c = w.cron;
+      const model::CronJobSpec &c = *w.cron;
       out.str("schedule", c.schedule);
       if (!c.timeZone.empty()) out.str("timeZone", c.timeZone);
       if (!c.concurrencyPolicy.empty()) out.str("concurrencyPolicy", c.concurrencyPolicy);
@@ -179,7 +179,7 @@ private:
     for (const auto &[k, v] : w.podAnnotations) ann[k] = v;
     if (!appArmorField_) {
       auto add = [&](const Container &c) {
-        const std::optional<model::AppArmorRef> &ref = c.security.appArmor ? c.security.appArmor : w.pod.security.appArmor;
+        const std::optional<model::AppArmorRef> &ref = c.security->appArmor ? c.security->appArmor : w.pod.security->appArmor;
         if (ref) ann["container.apparmor.security.beta.kubernetes.io/" + c.name] = appArmorAnnotationValue(*ref);
       };
       for (const Container &c : w.pod.initContainers) add(c);
@@ -201,7 +201,7 @@ private:
   }
 
   void jobSpec(const Workload &w, Out &out) {
-    const model::JobSpec &j = w.job;
+    const model::JobSpec &j = *w.job;
     if (j.completions) out.integer("completions", *j.completions);
     if (j.parallelism) out.integer("parallelism", *j.parallelism);
     if (j.backoffLimit) out.integer("backoffLimit", *j.backoffLimit);
@@ -279,7 +279,7 @@ private:
     if (p.hostNetwork) out.boolean("hostNetwork", *p.hostNetwork);
     stringMap(out, "nodeSelector", p.nodeSelector, true);
     out.beginMap("securityContext", true);
-    const model::PodSecurity &s = p.security;
+    const model::PodSecurity &s = *p.security;
     if (s.runAsUser) out.integer("runAsUser", *s.runAsUser);
     if (s.runAsGroup) out.integer("runAsGroup", *s.runAsGroup);
     if (s.runAsNonRoot) out.boolean("runAsNonRoot", *s.runAsNonRoot);
@@ -416,7 +416,7 @@ private:
       out.end();
     }
     out.beginMap("securityContext", true);
-    const model::SecurityContext &s = c.security;
+    const model::SecurityContext &s = *c.security;
     if (s.runAsUser) out.integer("runAsUser", *s.runAsUser);
     if (s.runAsGroup) out.integer("runAsGroup", *s.runAsGroup);
     if (s.runAsNonRoot) out.boolean("runAsNonRoot", *s.runAsNonRoot);

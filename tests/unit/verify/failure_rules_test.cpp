@@ -83,7 +83,7 @@ TEST(FailureRules, MatchedCodesOfNotInAreTheComplementWithinOneTo255) {
 
 TEST(FailureRules, GuideOrderOverlapHasAWitnessInUserTerms) {
   model::Workload w = twoContainerJob();
-  w.job.failureRules = {exitRule({137}, false, "a", model::FailureAction::FailJob), conditionRule(model::FailureAction::Ignore)};
+  w.job.mut().failureRules = {exitRule({137}, false, "a", model::FailureAction::FailJob), conditionRule(model::FailureAction::Ignore)};
   FailureRuleAnalysis a = analyze(w);
   ASSERT_TRUE(a.conclusive);
   ASSERT_EQ(a.overlaps.size(), 1u);
@@ -94,7 +94,7 @@ TEST(FailureRules, GuideOrderOverlapHasAWitnessInUserTerms) {
 
 TEST(FailureRules, ShadowingRulesAreMinimal) {
   model::Workload w = twoContainerJob();
-  w.job.failureRules = {exitRule({1, 2, 3}, false, "a", model::FailureAction::FailJob),
+  w.job.mut().failureRules = {exitRule({1, 2, 3}, false, "a", model::FailureAction::FailJob),
                         exitRule({7}, false, "s", model::FailureAction::Ignore),
                         exitRule({4, 5}, false, "a", model::FailureAction::FailJob),
                         exitRule({2, 4}, false, "a", model::FailureAction::Count)};
@@ -112,7 +112,7 @@ TEST(FailureRules, AgreesWithBruteForceOnRandomRules) {
     for (int k = 0; k < n; ++k) {
       model::FailureAction act = actions[rng() % 3];
       if (rng() % 6 == 0) {
-        w.job.failureRules.push_back(conditionRule(act));
+        w.job.mut().failureRules.push_back(conditionRule(act));
         continue;
       }
       std::vector<int> values;
@@ -121,9 +121,9 @@ TEST(FailureRules, AgreesWithBruteForceOnRandomRules) {
         if (v <= 12 ? rng() % 3 == 0 : rng() % 40 == 0) values.push_back(v);
       if (values.empty()) values.push_back(1);
       const char *containers[] = {"", "a", "s"};
-      w.job.failureRules.push_back(exitRule(values, notIn, containers[rng() % 3], act));
+      w.job.mut().failureRules.push_back(exitRule(values, notIn, containers[rng() % 3], act));
     }
-    const auto &rules = w.job.failureRules;
+    const auto &rules = w.job->failureRules;
     FailureRuleSpace space = FailureRuleSpace::of(w);
     std::vector<bool> reachable(rules.size(), false);
     std::vector<std::vector<bool>> overlap(rules.size(), std::vector<bool>(rules.size(), false));

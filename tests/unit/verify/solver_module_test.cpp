@@ -138,7 +138,7 @@ TEST(SolverWithoutZ3, FailureRulesAreInconclusiveNamingTheLibrary) {
     r.values = {1};
     r.container = "app";
     r.action = a;
-    w.job.failureRules.push_back(r);
+    w.job.mut().failureRules.push_back(r);
   }
   Solver z3{VerifyOptions{}};
   FailureRuleAnalysis withZ3 = analyzeFailureRules(w, z3);
