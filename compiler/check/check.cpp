@@ -2,10 +2,12 @@
 // the block walker every construct uses, and cross-object rules.
 #include "compiler/check/checker.h"
 
+#include <cassert>
 #include <map>
 #include <set>
 
 #include "compiler/base/parallel.h"
+#include "compiler/check/early_check.h"
 #include "compiler/check/expand.h"
 #include "compiler/k8s/names.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -25,7 +27,7 @@ namespace sema {
 
 using llvm::dyn_cast;
 
-static std::optional<model::WorkloadKind> workloadKind(llvm::StringRef kw) {
+std::optional<model::WorkloadKind> workloadKind(llvm::StringRef kw) {
   if (kw == "pod") return model::WorkloadKind::Pod;
   if (kw == "deployment") return model::WorkloadKind::Deployment;
   if (kw == "statefulset") return model::WorkloadKind::StatefulSet;
@@ -82,7 +84,15 @@ model::Program Checker::run(const ExpandedProgram &expanded) {
   // checker of its own); the loop below then takes each result at the
   // workload's place, so diagnostics come out exactly as if checked here.
   // The results come in the loop's order, so a cursor finds each one.
-  PrecheckedWorkloads pre = precheckWorkloads(expanded);
+  // Workloads the driver had checked while parsing (plain files only; any
+  // others are checked in the loop) come the same way.
+  PrecheckedWorkloads pre;
+  if (opts_.early && !opts_.early->files().empty()) {
+    assert(opts_.early->target() == program_.target && "the driver re-parses when a file sets the target");
+    opts_.early->take(files, pre);
+  } else {
+    pre = precheckWorkloads(expanded);
+  }
   std::vector<Prechecked> &prechecked = pre.items;
   size_t nextPrechecked = 0, madeTaken = 0;
   // Workloads checked here go to program_.workloads; for each, how many
@@ -185,7 +195,7 @@ bool Checker::takeNamespaceItem(const ast::Item &it, NamespaceState &st) {
   return false;
 }
 
-Checker::PrecheckedWorkloads Checker::precheckWorkloads(const ExpandedProgram &expanded) {
+PrecheckedWorkloads Checker::precheckWorkloads(const ExpandedProgram &expanded) {
   struct Job {
     const ast::Declaration *decl;
     model::WorkloadKind kind;

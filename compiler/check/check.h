@@ -14,6 +14,8 @@
 
 namespace rig {
 
+class EarlyWorkloadCheck;
+
 // How the files of one compilation import each other; built by the driver's
 // module loader (which reads and parses each file once). Without it every
 // file is an entry and an `import` cannot be resolved.
@@ -42,6 +44,10 @@ struct CheckOptions {
   // Threads that check workloads of a large build (0: one per core, at
   // most 8); results are the same for any number.
   unsigned threads = 0;
+  // Workloads already checked while their files were parsed (driver, with
+  // CompileOptions::dropCheckedSyntax); check() takes their results
+  // instead of checking them again. Null: none.
+  EarlyWorkloadCheck *early = nullptr;
 };
 
 model::Program check(llvm::ArrayRef<const ast::File *> files, const SourceManager &sm, Diagnostics &diags,

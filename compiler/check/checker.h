@@ -24,6 +24,28 @@ struct BlockHandlers {
   std::function<bool(const ast::Item &)> other;
 };
 
+// A workload checked ahead of the main loop: its declaration, what it
+// reported, and whether it produced a workload.
+struct Prechecked {
+  const ast::Declaration *decl = nullptr;
+  std::vector<Diagnostic> diags;
+  bool made = false;
+};
+struct PrecheckedWorkloads {
+  // In the order the main loop meets the workloads; empty when the
+  // program is too small to be worth threads.
+  std::vector<Prechecked> items;
+  // The workloads made, in that order, as each thread built them in
+  // place: parts[0] has room for all, so that the program's list is that
+  // vector and only the other threads' workloads move. (Workloads are
+  // large; a list of results copied into the program's list was
+  // megabytes of memory written twice.)
+  std::vector<std::vector<model::Workload>> parts;
+};
+
+// The workload a top-level keyword declares (`deployment`), if any.
+std::optional<model::WorkloadKind> workloadKind(llvm::StringRef keyword);
+
 // The pod's QoS class by the kubelet's rules.
 model::QosClass computeQos(const model::PodSpec &pod);
 
@@ -33,6 +55,8 @@ public:
       : sm_(sm), diags_(diags), opts_(opts), ex_(diags) {}
 
   model::Program run(const ExpandedProgram &expanded);
+  // Checks workloads while they are parsed, with checkers of its own.
+  friend class rig::EarlyWorkloadCheck;
 
   // ---- shared helpers
   Value eval(const ast::Expr &e) { return Evaluator(diags_, scope_).eval(e); }
@@ -126,24 +150,6 @@ private:
   // Takes a namespace item (reporting what is wrong with it); false for any
   // other item.
   bool takeNamespaceItem(const ast::Item &it, NamespaceState &st);
-  // A workload checked ahead of the main loop: its declaration, what it
-  // reported, and whether it produced a workload.
-  struct Prechecked {
-    const ast::Declaration *decl = nullptr;
-    std::vector<Diagnostic> diags;
-    bool made = false;
-  };
-  struct PrecheckedWorkloads {
-    // In the order the main loop meets the workloads; empty when the
-    // program is too small to be worth threads.
-    std::vector<Prechecked> items;
-    // The workloads made, in that order, as each thread built them in
-    // place: parts[0] has room for all, so that the program's list is that
-    // vector and only the other threads' workloads move. (Workloads are
-    // large; a list of results copied into the program's list was
-    // megabytes of memory written twice.)
-    std::vector<std::vector<model::Workload>> parts;
-  };
   // Fewer workloads per thread than this are checked in the main loop.
   static constexpr size_t kWorkloadsPerThread = 256;
   PrecheckedWorkloads precheckWorkloads(const ExpandedProgram &expanded);

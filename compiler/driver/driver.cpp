@@ -1,5 +1,6 @@
 #include "compiler/driver/driver.h"
 
+#include "compiler/check/early_check.h"
 #include "compiler/format/format.h"
 #include "compiler/emit/k8s/previous_output.h"
 #include "compiler/emit/apparmor/profile_text.h"
@@ -11,12 +12,33 @@
 
 namespace rig {
 
+// Whether any file has a top-level `target` declaration.
+static bool declaresTarget(const std::vector<ast::File> &files) {
+  for (const ast::File &f : files)
+    for (const ast::ItemPtr &it : f.items)
+      if (auto *d = llvm::dyn_cast<ast::Declaration>(it.get()); d && d->keyword.name == "target") return true;
+  return false;
+}
+
 std::unique_ptr<Compilation> compile(std::vector<SourceInput> inputs, const CompileOptions &opts) {
   auto c = std::make_unique<Compilation>();
   std::vector<FileId> ids;
   for (SourceInput &in : inputs) ids.push_back(c->sources.addFile(std::move(in.name), std::move(in.text)));
+  CheckOptions checkOpts;
+  checkOpts.target = opts.target;
+  checkOpts.modules = &c->modules;
+  checkOpts.maxTemplateDepth = opts.maxTemplateDepth;
+  checkOpts.maxExpandedItems = opts.maxExpandedItems;
+  checkOpts.threads = opts.checkThreads;
+  std::unique_ptr<EarlyWorkloadCheck> early;
+  ParseOptions parseOpts = opts.parse;
+  if (opts.dropCheckedSyntax && opts.stopAfter != Phase::Parse) {
+    early = std::make_unique<EarlyWorkloadCheck>(c->sources, checkOpts);
+    parseOpts.itemSink = early.get();
+    checkOpts.early = early.get();
+  }
   c->files.reserve(ids.size());
-  for (FileId id : ids) c->files.push_back(parse(c->sources, id, c->diags, opts.parse));
+  for (FileId id : ids) c->files.push_back(parse(c->sources, id, c->diags, parseOpts));
   // Imports are followed from the check phase on; a parse-only run (and
   // `--dump ast`) is about the inputs alone.
   if (opts.stopAfter != Phase::Parse) {
@@ -25,6 +47,15 @@ std::unique_ptr<Compilation> compile(std::vector<SourceInput> inputs, const Comp
     loadOpts.parse = opts.parse;
     loadOpts.readFile = opts.readFile;
     c->modules = loadModules(c->files, c->sources, c->diags, loadOpts);
+  }
+  // Workloads checked during the parse assumed the default version when
+  // the command line set none; a `target` in another file (or a module)
+  // decides otherwise, so those files are parsed again, the usual way.
+  if (early && !opts.target && !early->files().empty() && declaresTarget(c->files)) {
+    for (FileId id : early->files())
+      for (ast::File &f : c->files)
+        if (f.id == id) f = parse(c->sources, id, c->diags, opts.parse);
+    early->clear();
   }
   auto finish = [&]() {
     if (opts.werror) c->diags.promoteWarningsToErrors();
@@ -37,12 +68,6 @@ std::unique_ptr<Compilation> compile(std::vector<SourceInput> inputs, const Comp
   if (c->diags.hasErrors()) return finish();
   std::vector<const ast::File *> files;
   for (const ast::File &f : c->files) files.push_back(&f);
-  CheckOptions checkOpts;
-  checkOpts.target = opts.target;
-  checkOpts.modules = &c->modules;
-  checkOpts.maxTemplateDepth = opts.maxTemplateDepth;
-  checkOpts.maxExpandedItems = opts.maxExpandedItems;
-  checkOpts.threads = opts.checkThreads;
   if (!opts.previousOutput.empty()) {
     std::string err;
     if (!emit::readPreviousClaims(opts.previousOutput, checkOpts.previousClaims, err))

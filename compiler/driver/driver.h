@@ -42,6 +42,12 @@ struct CompileOptions {
   // Threads the checker may use (0: one per core); parse and emit have
   // their own in ParseOptions and EmitOptions.
   unsigned checkThreads = 0;
+  // The caller needs the model, not the syntax tree (`rig build`, `check`,
+  // `explain`): the workloads of large plain files are then checked while
+  // they are parsed and their bodies freed right away (see
+  // check/early_check.h), which saves most of a large build's memory.
+  // Compilation::files then holds those declarations without bodies.
+  bool dropCheckedSyntax = false;
 };
 
 struct SourceInput {

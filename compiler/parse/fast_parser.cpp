@@ -15,11 +15,14 @@
 #include "compiler/base/parallel.h"
 
 #include <algorithm>
+#include <atomic>
+#include <barrier>
 #include <cstring>
 
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/parse/nesting.h"
 #include "compiler/parse/parse.h"
+#include "llvm/ADT/STLExtras.h"
 
 namespace rig {
 namespace {
@@ -403,6 +406,8 @@ public:
       : s_(text), file_(file), t_(tokens), prevEnd_(prevEnd), sh_(shared) {}
 
   void file(std::vector<ast::ItemPtr> &out) { items(out, T_EOF); }
+  // The same, handing each item to `each` as soon as it is made.
+  void file(std::vector<ast::ItemPtr> &out, llvm::function_ref<void(ast::Item &)> each) { items(out, T_EOF, each); }
 
   // interpolation : nl* expr nl* EOF ;  (the code of a `${…}`)
   ast::ExprPtr interpolation() {
@@ -467,10 +472,11 @@ private:
 
   // file : sep* (item (sep+ item)*)? sep* EOF ;
   // body : '{' sep* (item (sep+ item)*)? sep* '}' ;
-  void items(std::vector<ast::ItemPtr> &out, Tok close) {
+  void items(std::vector<ast::ItemPtr> &out, Tok close, llvm::function_ref<void(ast::Item &)> each = nullptr) {
     while (isSep(cur())) advance();
     while (cur() != close) {
       out.push_back(item());
+      if (each) each(*out.back());
       if (cur() == close) break;
       if (!isSep(cur())) fail();
       do advance();
@@ -1207,15 +1213,31 @@ std::optional<ast::File> parseInTextParts(llvm::StringRef text, uint32_t begin, 
   std::vector<std::vector<ast::Comment>> comments(used);
   std::vector<unsigned> elses(used, 0);
   std::vector<char> failed(used, 0);
+  // The item sink first sees every part's text (each thread its own
+  // parts), and gets items only if it accepts them all: the threads meet
+  // at the barrier before parsing.
+  ast::ItemSink *sink = opts.itemSink;
+  std::atomic<bool> sinkDeclined{false};
+  std::barrier meet(static_cast<std::ptrdiff_t>(threads));
+  if (sink) sink->beginFile(file, used, threads, bytes);
   runParts(threads, [&](size_t t) {
+    size_t first = used * t / threads, last = used * (t + 1) / threads;
+    if (sink) {
+      for (size_t k = first; k < last; ++k)
+        if (!sink->acceptsText(text.slice(cuts[k], cuts[k + 1]))) sinkDeclined.store(true, std::memory_order_relaxed);
+      meet.arrive_and_wait();
+    }
+    bool handOver = sink && !sinkDeclined.load(std::memory_order_relaxed);
     std::vector<Token> toks;
-    for (size_t k = used * t / threads, last = used * (t + 1) / threads; k < last; ++k) {
+    for (size_t k = first; k < last; ++k) {
       try {
         toks.clear();
         lexAll(text.data(), cuts[k], cuts[k + 1], file, &comments[k], toks);
         if (!nestsWithinLimits(text.data(), toks, opts.maxNesting, opts.maxOperators, elses[k])) fail();
         Shared shared;
-        Parser(text.data(), toks.data(), cuts[k], file, shared).file(items[k]);
+        Parser parser(text.data(), toks.data(), cuts[k], file, shared);
+        if (handOver) parser.file(items[k], [&](ast::Item &it) { sink->item(t, k, it); });
+        else parser.file(items[k]);
       } catch (Fail &) {
         failed[k] = 1;
         return; // the whole file takes the other path
@@ -1224,7 +1246,9 @@ std::optional<ast::File> parseInTextParts(llvm::StringRef text, uint32_t begin, 
   });
   unsigned totalElses = 0;
   for (unsigned e : elses) totalElses += e;
-  if (std::find(failed.begin(), failed.end(), 1) != failed.end() || totalElses > opts.maxOperators) return std::nullopt;
+  bool ok = std::find(failed.begin(), failed.end(), 1) == failed.end() && totalElses <= opts.maxOperators;
+  if (sink) sink->endFile(file, ok && !sinkDeclined.load());
+  if (!ok) return std::nullopt;
   if (opts.partsUsed) *opts.partsUsed = used;
   ast::File out;
   out.id = file;

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "compiler/ast/ast.h"
+#include "compiler/ast/item_sink.h"
 
 namespace rig {
 
@@ -28,6 +29,8 @@ struct FastParseOptions {
   // parse()'s limits are declined before parsing (see nesting.h).
   unsigned maxNesting = 200;
   unsigned maxOperators = 1000;
+  // Receives the top-level items of a file parsed in text parts.
+  ast::ItemSink *itemSink = nullptr;
 };
 
 std::optional<ast::File> fastParse(const SourceManager &sm, FileId file, const FastParseOptions &opts = {});

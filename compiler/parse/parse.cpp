@@ -700,6 +700,7 @@ ast::File parse(const SourceManager &sm, FileId file, Diagnostics &diags, const 
     fastOpts.threads = opts.fastThreads;
     fastOpts.maxNesting = opts.maxNesting;
     fastOpts.maxOperators = opts.maxNesting * 5;
+    fastOpts.itemSink = opts.itemSink;
     if (std::optional<ast::File> fast = fastParse(sm, file, fastOpts)) return std::move(*fast);
   }
   size_t deep = fits ? findDeepNesting(sm.text(file), opts.maxNesting, opts.maxNesting * 5) : llvm::StringRef::npos;

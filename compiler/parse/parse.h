@@ -4,6 +4,7 @@
 #pragma once
 
 #include "compiler/ast/ast.h"
+#include "compiler/ast/item_sink.h"
 #include "compiler/diagnostics/diagnostic.h"
 
 namespace rig {
@@ -24,6 +25,9 @@ struct ParseOptions {
   enum class Engine { Auto, Antlr, Fast } engine = Engine::Auto;
   // Threads the fast parser may use on a large file (0: one per core).
   unsigned fastThreads = 0;
+  // Gets the top-level items of a file the fast parser splits into parts
+  // (a large one), as they are made (see ast::ItemSink). Null: none.
+  ast::ItemSink *itemSink = nullptr;
 };
 
 // Parses one file already added to `sm`. Always returns a File; on errors it

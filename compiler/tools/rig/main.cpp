@@ -282,6 +282,9 @@ int main(int argc, char **argv) {
   if (a.command != "build" || !a.dump.empty()) a.opts.stopAfter = rig::Phase::Verify;
   if (a.dump == "ast") a.opts.stopAfter = rig::Phase::Parse;
   a.opts.streamOnly = toStdout;
+  // Nothing here reads the syntax tree after check (`--dump ast` stops
+  // after parsing, which keeps it).
+  a.opts.dropCheckedSyntax = true;
   // `-o -`: the stream goes out as it is written (emit runs only once the
   // build has passed every check, so nothing is written for a failing one).
   bool writeFailed = false;

@@ -1,0 +1,38 @@
+// A receiver of a file's top-level items as the parser makes them. The
+// parse of a large file in parts hands each item over on the thread that
+// parsed it, right after parsing it; the driver uses this to check the
+// workloads of plain files while the rest of the file is still being
+// parsed, and to free each one's syntax as soon as it is checked (see
+// CompileOptions::dropCheckedSyntax). Parse knows only this interface; the
+// check phase implements it.
+#pragma once
+
+#include <cstddef>
+
+#include "compiler/ast/ast.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace rig::ast {
+
+class ItemSink {
+public:
+  virtual ~ItemSink() = default;
+  // Whether the sink wants this file's items at all, asked of the text of
+  // each part before anything is parsed (concurrently, one call per part).
+  // Items are handed over only if every part is accepted.
+  virtual bool acceptsText(llvm::StringRef partText) const = 0;
+  // The file is about to be parsed: `parts` parts, `bytes` of text, by
+  // `threads` threads, thread t taking a contiguous run of parts in order.
+  // Called once, before any item.
+  virtual void beginFile(FileId file, size_t parts, size_t threads, size_t bytes) = 0;
+  // A top-level item of part `part`, just parsed on thread `thread`. A
+  // part's items arrive in order; different parts arrive concurrently. The
+  // sink may release what it no longer needs of the item (a body).
+  virtual void item(size_t thread, size_t part, Item &item) = 0;
+  // After the parts: `kept` is false when the parse was abandoned (a
+  // syntax error) and the file is parsed again another way, which makes
+  // everything taken from this pass void.
+  virtual void endFile(FileId file, bool kept) = 0;
+};
+
+} // namespace rig::ast

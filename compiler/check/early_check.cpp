@@ -1,0 +1,163 @@
+#include "compiler/check/early_check.h"
+
+#include "compiler/check/checker.h"
+
+#include <array>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace rig {
+
+using llvm::dyn_cast;
+
+// One per parsing thread: a checker of its own, whose workload list is
+// that thread's share of the program's, built in place.
+struct EarlyWorkloadCheck::ThreadState {
+  Diagnostics diags;
+  sema::Checker checker;
+  ThreadState(const SourceManager &sm, const CheckOptions &opts, k8s::Version target) : checker(sm, diags, opts) {
+    diags.setLimit(SIZE_MAX); // check() replays them into the real list, which applies the limit
+    checker.program_.target = target;
+  }
+};
+
+struct EarlyWorkloadCheck::FileState {
+  FileId id;
+  std::vector<std::unique_ptr<ThreadState>> threads;
+  std::vector<std::vector<sema::Prechecked>> parts; // each part's workloads, in order
+};
+
+EarlyWorkloadCheck::EarlyWorkloadCheck(const SourceManager &sm, const CheckOptions &opts)
+    : sm_(sm), opts_(opts), target_(opts.target ? *opts.target : k8s::kDefaultVersion) {}
+
+EarlyWorkloadCheck::~EarlyWorkloadCheck() = default;
+
+// Which bytes make up words: letters, digits, '_'.
+static constexpr std::array<bool, 256> kWordByte = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  return t;
+}();
+
+// The words that make a file more than plain (see the header), for the
+// word of text starting at `at`.
+static bool isRefusedWord(const unsigned char *at, const unsigned char *end, bool targetFixed) {
+  const unsigned char *p = at;
+  while (p < end && kWordByte[*p]) ++p;
+  llvm::StringRef w(reinterpret_cast<const char *>(at), static_cast<size_t>(p - at));
+  switch (w.size()) {
+  case 2: return w == "if";
+  case 3: return w == "let" || w == "for";
+  case 6: return w == "import" || (!targetFixed && w == "target");
+  case 8: return w == "template";
+  case 9: return w == "namespace";
+  default: return false;
+  }
+}
+
+// Whether a word starts at p: a word byte after a byte that is not one.
+static bool startsWord(const unsigned char *begin, const unsigned char *p) {
+  return kWordByte[*p] && (p == begin || !kWordByte[p[-1]]);
+}
+
+bool EarlyWorkloadCheck::acceptsText(llvm::StringRef text) const {
+  // This runs over the whole input of a large build, so it looks closely
+  // only at word starts whose first letter is one of the refused words'
+  // (i, l, f, t, n): sixteen bytes at a time where SSE2 is there.
+  bool targetFixed = opts_.target.has_value();
+  const unsigned char *begin = text.bytes_begin(), *end = text.bytes_end(), *p = begin;
+  auto firstLetter = [](unsigned char c) { return c == 'i' || c == 'l' || c == 'f' || c == 't' || c == 'n'; };
+#if defined(__SSE2__)
+  if (end - begin > 17) {
+    // Bytes are compared as signed: everything from 0x80 up is negative,
+    // so never a word byte, as in kWordByte.
+    auto wordBytes = [](__m128i v) {
+      auto in = [&](char lo, char hi) {
+        return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(static_cast<char>(lo - 1))),
+                             _mm_cmplt_epi8(v, _mm_set1_epi8(static_cast<char>(hi + 1))));
+      };
+      return _mm_or_si128(_mm_or_si128(in('a', 'z'), in('A', 'Z')),
+                          _mm_or_si128(in('0', '9'), _mm_cmpeq_epi8(v, _mm_set1_epi8('_'))));
+    };
+    if (firstLetter(*p) && isRefusedWord(p, end, targetFixed)) return false;
+    for (++p; p + 16 <= end; p += 16) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+      __m128i before = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p - 1));
+      __m128i first = _mm_or_si128(
+          _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('i')), _mm_cmpeq_epi8(v, _mm_set1_epi8('l'))),
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('f')), _mm_cmpeq_epi8(v, _mm_set1_epi8('t'))),
+                       _mm_cmpeq_epi8(v, _mm_set1_epi8('n'))));
+      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_andnot_si128(wordBytes(before), first)));
+      for (; mask; mask &= mask - 1)
+        if (isRefusedWord(p + __builtin_ctz(mask), end, targetFixed)) return false;
+    }
+  }
+#endif
+  for (; p < end; ++p)
+    if (firstLetter(*p) && startsWord(begin, p) && isRefusedWord(p, end, targetFixed)) return false;
+  return true;
+}
+
+void EarlyWorkloadCheck::beginFile(FileId file, size_t parts, size_t threads, size_t bytes) {
+  parsing_ = std::make_unique<FileState>();
+  parsing_->id = file;
+  parsing_->parts.resize(parts);
+  // Room for the workloads up front, generously (a workload takes a few
+  // hundred bytes of text): a list that grew would move them all. Thread
+  // 0's list becomes the program's, so it has room for the whole file.
+  constexpr size_t kBytesPerWorkload = 192;
+  for (size_t t = 0; t < threads; ++t) {
+    auto ts = std::make_unique<ThreadState>(sm_, opts_, target_);
+    ts->checker.program_.workloads.reserve((t == 0 ? bytes : bytes / threads) / kBytesPerWorkload + 16);
+    parsing_->threads.push_back(std::move(ts));
+  }
+}
+
+void EarlyWorkloadCheck::item(size_t thread, size_t part, ast::Item &item) {
+  auto *d = dyn_cast<ast::Declaration>(&item);
+  if (!d) return;
+  std::optional<model::WorkloadKind> kind = sema::workloadKind(d->keyword.name);
+  if (!kind) return;
+  static const std::string kDefaultNamespace;
+  ThreadState &ts = *parsing_->threads[thread];
+  std::vector<model::Workload> &made = ts.checker.program_.workloads;
+  size_t before = made.size();
+  ts.checker.checkWorkload(*d, *kind, kDefaultNamespace);
+  sema::Prechecked &p = parsing_->parts[part].emplace_back();
+  p.decl = d;
+  p.made = made.size() != before;
+  p.diags = std::move(ts.diags.all());
+  ts.diags.all().clear();
+  // Everything check() will read of it is now in the model; the loop in
+  // check() only matches the declaration itself.
+  d->body.reset();
+  d->value.reset();
+}
+
+void EarlyWorkloadCheck::endFile(FileId, bool kept) {
+  if (kept) done_.push_back(std::move(parsing_));
+  parsing_.reset();
+}
+
+std::vector<FileId> EarlyWorkloadCheck::files() const {
+  std::vector<FileId> out;
+  for (const auto &f : done_) out.push_back(f->id);
+  return out;
+}
+
+void EarlyWorkloadCheck::clear() { done_.clear(); }
+
+void EarlyWorkloadCheck::take(llvm::ArrayRef<const ast::File *> files, sema::PrecheckedWorkloads &out) {
+  for (const ast::File *f : files)
+    for (auto &state : done_) {
+      if (!state || state->id != f->id) continue;
+      for (auto &part : state->parts)
+        for (sema::Prechecked &p : part) out.items.push_back(std::move(p));
+      for (auto &ts : state->threads) out.parts.push_back(std::move(ts->checker.program_.workloads));
+      state.reset();
+    }
+}
+
+} // namespace rig

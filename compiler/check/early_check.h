@@ -1,0 +1,65 @@
+// Checking workloads while their file is still being parsed
+// (CompileOptions::dropCheckedSyntax, which `rig build`, `check` and
+// `explain` set: they need the model, not the syntax tree).
+//
+// Why: in a large build the syntax tree was the biggest thing in memory
+// (about 6.6 KB per workload, twelve times the text), all of it alive until
+// check, and every page of it fresh memory the kernel had to zero. Checked
+// right after it is parsed, a workload's body can be freed at once, and the
+// next one is parsed into the same memory.
+//
+// Why it is sound: a workload's check depends only on its declaration, its
+// namespace and the target version (check()'s own parallel pass relies on
+// this too). In a plain file, one that never says `import`, `let`,
+// `template`, `for`, `if` or `namespace` (nor `target`, unless the command
+// line sets the version), nothing is expanded, every workload is in the
+// default namespace, and the target is known before parsing. The words are
+// looked for in the raw text, comments and strings included: a file that
+// merely mentions one takes the usual path, which gives the same result.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "compiler/ast/item_sink.h"
+#include "compiler/check/check.h"
+
+namespace rig {
+
+namespace sema {
+struct PrecheckedWorkloads;
+}
+
+class EarlyWorkloadCheck final : public ast::ItemSink {
+public:
+  // `opts` is what check() will get later; it must outlive this object.
+  EarlyWorkloadCheck(const SourceManager &sm, const CheckOptions &opts);
+  ~EarlyWorkloadCheck() override;
+
+  bool acceptsText(llvm::StringRef partText) const override;
+  void beginFile(FileId file, size_t parts, size_t threads, size_t bytes) override;
+  void item(size_t thread, size_t part, ast::Item &item) override;
+  void endFile(FileId file, bool kept) override;
+
+  // The files whose workloads were checked here, and their bodies freed.
+  std::vector<FileId> files() const;
+  // The version the workloads were checked for.
+  k8s::Version target() const { return target_; }
+  // Forgets every result; the driver then parses those files again.
+  void clear();
+
+  // For check(): moves out the results for the files of `files` that have
+  // any, in that order, as its main loop will meet them.
+  void take(llvm::ArrayRef<const ast::File *> files, sema::PrecheckedWorkloads &out);
+
+private:
+  struct ThreadState;
+  struct FileState;
+  const SourceManager &sm_;
+  const CheckOptions &opts_;
+  k8s::Version target_;
+  std::unique_ptr<FileState> parsing_;               // between beginFile and endFile
+  std::vector<std::unique_ptr<FileState>> done_;     // kept files, in parse order
+};
+
+} // namespace rig

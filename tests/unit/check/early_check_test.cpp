@@ -1,0 +1,226 @@
+// Checking workloads while they are parsed (CompileOptions::dropCheckedSyntax,
+// check/early_check.h): a build, its model and its diagnostics must be
+// exactly those of the usual path, and every file that is more than plain
+// must take the usual path.
+#include "compiler/check/early_check.h"
+#include "compiler/diagnostics/render.h"
+#include "compiler/driver/driver.h"
+
+#include <gtest/gtest.h>
+#include <cctype>
+#include <iterator>
+#include <random>
+
+using namespace rig;
+
+namespace {
+
+// A plain file of `n` workloads of every kind, about 260 bytes each (2,100
+// make the 512 KiB two parse threads split, 3,200 enough for three), with
+// a declared AppArmor profile, sidecars, resources, failure rules and,
+// when `withErrors`, mistakes of several kinds (over the diagnostics limit).
+std::string plainWorkloads(int n, bool withErrors) {
+  std::string text = "apparmor web { allow read \"/srv/**\" }\n";
+  const char *kinds[] = {"deployment", "statefulset", "daemonset", "job", "pod", "cronjob"};
+  for (int i = 0; i < n; ++i) {
+    std::string id = std::to_string(i), kind = kinds[i % 6];
+    text += kind + " w_" + id + " {\n";
+    if (kind == "cronjob") text += "  schedule = \"*/5 * * * *\"\n";
+    if (kind == "job") text += "  backoff_limit = 3\n  on exit 137 in app => fail_job\n  on exit 1..10 in app => count\n";
+    if (kind == "deployment") text += "  replicas = " + std::to_string(1 + i % 5) + "\n";
+    text += "  sidecar proxy_" + id + " {\n    image = \"envoyproxy/envoy:v1." + id + "\"\n" +
+            "    requests { cpu = " + std::to_string(10 + i % 90) + "m, memory = 64Mi }\n  }\n";
+    text += "  container app {\n    image = \"registry.example.com/app:" + id + "\"\n    port = " +
+            std::to_string(1024 + i % 60000) + "\n    apparmor = " + (i % 2 ? "web" : "localhost(\"k8s-strict\")") + "\n";
+    if (withErrors && i % 7 == 3) text += "    imgae = \"x\"\n";
+    if (withErrors && i % 11 == 5) text += "    limits { memory = 512MB }\n";
+    text += "  }\n}\n";
+    // A repeated name only the cross-object check finds.
+    if (withErrors && i % 13 == 1) text += "deployment w_" + std::to_string(i - (i % 6 == 0 ? 0 : i % 6)) + " { container app { image = \"a:1\" } }\n";
+  }
+  return text;
+}
+
+struct Result {
+  std::string diags, model, stream;
+  bool bodiesDropped = false;
+};
+
+Result build(const std::vector<SourceInput> &inputs, bool drop, unsigned threads,
+             std::optional<k8s::Version> target = k8s::Version{1, 31}) {
+  CompileOptions opts;
+  opts.dropCheckedSyntax = drop;
+  opts.parse.fastThreads = threads;
+  opts.checkThreads = threads;
+  opts.emit.threads = threads;
+  opts.streamOnly = true;
+  opts.target = target;
+  auto c = compile(inputs, opts);
+  Result r;
+  RenderOptions ro;
+  r.diags = render(DiagnosticFormat::Json, c->sources, c->diags.all(), ro) + "\ndropped " +
+            std::to_string(c->diags.dropped()) + "\nerrors " + std::to_string(c->diags.errorCount());
+  r.model = model::dump(c->program);
+  r.stream = c->outputs.stream();
+  for (const ast::File &f : c->files)
+    for (const ast::ItemPtr &it : f.items)
+      if (auto *d = llvm::dyn_cast<ast::Declaration>(it.get()); d && d->keyword.name == "deployment" && !d->body)
+        r.bodiesDropped = true;
+  return r;
+}
+
+void expectSame(const Result &a, const Result &b, const std::string &what) {
+  EXPECT_EQ(a.diags, b.diags) << what;
+  EXPECT_EQ(a.model, b.model) << what;
+  EXPECT_EQ(a.stream, b.stream) << what;
+}
+
+} // namespace
+
+TEST(EarlyCheck, OnlyPlainTextIsAccepted) {
+  SourceManager sm;
+  CheckOptions open, fixed;
+  fixed.target = k8s::Version{1, 31};
+  EarlyWorkloadCheck withoutTarget(sm, open), withTarget(sm, fixed);
+  for (const char *plain : {"deployment a { container c { image = \"x:1\" } }", "letter = 1 form = 2 iff = 3 imports",
+                            "_let let_ for2 if_ template_s namespaces", ""}) {
+    EXPECT_TRUE(withoutTarget.acceptsText(plain)) << plain;
+    EXPECT_TRUE(withTarget.acceptsText(plain)) << plain;
+  }
+  // The words of expansion and of namespaces, anywhere, even in a string
+  // or a comment (the scan does not lex; those files just take the usual
+  // path).
+  for (const char *more : {"let x = 1", "a for b", "x\nif y", "import \"std/x.rig\"", "template t() : pod {}",
+                           "namespace shop", "image = \"for\"", "// if only", "a{let}", "9 let"}) {
+    EXPECT_FALSE(withoutTarget.acceptsText(more)) << more;
+    EXPECT_FALSE(withTarget.acceptsText(more)) << more;
+  }
+  // `target` matters only when the command line leaves the version open.
+  EXPECT_FALSE(withoutTarget.acceptsText("target kubernetes \"1.30\""));
+  EXPECT_TRUE(withTarget.acceptsText("target kubernetes \"1.30\""));
+}
+
+TEST(EarlyCheck, TheScanFindsTheWordsAnywhere) {
+  // The scan looks sixteen bytes at a time; on random texts it must agree
+  // with the plainest reading: split into words, look each one up.
+  auto reference = [](const std::string &text, bool targetFixed) {
+    std::string word;
+    auto refused = [&] {
+      return word == "if" || word == "let" || word == "for" || word == "import" || word == "template" ||
+             word == "namespace" || (!targetFixed && word == "target");
+    };
+    for (char c : text) {
+      if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') {
+        word += c;
+        continue;
+      }
+      if (refused()) return false;
+      word.clear();
+    }
+    return !refused();
+  };
+  const char *pieces[] = {"if", "let", "for", "import", "target", "template", "namespace", "iff", "lett", "fort",
+                          "n", "t", "x", "_", "9", " ", "\n", "{", "\xc3\xa9", "\"", "tmp", "ns", "\xff"};
+  SourceManager sm;
+  CheckOptions open, fixed;
+  fixed.target = k8s::Version{1, 31};
+  EarlyWorkloadCheck withoutTarget(sm, open), withTarget(sm, fixed);
+  std::mt19937 rng(7);
+  size_t refusedCount = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    size_t n = rng() % 40;
+    for (size_t i = 0; i < n; ++i) text += pieces[rng() % std::size(pieces)];
+    // Mostly words that only look like the refused ones, so that a refused
+    // word, when there is one, can be anywhere.
+    if (rng() % 4) {
+      std::string plain = text;
+      for (const char *w : {"if", "let", "for", "import", "target", "template", "namespace"})
+        for (size_t at = 0; (at = plain.find(w, at)) != std::string::npos; at += 1) plain[at] = 'X';
+      text = plain + (rng() % 2 ? std::string(" ") + pieces[rng() % 7] : std::string());
+      if (rng() % 3 == 0) text = std::string(rng() % 20, ' ') + text;
+    }
+    bool acceptedOpen = reference(text, false), acceptedFixed = reference(text, true);
+    refusedCount += !acceptedOpen;
+    ASSERT_EQ(withoutTarget.acceptsText(text), acceptedOpen) << "[" << text << "]";
+    ASSERT_EQ(withTarget.acceptsText(text), acceptedFixed) << "[" << text << "]";
+  }
+  EXPECT_GT(refusedCount, 2000u);
+  EXPECT_LT(refusedCount, 18000u);
+}
+
+TEST(EarlyCheck, ALargePlainBuildIsTheSame) {
+  std::string text = plainWorkloads(3200, false);
+  ASSERT_GT(text.size(), 768u * 1024) << "too small to be parsed in parts by three threads";
+  Result usual = build({{"many.rig", text}}, false, 2);
+  EXPECT_EQ(usual.diags.find("\"E"), std::string::npos) << usual.diags.substr(0, 400);
+  EXPECT_NE(usual.stream.find("name: w-3199"), std::string::npos);
+  EXPECT_FALSE(usual.bodiesDropped);
+  for (unsigned threads : {2u, 3u}) {
+    Result early = build({{"many.rig", text}}, true, threads);
+    EXPECT_TRUE(early.bodiesDropped) << "the workloads were not checked while parsing: the case tests nothing";
+    expectSame(usual, early, std::to_string(threads) + " threads");
+  }
+}
+
+TEST(EarlyCheck, DiagnosticsAreTheSame) {
+  std::string text = plainWorkloads(2100, true);
+  ASSERT_GT(text.size(), 512u * 1024) << "too small to be parsed in parts by two threads";
+  Result usual = build({{"bad.rig", text}}, false, 2);
+  EXPECT_NE(usual.diags.find("E0"), std::string::npos);
+  EXPECT_EQ(usual.diags.find("\ndropped 0\n"), std::string::npos) << "under the diagnostics limit: the case checks less than it says";
+  for (unsigned threads : {2u, 3u}) {
+    Result early = build({{"bad.rig", text}}, true, threads);
+    EXPECT_TRUE(early.bodiesDropped);
+    expectSame(usual, early, std::to_string(threads) + " threads");
+  }
+}
+
+TEST(EarlyCheck, FilesThatAreMoreThanPlainTakeTheUsualPath) {
+  std::string plain = plainWorkloads(2100, false);
+  ASSERT_GT(plain.size(), 512u * 1024) << "too small to be parsed in parts by two threads";
+  // A `let` at the very end: the scan sees it before anything is parsed.
+  std::string withLet = plain + "let unused = 1\n";
+  Result usual = build({{"a.rig", withLet}}, false, 2), early = build({{"a.rig", withLet}}, true, 2);
+  EXPECT_FALSE(early.bodiesDropped);
+  expectSame(usual, early, "let");
+
+  // A syntax error at the end: the parts are parsed (and checked), then
+  // the file is parsed again by the parser that reports errors.
+  std::string broken = plain + "deployment z { container c { image = } }\n";
+  usual = build({{"a.rig", broken}}, false, 2);
+  early = build({{"a.rig", broken}}, true, 2);
+  EXPECT_NE(usual.diags.find("E0"), std::string::npos);
+  expectSame(usual, early, "syntax error");
+
+  // Another file sets the target and the command line does not: the plain
+  // file was checked for the default version, so it is parsed again.
+  std::vector<SourceInput> twoFiles = {{"a.rig", plain}, {"b.rig", "target kubernetes \"1.29\"\n"}};
+  usual = build(twoFiles, false, 2, std::nullopt);
+  early = build(twoFiles, true, 2, std::nullopt);
+  EXPECT_FALSE(early.bodiesDropped);
+  EXPECT_NE(usual.stream.find("container.apparmor.security.beta.kubernetes.io"), std::string::npos)
+      << "1.29 writes AppArmor as annotations: the target did not apply";
+  expectSame(usual, early, "target in another file");
+  // With the version on the command line, the file's target changes nothing.
+  usual = build(twoFiles, false, 2);
+  early = build(twoFiles, true, 2);
+  EXPECT_TRUE(early.bodiesDropped);
+  expectSame(usual, early, "target in another file, --k8s given");
+}
+
+TEST(EarlyCheck, PlainAndExpandedFilesMix) {
+  // Workloads checked while parsing and workloads the main loop checks
+  // (from a template, in a small file) before and after them.
+  std::string plain = plainWorkloads(2100, false);
+  std::string templated = "template web(n: int) : deployment { container app { image = \"a:${n}\" } }\n"
+                          "deployment t_1 = web(n: 1)\nfor i in 2..4 { deployment \"t-${i}\" = web(n: i) }\n";
+  for (bool templatedFirst : {true, false}) {
+    std::vector<SourceInput> inputs = {{"plain.rig", plain}, {"templated.rig", templated}};
+    if (templatedFirst) std::swap(inputs[0], inputs[1]);
+    Result usual = build(inputs, false, 2), early = build(inputs, true, 2);
+    EXPECT_TRUE(early.bodiesDropped);
+    EXPECT_NE(usual.stream.find("name: t-4"), std::string::npos) << usual.diags.substr(0, 400);
+    expectSame(usual, early, templatedFirst ? "templated first" : "plain first");
+  }
+}
