@@ -53,6 +53,9 @@ struct CompileOptions {
 struct SourceInput {
   std::string name; // as shown in diagnostics
   std::string text;
+  // When set, the text is this buffer's instead (compileFiles maps input
+  // files rather than copying them).
+  std::shared_ptr<const llvm::MemoryBuffer> buffer = nullptr;
 };
 
 struct Compilation {

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "llvm/Support/MemoryBuffer.h"
+
 #include <algorithm>
 #include <cassert>
 
@@ -10,17 +12,34 @@ namespace rig {
 FileId SourceManager::addFile(std::string name, std::string text) {
   auto f = std::make_unique<File>();
   f->name = std::move(name);
-  f->text = std::move(text);
-  f->lineStarts = computeLineStarts(f->text);
+  f->ownText = std::move(text);
+  f->text = f->ownText;
+  files_.push_back(std::move(f));
+  return FileId{static_cast<uint32_t>(files_.size())};
+}
+
+FileId SourceManager::addFile(std::string name, std::shared_ptr<const llvm::MemoryBuffer> buffer) {
+  auto f = std::make_unique<File>();
+  f->name = std::move(name);
+  f->text = buffer->getBuffer();
+  f->buffer = std::move(buffer);
   files_.push_back(std::move(f));
   return FileId{static_cast<uint32_t>(files_.size())};
 }
 
 void SourceManager::replaceText(FileId id, std::string text) {
   assert(id.valid() && id.value <= files_.size());
-  File &f = *files_[id.value - 1];
-  f.text = std::move(text);
-  f.lineStarts = computeLineStarts(f.text);
+  // A new File (line starts are found once per File).
+  auto f = std::make_unique<File>();
+  f->name = files_[id.value - 1]->name;
+  f->ownText = std::move(text);
+  f->text = f->ownText;
+  files_[id.value - 1] = std::move(f);
+}
+
+const std::vector<uint32_t> &SourceManager::lines(const File &f) const {
+  std::call_once(f.linesFound, [&] { f.lineStarts = computeLineStarts(f.text); });
+  return f.lineStarts;
 }
 
 std::vector<uint32_t> SourceManager::computeLineStarts(llvm::StringRef text) {
@@ -47,28 +66,31 @@ llvm::StringRef SourceManager::text(FileId id) const { return file(id).text; }
 
 LineColumn SourceManager::lineColumn(FileId id, uint32_t offset) const {
   const File &f = file(id);
+  const std::vector<uint32_t> &starts = lines(f);
   offset = std::min<uint32_t>(offset, f.text.size());
-  auto it = std::upper_bound(f.lineStarts.begin(), f.lineStarts.end(), offset);
-  uint32_t line = static_cast<uint32_t>(it - f.lineStarts.begin());
-  return {line, offset - f.lineStarts[line - 1] + 1};
+  auto it = std::upper_bound(starts.begin(), starts.end(), offset);
+  uint32_t line = static_cast<uint32_t>(it - starts.begin());
+  return {line, offset - starts[line - 1] + 1};
 }
 
 uint32_t SourceManager::lineCount(FileId id) const {
-  return static_cast<uint32_t>(file(id).lineStarts.size());
+  return static_cast<uint32_t>(lines(file(id)).size());
 }
 
 uint32_t SourceManager::lineStart(FileId id, uint32_t line) const {
   const File &f = file(id);
+  const std::vector<uint32_t> &starts = lines(f);
   if (line == 0) return 0;
-  if (line > f.lineStarts.size()) return static_cast<uint32_t>(f.text.size());
-  return f.lineStarts[line - 1];
+  if (line > starts.size()) return static_cast<uint32_t>(f.text.size());
+  return starts[line - 1];
 }
 
 llvm::StringRef SourceManager::lineText(FileId id, uint32_t line) const {
   const File &f = file(id);
-  if (line == 0 || line > f.lineStarts.size()) return {};
-  uint32_t begin = f.lineStarts[line - 1];
-  uint32_t end = line < f.lineStarts.size() ? f.lineStarts[line] : f.text.size();
+  const std::vector<uint32_t> &starts = lines(f);
+  if (line == 0 || line > starts.size()) return {};
+  uint32_t begin = starts[line - 1];
+  uint32_t end = line < starts.size() ? starts[line] : f.text.size();
   llvm::StringRef s(f.text.data() + begin, end - begin);
   return s.rtrim("\r\n");
 }
@@ -91,7 +113,8 @@ SourceManager::Utf16Position SourceManager::toUtf16(FileId id, uint32_t offset) 
 
 uint32_t SourceManager::fromUtf16(FileId id, Utf16Position pos) const {
   const File &f = file(id);
-  if (pos.line >= f.lineStarts.size()) return static_cast<uint32_t>(f.text.size());
+  const std::vector<uint32_t> &starts = lines(f);
+  if (pos.line >= starts.size()) return static_cast<uint32_t>(f.text.size());
   llvm::StringRef line = lineText(id, pos.line + 1);
   uint32_t units = 0, i = 0;
   while (i < line.size() && units < pos.character) {
@@ -100,7 +123,7 @@ uint32_t SourceManager::fromUtf16(FileId id, Utf16Position pos) const {
     ++i;
     while (i < line.size() && isContinuation(line[i])) ++i;
   }
-  return f.lineStarts[pos.line] + i;
+  return starts[pos.line] + i;
 }
 
 } // namespace rig

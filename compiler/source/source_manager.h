@@ -4,10 +4,15 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "llvm/ADT/StringRef.h"
+
+namespace llvm {
+class MemoryBuffer;
+}
 
 namespace rig {
 
@@ -43,6 +48,10 @@ class SourceManager {
 public:
   // Adds a file and returns its id. `name` is what diagnostics show.
   FileId addFile(std::string name, std::string text);
+  // The same for text held by `buffer`: a file mapped into memory is used
+  // where it is, not copied (for a large input, the copy was megabytes of
+  // fresh memory the kernel zeroes first).
+  FileId addFile(std::string name, std::shared_ptr<const llvm::MemoryBuffer> buffer);
   // Replaces the text of an existing file (used by the language server).
   void replaceText(FileId id, std::string text);
 
@@ -66,10 +75,16 @@ public:
 private:
   struct File {
     std::string name;
-    std::string text;
-    std::vector<uint32_t> lineStarts;
+    llvm::StringRef text; // ownText's or buffer's
+    std::string ownText;
+    std::shared_ptr<const llvm::MemoryBuffer> buffer;
+    // Where each line starts, found the first time anything asks: a build
+    // without diagnostics never does (check threads may ask at once).
+    mutable std::once_flag linesFound;
+    mutable std::vector<uint32_t> lineStarts;
   };
   const File &file(FileId id) const;
+  const std::vector<uint32_t> &lines(const File &f) const;
   static std::vector<uint32_t> computeLineStarts(llvm::StringRef text);
   std::vector<std::unique_ptr<File>> files_;
 };
