@@ -1,6 +1,10 @@
 #include "compiler/source/source_manager.h"
 
 #include <gtest/gtest.h>
+#include <thread>
+#include <vector>
+
+#include "llvm/Support/MemoryBuffer.h"
 
 using namespace rig;
 
@@ -40,4 +44,34 @@ TEST(SourceManager, ReplaceTextRecomputesLines) {
   sm.replaceText(f, "two\nlines");
   EXPECT_EQ(sm.lineCount(f), 2u);
   EXPECT_EQ(sm.lineText(f, 2), "lines");
+}
+
+TEST(SourceManager, TextCanLiveInABuffer) {
+  // compileFiles maps input files; the text is the buffer's, not a copy.
+  SourceManager sm;
+  std::shared_ptr<const llvm::MemoryBuffer> buffer =
+      llvm::MemoryBuffer::getMemBufferCopy("ab\ncd\n\nef", "b.rig");
+  FileId f = sm.addFile("b.rig", buffer);
+  EXPECT_EQ(sm.text(f).data(), buffer->getBufferStart());
+  EXPECT_EQ(sm.name(f), "b.rig");
+  EXPECT_EQ(sm.lineCount(f), 4u);
+  EXPECT_EQ(sm.lineText(f, 2), "cd");
+  EXPECT_EQ(sm.lineColumn(f, 8).line, 4u);
+  // Replacing it (the language server) drops the buffer and its lines.
+  sm.replaceText(f, "x");
+  EXPECT_EQ(sm.text(f), "x");
+  EXPECT_EQ(sm.lineCount(f), 1u);
+}
+
+TEST(SourceManager, LinesAreFoundOnceWhenThreadsAskTogether) {
+  SourceManager sm;
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += "line " + std::to_string(i) + "\n";
+  FileId f = sm.addFile("many.rig", text);
+  std::vector<std::thread> threads;
+  std::vector<uint32_t> seen(4);
+  for (size_t t = 0; t < seen.size(); ++t)
+    threads.emplace_back([&, t] { seen[t] = sm.lineColumn(f, static_cast<uint32_t>(text.size() - 3)).line; });
+  for (std::thread &t : threads) t.join();
+  for (uint32_t line : seen) EXPECT_EQ(line, 20000u);
 }
