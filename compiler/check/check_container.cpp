@@ -253,7 +253,6 @@ void Checker::checkContainer(const ast::Declaration &d, model::ContainerRole rol
       c.ports.push_back(std::move(p));
     } else if (kw == "requests" || kw == "limits") {
       auto &target = kw == "requests" ? c.resources.requests : c.resources.limits;
-      auto &ranges = kw == "requests" ? c.resources.requestRanges : c.resources.limitRanges;
       if (!x.body || !x.words.empty() || x.value) {
         diags_.report(DiagKind::SyntaxError, x.range, fmt::format("expected `{} {{ cpu = 500m, memory = 512Mi }}`", kw));
         return;
@@ -286,14 +285,11 @@ void Checker::checkContainer(const ast::Declaration &d, model::ContainerRole rol
             continue;
           }
         }
-        if (target.count(res)) {
-          diags_.report(DiagKind::DuplicateField, keyRange, key).label(ranges[res], "first set here");
+        if (auto seen = target.find(res); seen != target.end()) {
+          diags_.report(DiagKind::DuplicateField, keyRange, key).label(seen->second.range, "first set here");
           continue;
         }
-        if (auto q = ex_.quantity(eval(*a->value), res)) {
-          ranges.emplace(res, a->value->range);
-          target.emplace(std::move(res), *q);
-        }
+        if (auto q = ex_.quantity(eval(*a->value), res)) target.emplace(std::move(res), model::ResourceAmount{*q, a->value->range});
       }
     } else if (kw == "mount") {
       checkMount(x, c);

@@ -70,7 +70,7 @@ std::vector<std::string> orderInitContainers(std::vector<model::Container> &init
 // The resources QoS looks at (lengths known here: no strlen per lookup).
 constexpr llvm::StringRef kQosResources[] = {"cpu", "memory"};
 
-bool hasCpuOrMemory(const FlatMap<std::string, Quantity> &m) {
+bool hasCpuOrMemory(const FlatMap<std::string, model::ResourceAmount> &m) {
   for (llvm::StringRef r : kQosResources)
     if (auto it = m.find(r); it != m.end() && !it->second.isZero()) return true;
   return false;
@@ -177,8 +177,8 @@ void Checker::checkPodRules(model::Workload &w) {
     for (const auto &[res, req] : c.resources.requests) {
       auto lim = c.resources.limits.find(res);
       if (lim != c.resources.limits.end() && req.compare(lim->second) > 0)
-        diags_.report(DiagKind::RequestExceedsLimit, c.resources.requestRanges[res], res, req.canonical(), lim->second.canonical())
-            .label(c.resources.limitRanges[res], "the limit");
+        diags_.report(DiagKind::RequestExceedsLimit, req.range, res, req.canonical(), lim->second.canonical())
+            .label(lim->second.range, "the limit");
     }
 
     // Plain init containers run to completion: no probes, no hooks.

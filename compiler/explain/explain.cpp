@@ -32,7 +32,7 @@ std::string qosReason(const model::PodSpec &pod) {
 }
 
 std::string resourcesLine(const model::Resources &r) {
-  auto side = [](const FlatMap<std::string, Quantity> &m) {
+  auto side = [](const FlatMap<std::string, model::ResourceAmount> &m) {
     std::string s;
     for (const auto &[k, v] : m) s += fmt::format("{}{}={}", s.empty() ? "" : " ", k, v.canonical());
     return s.empty() ? std::string("-") : s;

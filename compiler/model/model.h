@@ -71,10 +71,16 @@ struct Lifecycle {
   Boxed<Action> postStart, preStop;
 };
 
+// A resource's quantity and where it was written.
+struct ResourceAmount : Quantity {
+  SourceRange range;
+};
+
 struct Resources {
-  // Resource name ("cpu", "memory", "ephemeral-storage", "nvidia.com/gpu") -> quantity.
-  FlatMap<std::string, Quantity> requests, limits;
-  FlatMap<std::string, SourceRange> requestRanges, limitRanges;
+  // Resource name ("cpu", "memory", "ephemeral-storage", "nvidia.com/gpu") ->
+  // quantity. (Each entry keeps its range: a second map of ranges was two
+  // more allocations per container.)
+  FlatMap<std::string, ResourceAmount> requests, limits;
   bool empty() const { return requests.empty() && limits.empty(); }
 };
 

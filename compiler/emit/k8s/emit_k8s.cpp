@@ -349,7 +349,7 @@ private:
     out.end();
   }
 
-  void quantities(Key key, const FlatMap<std::string, Quantity> &m, Out &out) {
+  void quantities(Key key, const FlatMap<std::string, model::ResourceAmount> &m, Out &out) {
     out.beginMap(key, true);
     for (const auto &[k, v] : m) writeQuantity(out, Key::text(k), v);
     out.end();
