@@ -224,7 +224,7 @@ void Checker::finishAppArmor() {
             if (which != command[0]) d.note(fmt::format("`{}` is looked up on the PATH and may resolve to `{}`", command[0], which));
           }
         };
-        checkRun(c.command, c.commandRange, "the command");
+        checkRun(*c.command, c.commandRange, "the command");
         auto probe = [&](const model::Boxed<model::Probe> &pr, const char *what) {
           if (pr && pr->action.kind == model::Action::Kind::Exec) checkRun(pr->action.command, pr->action.range.valid() ? pr->action.range : pr->range, what);
         };

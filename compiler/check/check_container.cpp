@@ -164,14 +164,14 @@ void Checker::checkContainer(const ast::Declaration &d, model::ContainerRole rol
       }
     } else if (f == "image_pull_policy") {
       static const llvm::StringRef allowed[] = {"Always", "IfNotPresent", "Never"};
-      if (auto s = ex_.oneOf(v, "image pull policy", allowed)) c.imagePullPolicy = *s;
+      if (auto s = ex_.oneOf(v, "image pull policy", allowed)) c.imagePullPolicy.mut() = *s;
     } else if (f == "command") {
-      if (auto l = ex_.stringList(v, "`command`")) c.command = *l;
+      if (auto l = ex_.stringList(v, "`command`")) c.command.mut() = *l;
       c.commandRange = v.range;
     } else if (f == "args") {
-      if (auto l = ex_.stringList(v, "`args`")) c.args = *l;
+      if (auto l = ex_.stringList(v, "`args`")) c.args.mut() = *l;
     } else if (f == "working_dir") {
-      if (auto s = ex_.string(v, "`working_dir`")) c.workingDir = *s;
+      if (auto s = ex_.string(v, "`working_dir`")) c.workingDir.mut() = *s;
     } else if (f == "port") {
       if (auto n = ex_.integer(v, "a port", INT64_MIN, INT64_MAX)) {
         if (*n < 1 || *n > 65535) diags_.report(DiagKind::PortOutOfRange, v.range, *n);

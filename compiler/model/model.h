@@ -120,8 +120,10 @@ struct Container {
   std::string name;       // Kubernetes name (`istio_proxy` -> `istio-proxy`)
   std::string sourceName; // as declared in rig
   ContainerRole role = ContainerRole::Main;
-  std::string image, imagePullPolicy, workingDir;
-  std::vector<std::string> command, args;
+  std::string image;
+  // Lazy: most containers set none of these.
+  Lazy<std::string> imagePullPolicy, workingDir;
+  Lazy<std::vector<std::string>> command, args;
   SourceRange commandRange;
   std::vector<EnvVar> env;
   std::vector<Port> ports;

@@ -360,10 +360,10 @@ private:
     out.str("name", c.name);
     out.str("image", c.image);
     if (c.role == model::ContainerRole::Sidecar) out.word("restartPolicy", "Always");
-    if (!c.imagePullPolicy.empty()) out.str("imagePullPolicy", c.imagePullPolicy);
-    if (!c.command.empty()) stringList(out, "command", c.command);
-    if (!c.args.empty()) stringList(out, "args", c.args);
-    if (!c.workingDir.empty()) out.str("workingDir", c.workingDir);
+    if (!c.imagePullPolicy->empty()) out.str("imagePullPolicy", *c.imagePullPolicy);
+    if (!c.command->empty()) stringList(out, "command", *c.command);
+    if (!c.args->empty()) stringList(out, "args", *c.args);
+    if (!c.workingDir->empty()) out.str("workingDir", *c.workingDir);
     if (!c.ports.empty()) {
       out.beginList("ports");
       for (const model::Port &p : c.ports) {

@@ -55,7 +55,7 @@ TEST_F(ModuleLoaderTest, LoadsEachModuleOnce) {
   // main, a, b: b is imported twice but parsed once.
   EXPECT_EQ(c->files.size(), 3u);
   ASSERT_EQ(c->program.workloads.size(), 1u);
-  EXPECT_EQ(c->program.workloads[0].pod.containers[0].args, (std::vector<std::string>{"v", "v"}));
+  EXPECT_EQ(*c->program.workloads[0].pod.containers[0].args, (std::vector<std::string>{"v", "v"}));
 }
 
 TEST_F(ModuleLoaderTest, RefusesParentEscape) {
