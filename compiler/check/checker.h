@@ -33,7 +33,8 @@ struct Prechecked {
 };
 struct PrecheckedWorkloads {
   // In the order the main loop meets the workloads; empty when the
-  // program is too small to be worth threads.
+  // program is too small to be worth threads. (Filled by precheckWorkloads,
+  // or taken from an EarlyWorkloadCheck.)
   std::vector<Prechecked> items;
   // The workloads made, in that order, as each thread built them in
   // place: parts[0] has room for all, so that the program's list is that

@@ -59,8 +59,6 @@ public:
   }
   Lazy &operator=(Lazy &&) noexcept = default;
 
-  // Whether anything was ever written.
-  bool written() const { return p_ != nullptr; }
   const T &operator*() const { return p_ ? *p_ : defaultValue(); }
   const T *operator->() const { return &**this; }
   T &mut() {

@@ -29,16 +29,22 @@ FileId SourceManager::addFile(std::string name, std::shared_ptr<const llvm::Memo
 
 void SourceManager::replaceText(FileId id, std::string text) {
   assert(id.valid() && id.value <= files_.size());
-  // A new File (line starts are found once per File).
-  auto f = std::make_unique<File>();
-  f->name = files_[id.value - 1]->name;
-  f->ownText = std::move(text);
-  f->text = f->ownText;
-  files_[id.value - 1] = std::move(f);
+  File &f = *files_[id.value - 1];
+  f.ownText = std::move(text);
+  f.text = f.ownText;
+  f.buffer.reset();
+  f.lineStarts.clear();
+  f.linesFound.store(false, std::memory_order_release);
 }
 
 const std::vector<uint32_t> &SourceManager::lines(const File &f) const {
-  std::call_once(f.linesFound, [&] { f.lineStarts = computeLineStarts(f.text); });
+  if (!f.linesFound.load(std::memory_order_acquire)) {
+    std::lock_guard<std::mutex> lock(f.linesMutex);
+    if (!f.linesFound.load(std::memory_order_relaxed)) {
+      f.lineStarts = computeLineStarts(f.text);
+      f.linesFound.store(true, std::memory_order_release);
+    }
+  }
   return f.lineStarts;
 }
 

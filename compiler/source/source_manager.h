@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <atomic>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -80,7 +81,8 @@ private:
     std::shared_ptr<const llvm::MemoryBuffer> buffer;
     // Where each line starts, found the first time anything asks: a build
     // without diagnostics never does (check threads may ask at once).
-    mutable std::once_flag linesFound;
+    mutable std::atomic<bool> linesFound{false};
+    mutable std::mutex linesMutex;
     mutable std::vector<uint32_t> lineStarts;
   };
   const File &file(FileId id) const;

@@ -57,10 +57,13 @@ TEST(SourceManager, TextCanLiveInABuffer) {
   EXPECT_EQ(sm.lineCount(f), 4u);
   EXPECT_EQ(sm.lineText(f, 2), "cd");
   EXPECT_EQ(sm.lineColumn(f, 8).line, 4u);
-  // Replacing it (the language server) drops the buffer and its lines.
+  // Replacing it (the language server) drops the buffer and its lines;
+  // the name stays where it was.
+  const char *nameBefore = sm.name(f).data();
   sm.replaceText(f, "x");
   EXPECT_EQ(sm.text(f), "x");
   EXPECT_EQ(sm.lineCount(f), 1u);
+  EXPECT_EQ(sm.name(f).data(), nameBefore);
 }
 
 TEST(SourceManager, LinesAreFoundOnceWhenThreadsAskTogether) {
