@@ -10,17 +10,25 @@
 
 namespace rig::model {
 
+// A unique_ptr whose copies copy the pointee: what Boxed and Lazy hold.
+template <class T> class DeepPtr : public std::unique_ptr<T> {
+public:
+  using std::unique_ptr<T>::unique_ptr;
+  DeepPtr() = default;
+  DeepPtr(std::unique_ptr<T> p) : std::unique_ptr<T>(std::move(p)) {}
+  DeepPtr(const DeepPtr &o) : std::unique_ptr<T>(o ? std::make_unique<T>(*o) : nullptr) {}
+  DeepPtr(DeepPtr &&) noexcept = default;
+  DeepPtr &operator=(const DeepPtr &o) {
+    if (this != &o) std::unique_ptr<T>::operator=(o ? std::make_unique<T>(*o) : nullptr);
+    return *this;
+  }
+  DeepPtr &operator=(DeepPtr &&) noexcept = default;
+};
+
 template <class T> class Boxed {
 public:
   Boxed() = default;
   Boxed(T value) : p_(std::make_unique<T>(std::move(value))) {}
-  Boxed(const Boxed &o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
-  Boxed(Boxed &&) noexcept = default;
-  Boxed &operator=(const Boxed &o) {
-    if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
-    return *this;
-  }
-  Boxed &operator=(Boxed &&) noexcept = default;
   Boxed &operator=(T value) {
     p_ = std::make_unique<T>(std::move(value));
     return *this;
@@ -35,12 +43,8 @@ public:
   void reset() { p_.reset(); }
 
 private:
-  std::unique_ptr<T> p_;
+  DeepPtr<T> p_;
 };
-
-} // namespace rig::model
-
-namespace rig::model {
 
 // Lazy<T>: a value that reads as a default T until it is first written,
 // and only then takes heap memory. For large members most objects leave
@@ -50,15 +54,6 @@ namespace rig::model {
 // allocate; writes go through mut(). Copies are deep.
 template <class T> class Lazy {
 public:
-  Lazy() = default;
-  Lazy(const Lazy &o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
-  Lazy(Lazy &&) noexcept = default;
-  Lazy &operator=(const Lazy &o) {
-    if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
-    return *this;
-  }
-  Lazy &operator=(Lazy &&) noexcept = default;
-
   const T &operator*() const { return p_ ? *p_ : defaultValue(); }
   const T *operator->() const { return &**this; }
   T &mut() {
@@ -71,7 +66,7 @@ private:
     static const T value{};
     return value;
   }
-  std::unique_ptr<T> p_;
+  DeepPtr<T> p_;
 };
 
 } // namespace rig::model
