@@ -47,5 +47,12 @@ bash tests/external/validate-outputs.sh build/examples-out/*/
 echo "== sanitizer build (ASan + UBSan) and tests"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRIG_SANITIZE=ON >/dev/null
 cmake --build build-asan -j "$JOBS"
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+# intercept_tls_get_addr=0: LeakSanitizer's tracking of dynamic TLS misreads
+# glibc's blocks now and then (google/sanitizers#1322): once a thread has
+# touched the dlopen'ed Z3 module's thread-locals, about one run in 30 of
+# the verify-worker tests died in LSan's tracer ("Tracer caught signal 11",
+# a bogus DTLS range) after every test had passed. Leaks are still found;
+# memory that only dynamic TLS points to would now be reported as one (no
+# test of ours holds any).
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:intercept_tls_get_addr=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$JOBS"
