@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -81,7 +82,12 @@ private:
 class YamlStream {
 public:
   // Appends to `out`; the document is a map (the object), ended by end().
+  // Until that last end(), `out` holds scratch bytes past the text (see
+  // below): nothing else may touch it meanwhile.
   explicit YamlStream(std::string &out);
+  ~YamlStream();
+  YamlStream(const YamlStream &) = delete;
+  YamlStream &operator=(const YamlStream &) = delete;
 
   // In a map, `key` names the entry; in a sequence it is ignored (pass Key()).
   void str(Key key, llvm::StringRef value);
@@ -129,7 +135,39 @@ private:
   // newEntry, then `: ` in a map: a scalar value follows.
   void startEntry(Key key);
 
+  // The text goes into out_'s buffer through a cursor: out_ is sized ahead
+  // of the text by up to kAhead bytes and cut back to it when the document
+  // ends. std::string's own append checks the capacity, stores the length
+  // and terminates the string at every piece, several times per line; most
+  // of what a line cost.
+  static constexpr size_t kAhead = 1024;
+  // Room for n more bytes at the cursor.
+  void reserve(size_t n) {
+    if (static_cast<size_t>(lim_ - cur_) < n) grow(n);
+  }
+  void grow(size_t n);
+  // Unchecked writes: after reserve().
+  void put(const char *s, size_t n) {
+    std::memcpy(cur_, s, n);
+    cur_ += n;
+  }
+  void put(llvm::StringRef s) { put(s.data(), s.size()); }
+  void put(char c) { *cur_++ = c; }
+  void putIndent(int n);
+  // out_ cut back to the text (the cursor is then void).
+  void settle();
+  // Writing through out_ itself: the writers shared with the tree writer,
+  // for what is not on the common path (quoted and block scalars, keys
+  // that need a look, subtrees).
+  template <class F> void viaString(F write) {
+    settle();
+    write(out_);
+    grow(0);
+  }
+
   std::string &out_;
+  char *cur_ = nullptr;
+  char *lim_ = nullptr;
   llvm::SmallVector<Frame, 12> frames_;
 };
 

@@ -17,6 +17,8 @@ void writeYamlIndent(int n, std::string &out);
 void writeYamlInt(int64_t v, std::string &out);
 // A map key: plain when YAML reads it back as the same string, else quoted.
 void writeYamlKey(llvm::StringRef key, std::string &out);
+// Whether writeYamlKey writes `key` as it is.
+bool isPlainYamlKey(llvm::StringRef key);
 // A string value after `key: ` or `- `, with its line end: a literal block
 // (lines at `blockIndent`) for multi-line text that one reproduces, else a
 // plain or double-quoted scalar.

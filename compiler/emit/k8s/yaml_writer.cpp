@@ -170,8 +170,10 @@ void writeYamlInt(int64_t v, std::string &out) {
   out.append(p, end);
 }
 
+bool isPlainYamlKey(llvm::StringRef key) { return isPlainFieldName(key) || isPlainYamlSafe(key); }
+
 void writeYamlKey(llvm::StringRef key, std::string &out) {
-  if (isPlainFieldName(key) || isPlainYamlSafe(key)) out += key;
+  if (isPlainYamlKey(key)) out += key;
   else writeQuoted(key, out);
 }
 

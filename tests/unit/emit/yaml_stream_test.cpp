@@ -206,3 +206,40 @@ TEST(YamlStream, RandomDocumentsMatchTheTreeWriter) {
     ASSERT_EQ(streamed, fromTree) << "document " << doc;
   }
 }
+
+// The stream writes through a cursor into the string, sized ahead of the
+// text and cut back when the document ends: text already in the string
+// stays, the document may outgrow any amount of room ahead (many entries,
+// values longer than that room), and what comes after it is appended as to
+// any string.
+TEST(YamlStream, GrowsPastItsRoomAheadAndKeepsWhatCameBefore) {
+  std::string out = "---\n";
+  out.reserve(5000); // like a batch of documents: room, but less than needed
+  for (int doc = 0; doc < 3; ++doc) {
+    TreeBuilder tree;
+    std::deque<std::string> owned;
+    size_t before = out.size();
+    {
+      YamlStream stream(out);
+      auto both = [&](auto f) { f(stream), f(tree); };
+      for (int i = 0; i < 400; ++i) {
+        owned.push_back(std::string(static_cast<size_t>(i * 7 % 3000), 'a' + i % 26));
+        Key key = Key::text(owned.emplace_back("key" + std::to_string(i)));
+        const std::string &value = owned[owned.size() - 2];
+        both([&](auto &w) { w.beginMap(key, i % 3 == 0); });
+        if (i % 3 != 0) both([&](auto &w) { w.str("value", value); });
+        if (i % 5 == 0) both([&](auto &w) { w.str("quoted", "a: b"); }); // written through the string itself
+        both([&](auto &w) { w.end(); });
+      }
+      both([&](auto &w) { w.end(); });
+      ASSERT_TRUE(stream.finished());
+      EXPECT_EQ(out.size(), out.find_last_not_of('\0') + 1) << "cut back to the text";
+    }
+    std::string text;
+    writeYaml(tree.take(), text);
+    EXPECT_EQ(out.substr(before), text) << "document " << doc;
+    out += "---\n";
+  }
+  EXPECT_EQ(out.substr(0, 4), "---\n");
+  EXPECT_GT(out.size(), 3 * 4096u * 10);
+}
