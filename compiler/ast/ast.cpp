@@ -13,6 +13,23 @@ std::string Attribute::dottedName() const {
   return s;
 }
 
+llvm::StringRef Attribute::dottedName(llvm::SmallVectorImpl<char> &buf) const {
+  if (path.size() == 1) return path.front().name;
+  buf.clear();
+  for (const Ident &p : path) {
+    if (!buf.empty()) buf.push_back('.');
+    buf.append(p.name.begin(), p.name.end());
+  }
+  return llvm::StringRef(buf.data(), buf.size());
+}
+
+bool Attribute::samePath(const Attribute &other) const {
+  if (path.size() != other.path.size()) return false;
+  for (size_t i = 0; i < path.size(); ++i)
+    if (path[i].name != other.path[i].name) return false;
+  return true;
+}
+
 namespace {
 
 class Dumper {

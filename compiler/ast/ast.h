@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "compiler/source/source_manager.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Casting.h"
 
 namespace rig::ast {
@@ -240,10 +242,16 @@ struct FailureRule : Item {
 
 struct Attribute : Item {
   explicit Attribute(SourceRange r) : Item(ItemKind::Attribute, r) {}
-  std::vector<Ident> path; // `image`, or `security.run_as_user`
+  // `image`, or `security.run_as_user`: one part nearly always, so inline.
+  llvm::SmallVector<Ident, 1> path;
   bool quotedKey = false;  // `"app.kubernetes.io/name" = …`: one key, as written
   ExprPtr value;
   std::string dottedName() const;
+  // The same name without a copy when it has one part (nearly always);
+  // several parts are joined in `buf`. Valid while the attribute and `buf` are.
+  llvm::StringRef dottedName(llvm::SmallVectorImpl<char> &buf) const;
+  // Whether `other` names the same field (`a.b` and `a.b`).
+  bool samePath(const Attribute &other) const;
   static bool classof(const Item *i) { return i->kind == ItemKind::Attribute; }
 };
 

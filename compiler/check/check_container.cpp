@@ -2,6 +2,7 @@
 // resources, mounts, probes, lifecycle hooks and the security context.
 #include "compiler/check/checker.h"
 #include "compiler/k8s/names.h"
+#include "llvm/ADT/SmallString.h"
 
 namespace rig::sema {
 
@@ -263,7 +264,8 @@ void Checker::checkContainer(const ast::Declaration &d, model::ContainerRole rol
           diags_.report(DiagKind::MisplacedDeclaration, it->range, "this", fmt::format("in `{}`; write `cpu = 500m`", kw));
           continue;
         }
-        std::string key = a->dottedName();
+        llvm::SmallString<32> keyBuf;
+        llvm::StringRef key = a->dottedName(keyBuf);
         SourceRange keyRange = SourceRange::join(a->path.front().range, a->path.back().range);
         // Known names may be bare; extended resources are quoted
         // ("nvidia.com/gpu") and must be qualified names.
