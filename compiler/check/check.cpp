@@ -3,6 +3,7 @@
 #include "compiler/check/checker.h"
 
 #include <cassert>
+#include <list>
 #include <map>
 #include <set>
 
@@ -10,7 +11,10 @@
 #include "compiler/check/early_check.h"
 #include "compiler/check/expand.h"
 #include "compiler/k8s/names.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/Hashing.h"
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 
@@ -183,7 +187,7 @@ bool Checker::takeNamespaceItem(const ast::Item &it, NamespaceState &st) {
     return true;
   }
   // `namespace = "shop"` reads naturally too.
-  if (auto *a = dyn_cast<ast::Attribute>(&it); a && !st.saw && a->dottedName() == "namespace") {
+  if (auto *a = dyn_cast<ast::Attribute>(&it); a && !st.saw && a->path.size() == 1 && a->path[0].name == "namespace") {
     st.saw = true;
     if (auto s = ex_.string(eval(*a->value), "the namespace")) {
       auto errs = k8s::validateDns1123Label(*s);
@@ -247,6 +251,9 @@ PrecheckedWorkloads Checker::precheckWorkloads(const ExpandedProgram &expanded) 
 
 void Checker::mergePrechecked(PrecheckedWorkloads &pre, size_t madeTaken, const std::vector<size_t> &serialAfter) {
   std::vector<model::Workload> made = std::move(pre.parts[0]);
+  size_t total = made.size();
+  for (size_t t = 1; t < pre.parts.size(); ++t) total += pre.parts[t].size();
+  made.reserve(total); // a Workload is large: move each once
   for (size_t t = 1; t < pre.parts.size(); ++t)
     for (model::Workload &w : pre.parts[t]) made.push_back(std::move(w));
   // Only the prechecked workloads the loop took count (all of them, unless
@@ -266,20 +273,38 @@ void Checker::mergePrechecked(PrecheckedWorkloads &pre, size_t madeTaken, const 
   }
 }
 
+namespace {
+// A workload's identity as an API object: kind, namespace and name (the
+// strings are the workload's own).
+struct ObjectKey {
+  model::WorkloadKind kind;
+  llvm::StringRef ns, name;
+};
+struct ObjectKeyInfo {
+  using Str = llvm::DenseMapInfo<llvm::StringRef>;
+  static ObjectKey getEmptyKey() { return {model::WorkloadKind::Pod, {}, Str::getEmptyKey()}; }
+  static ObjectKey getTombstoneKey() { return {model::WorkloadKind::Pod, {}, Str::getTombstoneKey()}; }
+  static unsigned getHashValue(const ObjectKey &k) {
+    return static_cast<unsigned>(llvm::hash_combine(static_cast<int>(k.kind), k.ns, k.name));
+  }
+  static bool isEqual(const ObjectKey &a, const ObjectKey &b) {
+    // The empty and tombstone keys are told by their name's pointer alone.
+    if (b.name.data() == Str::getEmptyKey().data() || b.name.data() == Str::getTombstoneKey().data() ||
+        a.name.data() == Str::getEmptyKey().data() || a.name.data() == Str::getTombstoneKey().data())
+      return a.name.data() == b.name.data();
+    return a.kind == b.kind && a.ns == b.ns && a.name == b.name;
+  }
+};
+} // namespace
+
 void Checker::checkUniqueObjects() {
-  // Keyed by kind, namespace and name joined with NULs: kinds and
-  // namespaces (checked DNS labels) hold none, so keys are unique. One hash
-  // lookup per workload, on the serial path of large builds.
-  llvm::StringMap<const model::Workload *> seen(static_cast<unsigned>(program_.workloads.size()));
-  std::string key;
+  // One hash lookup per workload, on the serial path of large builds; the
+  // keys point into the workloads, so nothing is copied or allocated per
+  // entry.
+  llvm::DenseMap<ObjectKey, const model::Workload *, ObjectKeyInfo> seen;
+  seen.reserve(static_cast<unsigned>(program_.workloads.size()));
   for (const model::Workload &w : program_.workloads) {
-    key.clear();
-    key += workloadKindName(w.kind);
-    key += '\0';
-    key += w.ns;
-    key += '\0';
-    key += w.name;
-    auto [it, inserted] = seen.try_emplace(key, &w);
+    auto [it, inserted] = seen.try_emplace(ObjectKey{w.kind, w.ns, w.name}, &w);
     if (!inserted)
       diags_.report(DiagKind::DuplicateObjectName, w.nameRange, workloadKindName(w.kind).str(), w.name, w.ns.empty() ? "default" : w.ns)
           .label(it->second->nameRange, "first declared here");
@@ -292,11 +317,15 @@ void Checker::walkBlock(const ast::Body &body, BlockKind kind, llvm::StringRef w
 
 void Checker::walkBlock(const ast::Body &body, BlockKind kind, llvm::function_ref<std::string()> where, const BlockHandlers &h) {
   const BlockSpec &spec = blockSpec(kind);
-  // Blocks are small: a linear scan beats a map here.
-  llvm::SmallVector<std::pair<std::string, SourceRange>, 16> seenAttrs;
+  // Blocks are small: a linear scan beats a map here. The names are the
+  // attributes' own (a dotted one is joined in `joined`): no copy per field.
+  llvm::SmallVector<std::pair<llvm::StringRef, SourceRange>, 16> seenAttrs;
+  std::list<std::string> joined; // no allocation until used (unlike a deque)
+  llvm::SmallString<32> buf;
   for (const ast::ItemPtr &it : body.items) {
     if (auto *a = dyn_cast<ast::Attribute>(it.get())) {
-      std::string name = a->dottedName();
+      llvm::StringRef name = a->dottedName(buf);
+      if (a->path.size() != 1) name = joined.emplace_back(name.str());
       if (!findAttribute(spec, name)) {
         Diagnostic &d = diags_.report(DiagKind::UnknownField, a->path.front().range, name, where());
         std::string close = closestMatch(name, allNames(spec));

@@ -86,6 +86,7 @@ void Checker::finishAppArmor() {
     ref.reset();
   };
   for (model::Workload &w : program_.workloads) {
+    if (!w.hints.appArmorDeclared) continue;
     if (w.pod.security->appArmor) resolve(w.pod.security.mut().appArmor);
     for (auto *list : {&w.pod.initContainers, &w.pod.containers})
       for (model::Container &c : *list)
@@ -167,8 +168,12 @@ void Checker::finishAppArmor() {
     }
   }
 
-  // 3. Workloads against the profiles that confine them.
+  // 3. Workloads against the profiles that confine them. Only their
+  // `unconfined` and named profiles matter (a declared one is named by now).
   for (const model::Workload &w : program_.workloads) {
+    if (!w.hints.appArmorUnconfined &&
+        !((w.hints.appArmorLocalhost || w.hints.appArmorDeclared) && !aa.profiles.empty()))
+      continue;
     if (w.pod.security->appArmor && w.pod.security->appArmor->kind == model::AppArmorRef::Kind::Unconfined)
       diags_.report(DiagKind::AppArmorUnconfined, w.pod.security->appArmor->range,
                     fmt::format("every container of {} `{}`", model::workloadKeyword(w.kind).str(), w.sourceName));

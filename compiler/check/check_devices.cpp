@@ -500,6 +500,7 @@ void Checker::finishDevices() {
   std::map<std::string, int64_t> claimPods, claimContainers;
   for (model::Workload &w : program_.workloads) {
     if (w.gpus.empty()) {
+      if (!w.hints.gpuClaimUses) continue;
       for (const auto *list : {&w.pod.initContainers, &w.pod.containers})
         for (const model::Container &c : *list)
           for (const model::ClaimUse &u : c.claims) diags_.report(DiagKind::UnknownGpuRequest, u.range, c.name, u.request, u.request);

@@ -215,6 +215,23 @@ void Checker::checkWorkload(const ast::Declaration &d, model::WorkloadKind kind,
   }
   checkPodRules(w);
   if (kind == model::WorkloadKind::Job || kind == model::WorkloadKind::CronJob) finishJob(w);
+  noteCrossCheckHints(w);
+}
+
+void noteCrossCheckHints(model::Workload &w) {
+  model::Workload::CrossCheckHints &h = w.hints;
+  auto ref = [&](const std::optional<model::AppArmorRef> &r) {
+    if (!r) return;
+    h.appArmorDeclared |= r->declared;
+    h.appArmorLocalhost |= r->kind == model::AppArmorRef::Kind::Localhost;
+    h.appArmorUnconfined |= r->kind == model::AppArmorRef::Kind::Unconfined;
+  };
+  ref(w.pod.security->appArmor);
+  for (const auto *list : {&w.pod.initContainers, &w.pod.containers})
+    for (const model::Container &c : *list) {
+      ref(c.security->appArmor);
+      h.gpuClaimUses |= !c.claims.empty();
+    }
 }
 
 void Checker::checkVolume(const ast::Declaration &d, model::Volume &vol) {

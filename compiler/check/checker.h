@@ -50,6 +50,9 @@ std::optional<model::WorkloadKind> workloadKind(llvm::StringRef keyword);
 // The pod's QoS class by the kubelet's rules.
 model::QosClass computeQos(const model::PodSpec &pod);
 
+// Fills w.hints from the checked workload.
+void noteCrossCheckHints(model::Workload &w);
+
 class Checker {
 public:
   Checker(const SourceManager &sm, Diagnostics &diags, const CheckOptions &opts)

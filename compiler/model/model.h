@@ -219,6 +219,16 @@ struct Workload {
   Lazy<CronJobSpec> cron;
   SourceRange range;
   SourceRange nameRange;
+  // Noted by the checker when it has checked the workload (its containers
+  // then in cache) for the checks that look across workloads once all are
+  // checked: they pass over a workload these say nothing about instead of
+  // reading its containers to find nothing. Not part of what is emitted.
+  struct CrossCheckHints {
+    bool appArmorDeclared = false;   // a ref to an `apparmor` profile of the build (resolved later)
+    bool appArmorLocalhost = false;  // a `localhost("…")` ref: checked against declared profiles
+    bool appArmorUnconfined = false; // warned about
+    bool gpuClaimUses = false;       // a container `uses` a GPU request
+  } hints;
 };
 
 struct Program {

@@ -143,3 +143,56 @@ TEST(Limits, AnnotationsOver256KiBAreRejected) {
   auto ok = checkText("pod p {\n annotations { \"example.com/small\" = \"" + std::string(1000, 'x') + "\" }\n container a { image = \"x:1\" } }");
   EXPECT_FALSE(hasKind(*ok, DiagKind::AnnotationsTooLarge));
 }
+
+// The checks across workloads (unique names, AppArmor, GPU requests) pass
+// over workloads whose hints say they have nothing for them: the hints
+// must note every such thing.
+TEST(CrossChecks, HintsNoteWhatTheChecksAcrossWorkloadsRead) {
+  auto c = checkText(R"(apparmor web { allow read "/srv/**" }
+pod plain { container a { image = "x:1" } }
+pod declared { container a { image = "x:1", apparmor = web } }
+pod node_profile { apparmor = localhost("k8s-strict"), container a { image = "x:1" } }
+pod unconfined { sidecar s { image = "x:1", apparmor = unconfined }, container a { image = "x:1" } }
+pod default_profile { container a { image = "x:1", apparmor = runtime_default } }
+pod claims { container a { image = "x:1", uses nothing_here } }
+)");
+  const auto &ws = c->program.workloads;
+  ASSERT_EQ(ws.size(), 6u) << firstMessage(*c);
+  auto hints = [&](size_t i) {
+    const auto &h = ws[i].hints;
+    return std::string(h.appArmorDeclared ? "D" : "-") + (h.appArmorLocalhost ? "L" : "-") +
+           (h.appArmorUnconfined ? "U" : "-") + (h.gpuClaimUses ? "G" : "-");
+  };
+  EXPECT_EQ(hints(0), "----");
+  EXPECT_EQ(hints(1), "DL--"); // resolved to the profile's name since; noted as written
+  EXPECT_EQ(hints(2), "-L--"); // the pod's own
+  EXPECT_EQ(hints(3), "--U-"); // a sidecar's
+  EXPECT_EQ(hints(4), "----");
+  EXPECT_EQ(hints(5), "---G");
+  // And what the checks then found through them.
+  EXPECT_EQ(ws[1].pod.containers[0].security->appArmor->profile, "web");
+  EXPECT_FALSE(ws[1].pod.containers[0].security->appArmor->declared);
+  EXPECT_TRUE(hasKind(*c, DiagKind::AppArmorUnconfined));
+  EXPECT_TRUE(hasKind(*c, DiagKind::UnknownGpuRequest));
+  EXPECT_EQ(c->diags.errorCount(), 1u) << firstMessage(*c); // the unknown GPU request only
+}
+
+// Unique names over many workloads (the hash table grows): the kind and
+// the namespace are part of the identity.
+TEST(CrossChecks, ObjectNamesAreUniquePerKindAndNamespace) {
+  std::string text;
+  for (int i = 0; i < 3000; ++i) text += "deployment d" + std::to_string(i) + " { container a { image = \"x:1\" } }\n";
+  text += "pod d7 { container a { image = \"x:1\" } }\n";        // another kind: fine
+  text += "deployment d2999 { container a { image = \"x:1\" } }\n"; // the same object twice
+  CompileOptions opts;
+  opts.stopAfter = Phase::Check;
+  auto c = compile({{"a.rig", text}, {"b.rig", "namespace shop\ndeployment d5 { container a { image = \"x:1\" } }\n"}}, opts);
+  std::vector<const Diagnostic *> dups;
+  for (const Diagnostic &d : c->diags.all())
+    if (d.kind == DiagKind::DuplicateObjectName) dups.push_back(&d);
+  ASSERT_EQ(dups.size(), 1u);
+  EXPECT_EQ(dups[0]->message, "two Deployment objects are both named `d2999` in namespace `default`");
+  EXPECT_EQ(dups[0]->range.begin, text.rfind("deployment d2999") + std::string("deployment ").size());
+  ASSERT_EQ(dups[0]->labels.size(), 1u);
+  EXPECT_EQ(dups[0]->labels[0].range.begin, text.find("deployment d2999") + std::string("deployment ").size());
+}
