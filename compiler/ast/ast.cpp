@@ -23,13 +23,6 @@ llvm::StringRef Attribute::dottedName(llvm::SmallVectorImpl<char> &buf) const {
   return llvm::StringRef(buf.data(), buf.size());
 }
 
-bool Attribute::samePath(const Attribute &other) const {
-  if (path.size() != other.path.size()) return false;
-  for (size_t i = 0; i < path.size(); ++i)
-    if (path[i].name != other.path[i].name) return false;
-  return true;
-}
-
 namespace {
 
 class Dumper {

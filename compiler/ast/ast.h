@@ -250,8 +250,6 @@ struct Attribute : Item {
   // The same name without a copy when it has one part (nearly always);
   // several parts are joined in `buf`. Valid while the attribute and `buf` are.
   llvm::StringRef dottedName(llvm::SmallVectorImpl<char> &buf) const;
-  // Whether `other` names the same field (`a.b` and `a.b`).
-  bool samePath(const Attribute &other) const;
   static bool classof(const Item *i) { return i->kind == ItemKind::Attribute; }
 };
 
