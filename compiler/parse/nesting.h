@@ -24,6 +24,17 @@ size_t findDeepInterpolation(llvm::StringRef content, unsigned outerDepth, unsig
 
 // The byte scan's operator characters, for scans over tokens that must
 // count the same way.
-inline bool isNestingOperatorChar(char c) { return llvm::StringRef("+-*/%!&|<>=.?").contains(c); }
+// (A switch, not a search of "+-*/%!&|<>=.?": this runs for every
+// character of every number and operator token, and a search is a memchr
+// call each time.)
+inline bool isNestingOperatorChar(char c) {
+  switch (c) {
+  case '+': case '-': case '*': case '/': case '%': case '!': case '&':
+  case '|': case '<': case '>': case '=': case '.': case '?':
+    return true;
+  default:
+    return false;
+  }
+}
 
 } // namespace rig
