@@ -119,11 +119,7 @@ void YamlStream::plain(Key key, llvm::StringRef value) {
 void YamlStream::integer(Key key, int64_t value) {
   startEntry(key);
   char buf[24];
-  char *end = buf + sizeof buf, *p = end;
-  uint64_t u = value < 0 ? 0 - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
-  do *--p = static_cast<char>('0' + u % 10);
-  while (u /= 10);
-  if (value < 0) *--p = '-';
+  char *end = buf + sizeof buf, *p = formatYamlInt(value, buf);
   reserve(static_cast<size_t>(end - p) + 1);
   put(p, static_cast<size_t>(end - p));
   put('\n');

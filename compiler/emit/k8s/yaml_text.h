@@ -15,6 +15,8 @@ namespace rig::emit {
 void writeYamlIndent(int n, std::string &out);
 // A decimal integer (what std::to_string prints, without its allocation).
 void writeYamlInt(int64_t v, std::string &out);
+// The same digits, written at the end of `buf`; returns where they begin.
+char *formatYamlInt(int64_t v, char (&buf)[24]);
 // A map key: plain when YAML reads it back as the same string, else quoted.
 void writeYamlKey(llvm::StringRef key, std::string &out);
 // Whether writeYamlKey writes `key` as it is.

@@ -160,14 +160,18 @@ void writeNode(const Node &n, int indent, std::string &out) {
 
 } // namespace
 
-void writeYamlInt(int64_t v, std::string &out) {
-  char buf[24];
-  char *end = buf + sizeof buf, *p = end;
+char *formatYamlInt(int64_t v, char (&buf)[24]) {
+  char *p = buf + sizeof buf;
   uint64_t u = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
   do *--p = static_cast<char>('0' + u % 10);
   while (u /= 10);
   if (v < 0) *--p = '-';
-  out.append(p, end);
+  return p;
+}
+
+void writeYamlInt(int64_t v, std::string &out) {
+  char buf[24];
+  out.append(formatYamlInt(v, buf), buf + sizeof buf);
 }
 
 bool isPlainYamlKey(llvm::StringRef key) { return isPlainFieldName(key) || isPlainYamlSafe(key); }
