@@ -252,7 +252,10 @@ void Checker::mergePrechecked(PrecheckedWorkloads &pre, size_t madeTaken, const 
   std::vector<model::Workload> made = std::move(pre.parts[0]);
   size_t total = made.size();
   for (size_t t = 1; t < pre.parts.size(); ++t) total += pre.parts[t].size();
-  made.reserve(total); // a Workload is large: move each once
+  // parts[0] has room for all already, except when the early check's
+  // estimate of a file's workloads fell short: a Workload is large, so
+  // each still moves once at most.
+  made.reserve(total);
   for (size_t t = 1; t < pre.parts.size(); ++t)
     for (model::Workload &w : pre.parts[t]) made.push_back(std::move(w));
   // Only the prechecked workloads the loop took count (all of them, unless

@@ -169,11 +169,9 @@ void Checker::finishAppArmor() {
   }
 
   // 3. Workloads against the profiles that confine them. Only their
-  // `unconfined` and named profiles matter (a declared one is named by now).
+  // `unconfined` and Localhost refs matter (a declared one is one of those).
   for (const model::Workload &w : program_.workloads) {
-    if (!w.hints.appArmorUnconfined &&
-        !((w.hints.appArmorLocalhost || w.hints.appArmorDeclared) && !aa.profiles.empty()))
-      continue;
+    if (!w.hints.appArmorUnconfined && !(w.hints.appArmorLocalhost && !aa.profiles.empty())) continue;
     if (w.pod.security->appArmor && w.pod.security->appArmor->kind == model::AppArmorRef::Kind::Unconfined)
       diags_.report(DiagKind::AppArmorUnconfined, w.pod.security->appArmor->range,
                     fmt::format("every container of {} `{}`", model::workloadKeyword(w.kind).str(), w.sourceName));

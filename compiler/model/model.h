@@ -225,7 +225,7 @@ struct Workload {
   // reading its containers to find nothing. Not part of what is emitted.
   struct CrossCheckHints {
     bool appArmorDeclared = false;   // a ref to an `apparmor` profile of the build (resolved later)
-    bool appArmorLocalhost = false;  // a `localhost("…")` ref: checked against declared profiles
+    bool appArmorLocalhost = false;  // a Localhost ref (`localhost("…")` or a declared profile's name)
     bool appArmorUnconfined = false; // warned about
     bool gpuClaimUses = false;       // a container `uses` a GPU request
   } hints;

@@ -33,9 +33,8 @@ void YamlStream::grow(size_t n) {
 }
 
 void YamlStream::putIndent(int n) {
-  static const char spaces[] = "                                                                "; // 64
-  for (; n > 64; n -= 64) put(spaces, 64);
-  put(spaces, static_cast<size_t>(n));
+  for (; n > kYamlSpacesLength; n -= kYamlSpacesLength) put(kYamlSpaces, kYamlSpacesLength);
+  put(kYamlSpaces, static_cast<size_t>(n));
 }
 
 void YamlStream::push(bool list, Key key, bool omitIfEmpty) {

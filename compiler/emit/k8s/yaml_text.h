@@ -11,7 +11,10 @@
 
 namespace rig::emit {
 
-// `n` spaces (one copy from a run of them, not a fill loop).
+// A run of spaces that indentation is copied from (not a fill loop).
+inline constexpr char kYamlSpaces[] = "                                                                "; // 64
+inline constexpr int kYamlSpacesLength = sizeof kYamlSpaces - 1;
+// `n` spaces.
 void writeYamlIndent(int n, std::string &out);
 // A decimal integer (what std::to_string prints, without its allocation).
 void writeYamlInt(int64_t v, std::string &out);

@@ -196,9 +196,8 @@ void writeYamlString(llvm::StringRef s, int blockIndent, std::string &out) {
 }
 
 void writeYamlIndent(int n, std::string &out) {
-  static const char spaces[] = "                                                                "; // 64
-  for (; n > 64; n -= 64) out.append(spaces, 64);
-  out.append(spaces, static_cast<size_t>(n));
+  for (; n > kYamlSpacesLength; n -= kYamlSpacesLength) out.append(kYamlSpaces, kYamlSpacesLength);
+  out.append(kYamlSpaces, static_cast<size_t>(n));
 }
 
 void writeYamlEntryValue(const Node &v, int indent, std::string &out) {
