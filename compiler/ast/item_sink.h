@@ -22,13 +22,20 @@ public:
   // Items are handed over only if every part is accepted.
   virtual bool acceptsText(llvm::StringRef partText) const = 0;
   // The file is about to be parsed: `parts` parts, `bytes` of text, by
-  // `threads` threads, thread t taking a contiguous run of parts in order.
-  // Called once, before any item.
+  // `threads` threads. Each thread takes the next part not yet taken
+  // whenever it is free, so which thread parses a part, and in what order
+  // the parts start, is up to the machine. Called once, before any part.
   virtual void beginFile(FileId file, size_t parts, size_t threads, size_t bytes) = 0;
-  // A top-level item of part `part`, just parsed on thread `thread`. A
-  // part's items arrive in order; different parts arrive concurrently. The
-  // sink may release what it no longer needs of the item (a body).
+  // Thread `thread` starts part `part`, `bytes` of text long; then come
+  // the part's items, in order, all on that thread, and endPart. Different
+  // parts run concurrently.
+  virtual void beginPart(size_t thread, size_t part, size_t bytes) = 0;
+  // A top-level item of the thread's current part, just parsed. The sink
+  // may release what it no longer needs of the item (a body).
   virtual void item(size_t thread, size_t part, Item &item) = 0;
+  // The part parsed to its end (not called for a part that failed: the
+  // whole file is then abandoned, see endFile).
+  virtual void endPart(size_t thread, size_t part) = 0;
   // After the parts: `kept` is false when the parse was abandoned (a
   // syntax error) and the file is parsed again another way, which makes
   // everything taken from this pass void.

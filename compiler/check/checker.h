@@ -36,11 +36,12 @@ struct PrecheckedWorkloads {
   // program is too small to be worth threads. (Filled by precheckWorkloads,
   // or taken from an EarlyWorkloadCheck.)
   std::vector<Prechecked> items;
-  // The workloads made, in that order, as each thread built them in
-  // place: parts[0] has room for all, so that the program's list is that
-  // vector and only the other threads' workloads move. (Workloads are
-  // large; a list of results copied into the program's list was
-  // megabytes of memory written twice.)
+  // The workloads made, in that order, cut in runs as they were built in
+  // place (one run per thread, or per text part for an EarlyWorkloadCheck):
+  // parts[0] has room for all, so that the program's list is that vector
+  // and only the other runs' workloads move. (Workloads are large; a list
+  // of results copied into the program's list was megabytes of memory
+  // written twice.)
   std::vector<std::vector<model::Workload>> parts;
 };
 

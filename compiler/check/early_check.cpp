@@ -23,10 +23,19 @@ struct EarlyWorkloadCheck::ThreadState {
   }
 };
 
+// One part of the file's text: its workloads in order, with what each
+// reported, and the workloads made, built in place in the thread's
+// checker while the part is parsed.
+struct EarlyWorkloadCheck::PartState {
+  std::vector<sema::Prechecked> items;
+  std::vector<model::Workload> made;
+};
+
 struct EarlyWorkloadCheck::FileState {
   FileId id;
+  size_t bytes = 0;
   std::vector<std::unique_ptr<ThreadState>> threads;
-  std::vector<std::vector<sema::Prechecked>> parts; // each part's workloads, in order
+  std::vector<PartState> parts;
 };
 
 EarlyWorkloadCheck::EarlyWorkloadCheck(const SourceManager &sm, const CheckOptions &opts)
@@ -103,16 +112,22 @@ bool EarlyWorkloadCheck::acceptsText(llvm::StringRef text) const {
 void EarlyWorkloadCheck::beginFile(FileId file, size_t parts, size_t threads, size_t bytes) {
   parsing_ = std::make_unique<FileState>();
   parsing_->id = file;
+  parsing_->bytes = bytes;
   parsing_->parts.resize(parts);
-  // Room for the workloads up front, generously (a workload takes a few
-  // hundred bytes of text): a list that grew would move them all. Thread
-  // 0's list becomes the program's, so it has room for the whole file.
-  constexpr size_t kBytesPerWorkload = 192;
-  for (size_t t = 0; t < threads; ++t) {
-    auto ts = std::make_unique<ThreadState>(sm_, opts_, target_);
-    ts->checker.program_.workloads.reserve((t == 0 ? bytes : bytes / threads) / kBytesPerWorkload + 16);
-    parsing_->threads.push_back(std::move(ts));
-  }
+  for (size_t t = 0; t < threads; ++t) parsing_->threads.push_back(std::make_unique<ThreadState>(sm_, opts_, target_));
+}
+
+void EarlyWorkloadCheck::beginPart(size_t thread, size_t part, size_t bytes) {
+  // Room for the part's workloads up front, for workloads of a typical
+  // size (a few hundred bytes of text): a list that grows moves what it
+  // holds. Part 0's list becomes the program's, so it has room for the
+  // whole file. (Room is fresh memory the kernel zeroes in whole pages, so
+  // a generous guess for every part would cost more than a move now and
+  // then.)
+  constexpr size_t kBytesPerWorkload = 400;
+  std::vector<model::Workload> &made = parsing_->threads[thread]->checker.program_.workloads;
+  made = std::move(parsing_->parts[part].made);
+  made.reserve((part == 0 ? parsing_->bytes : bytes) / kBytesPerWorkload + 8);
 }
 
 void EarlyWorkloadCheck::item(size_t thread, size_t part, ast::Item &item) {
@@ -125,7 +140,7 @@ void EarlyWorkloadCheck::item(size_t thread, size_t part, ast::Item &item) {
   std::vector<model::Workload> &made = ts.checker.program_.workloads;
   size_t before = made.size();
   ts.checker.checkWorkload(*d, *kind, kDefaultNamespace);
-  sema::Prechecked &p = parsing_->parts[part].emplace_back();
+  sema::Prechecked &p = parsing_->parts[part].items.emplace_back();
   p.decl = d;
   p.made = made.size() != before;
   p.diags = std::move(ts.diags.all());
@@ -134,6 +149,10 @@ void EarlyWorkloadCheck::item(size_t thread, size_t part, ast::Item &item) {
   // check() only matches the declaration itself.
   d->body.reset();
   d->value.reset();
+}
+
+void EarlyWorkloadCheck::endPart(size_t thread, size_t part) {
+  parsing_->parts[part].made = std::move(parsing_->threads[thread]->checker.program_.workloads);
 }
 
 void EarlyWorkloadCheck::endFile(FileId, bool kept) {
@@ -153,9 +172,10 @@ void EarlyWorkloadCheck::take(llvm::ArrayRef<const ast::File *> files, sema::Pre
   for (const ast::File *f : files)
     for (auto &state : done_) {
       if (!state || state->id != f->id) continue;
-      for (auto &part : state->parts)
-        for (sema::Prechecked &p : part) out.items.push_back(std::move(p));
-      for (auto &ts : state->threads) out.parts.push_back(std::move(ts->checker.program_.workloads));
+      for (PartState &part : state->parts) {
+        for (sema::Prechecked &p : part.items) out.items.push_back(std::move(p));
+        out.parts.push_back(std::move(part.made));
+      }
       state.reset();
     }
 }

@@ -38,7 +38,9 @@ public:
 
   bool acceptsText(llvm::StringRef partText) const override;
   void beginFile(FileId file, size_t parts, size_t threads, size_t bytes) override;
+  void beginPart(size_t thread, size_t part, size_t bytes) override;
   void item(size_t thread, size_t part, ast::Item &item) override;
+  void endPart(size_t thread, size_t part) override;
   void endFile(FileId file, bool kept) override;
 
   // The files whose workloads were checked here, and their bodies freed.
@@ -54,6 +56,7 @@ public:
 
 private:
   struct ThreadState;
+  struct PartState;
   struct FileState;
   const SourceManager &sm_;
   const CheckOptions &opts_;

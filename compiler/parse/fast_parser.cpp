@@ -1187,14 +1187,16 @@ bool nestsWithinLimits(const char *text, const std::vector<Token> &toks, unsigne
 // or any part fails; fastParse then lexes it whole and cuts the tokens.
 std::optional<ast::File> parseInTextParts(llvm::StringRef text, uint32_t begin, FileId file,
                                           const FastParseOptions &opts) {
-  size_t bytes = text.size() - begin, perPart = std::max<size_t>(opts.bytesPerThread, 1);
-  size_t threads = std::min<size_t>(threadCount(opts.threads), bytes / perPart);
+  size_t bytes = text.size() - begin, perThread = std::max<size_t>(opts.bytesPerThread, 1);
+  size_t threads = std::min<size_t>(threadCount(opts.threads), bytes / perThread);
   if (threads < 2) return std::nullopt;
-  // Parts of about bytesPerThread each, every thread taking a contiguous
-  // run of them in turn: one part's tokens (three bytes per byte of text)
-  // live at a time per thread, in one reused buffer, instead of a whole
-  // thread's share at once. Fresh memory is what costs most here (the
-  // kernel zeroes every page first touched).
+  // Parts of about bytesPerPart each, taken by the threads in turn as each
+  // gets free: one part's tokens (three bytes per byte of text) live at a
+  // time per thread, in one reused buffer, and a thread that runs slower
+  // (a busier core) simply parses fewer parts instead of holding up the
+  // rest. Fresh memory is what costs most here (the kernel zeroes every
+  // page first touched).
+  size_t perPart = std::max<size_t>(std::min(opts.bytesPerPart, perThread), 1);
   size_t parts = std::max(threads, bytes / perPart);
   std::vector<uint32_t> cuts{begin};
   for (size_t k = 1; k < parts; ++k) {
@@ -1213,34 +1215,41 @@ std::optional<ast::File> parseInTextParts(llvm::StringRef text, uint32_t begin, 
   std::vector<std::vector<ast::Comment>> comments(used);
   std::vector<unsigned> elses(used, 0);
   std::vector<char> failed(used, 0);
-  // The item sink first sees every part's text (each thread its own
-  // parts), and gets items only if it accepts them all: the threads meet
-  // at the barrier before parsing.
+  std::atomic<bool> anyFailed{false};
+  // The item sink first sees every part's text, and gets items only if it
+  // accepts them all: the threads meet at the barrier before parsing.
   ast::ItemSink *sink = opts.itemSink;
   std::atomic<bool> sinkDeclined{false};
+  std::atomic<size_t> nextScan{0}, nextPart{0};
   std::barrier meet(static_cast<std::ptrdiff_t>(threads));
   if (sink) sink->beginFile(file, used, threads, bytes);
   runParts(threads, [&](size_t t) {
-    size_t first = used * t / threads, last = used * (t + 1) / threads;
     if (sink) {
-      for (size_t k = first; k < last; ++k)
+      for (size_t k; (k = nextScan.fetch_add(1, std::memory_order_relaxed)) < used;)
         if (!sink->acceptsText(text.slice(cuts[k], cuts[k + 1]))) sinkDeclined.store(true, std::memory_order_relaxed);
       meet.arrive_and_wait();
     }
     bool handOver = sink && !sinkDeclined.load(std::memory_order_relaxed);
     std::vector<Token> toks;
-    for (size_t k = first; k < last; ++k) {
+    for (size_t k; !anyFailed.load(std::memory_order_relaxed) &&
+                   (k = nextPart.fetch_add(1, std::memory_order_relaxed)) < used;) {
       try {
         toks.clear();
         lexAll(text.data(), cuts[k], cuts[k + 1], file, &comments[k], toks);
         if (!nestsWithinLimits(text.data(), toks, opts.maxNesting, opts.maxOperators, elses[k])) fail();
         Shared shared;
         Parser parser(text.data(), toks.data(), cuts[k], file, shared);
-        if (handOver) parser.file(items[k], [&](ast::Item &it) { sink->item(t, k, it); });
-        else parser.file(items[k]);
+        if (handOver) {
+          sink->beginPart(t, k, cuts[k + 1] - cuts[k]);
+          parser.file(items[k], [&](ast::Item &it) { sink->item(t, k, it); });
+          sink->endPart(t, k);
+        } else {
+          parser.file(items[k]);
+        }
       } catch (Fail &) {
         failed[k] = 1;
-        return; // the whole file takes the other path
+        anyFailed.store(true, std::memory_order_relaxed); // the whole file takes the other path
+        return;
       }
     }
   });

@@ -20,8 +20,10 @@ struct FastParseOptions {
   size_t tokensPerThread = 200000;
   // The fewest bytes worth a thread when the text itself is cut (lexing
   // too runs in parts then; see parseInTextParts), and about the size of
-  // each part: a thread lexes and parses its share one part at a time.
+  // each part (at most bytesPerThread): the threads lex and parse one part
+  // at a time, each taking the next one when it is done with its own.
   size_t bytesPerThread = 256 * 1024;
+  size_t bytesPerPart = 64 * 1024;
   // Set to the number of parts the file was parsed in (tests check that
   // splitting happened).
   size_t *partsUsed = nullptr;

@@ -5,9 +5,13 @@
 #include "compiler/check/early_check.h"
 #include "compiler/diagnostics/render.h"
 #include "compiler/driver/driver.h"
+#include "compiler/parse/parse.h"
 
 #include <gtest/gtest.h>
 #include <cctype>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <iterator>
 #include <random>
 
@@ -223,4 +227,77 @@ TEST(EarlyCheck, PlainAndExpandedFilesMix) {
     EXPECT_NE(usual.stream.find("name: t-4"), std::string::npos) << usual.diags.substr(0, 400);
     expectSame(usual, early, templatedFirst ? "templated first" : "plain first");
   }
+}
+
+namespace {
+// Passes everything on to an EarlyWorkloadCheck, holding thread 0 in its
+// first part until the other thread has parsed all the rest: the parts'
+// workloads are then made far out of file order, one thread's interleaved
+// with the other's.
+class HoldThreadZero : public ast::ItemSink {
+public:
+  explicit HoldThreadZero(EarlyWorkloadCheck &inner) : inner_(inner) {}
+  bool acceptsText(llvm::StringRef text) const override { return inner_.acceptsText(text); }
+  void beginFile(FileId f, size_t parts, size_t threads, size_t bytes) override {
+    parts_ = parts;
+    inner_.beginFile(f, parts, threads, bytes);
+  }
+  void beginPart(size_t thread, size_t part, size_t bytes) override {
+    inner_.beginPart(thread, part, bytes);
+    if (thread != 0) return;
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (held_) return;
+    held_ = true;
+    heldPart = part;
+    heldUntilOthersDone = ended_.wait_for(lock, std::chrono::seconds(30), [&] { return endedCount_ == parts_ - 1; });
+  }
+  void item(size_t thread, size_t part, ast::Item &it) override { inner_.item(thread, part, it); }
+  void endPart(size_t thread, size_t part) override {
+    inner_.endPart(thread, part);
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++endedCount_;
+    ended_.notify_all();
+  }
+  void endFile(FileId f, bool kept) override { inner_.endFile(f, kept); }
+  bool heldUntilOthersDone = false;
+  size_t heldPart = SIZE_MAX;
+
+private:
+  EarlyWorkloadCheck &inner_;
+  std::mutex mutex_;
+  std::condition_variable ended_;
+  size_t parts_ = 0, endedCount_ = 0;
+  bool held_ = false;
+};
+} // namespace
+
+TEST(EarlyCheck, PartsCheckedOutOfOrderJoinInFileOrder) {
+  std::string text = plainWorkloads(2100, true);
+  ASSERT_GT(text.size(), 512u * 1024) << "too small to be parsed in parts by two threads";
+  Result usual = build({{"bad.rig", text}}, false, 2);
+  SourceManager sm;
+  FileId id = sm.addFile("bad.rig", text);
+  Diagnostics diags;
+  CheckOptions checkOpts;
+  checkOpts.target = k8s::Version{1, 31};
+  checkOpts.threads = 2;
+  EarlyWorkloadCheck early(sm, checkOpts);
+  HoldThreadZero holding(early);
+  ParseOptions parseOpts;
+  parseOpts.fastThreads = 2;
+  parseOpts.itemSink = &holding;
+  ast::File file = parse(sm, id, diags, parseOpts);
+  ASSERT_FALSE(diags.hasErrors());
+  ASSERT_EQ(early.files().size(), 1u) << "the file was not checked while parsing: the case tests nothing";
+  EXPECT_TRUE(holding.heldUntilOthersDone) << "thread 1 did not take the parts thread 0 could not";
+  EXPECT_NE(holding.heldPart, SIZE_MAX);
+  checkOpts.early = &early;
+  const ast::File *files[] = {&file};
+  model::Program program = check(files, sm, diags, checkOpts);
+  diags.sortByLocation();
+  RenderOptions ro;
+  std::string rendered = render(DiagnosticFormat::Json, sm, diags.all(), ro) + "\ndropped " +
+                         std::to_string(diags.dropped()) + "\nerrors " + std::to_string(diags.errorCount());
+  EXPECT_EQ(rendered, usual.diags);
+  EXPECT_EQ(model::dump(program), usual.model);
 }

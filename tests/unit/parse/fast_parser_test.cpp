@@ -12,6 +12,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -1256,7 +1260,7 @@ TEST(FastParser, ParsesLargeFilesInPartsExactlyAsInOne) {
   ASSERT_TRUE(formattedWhole.has_value());
   // Parts of about bytesPerThread each (every item its own part at 1 byte;
   // about three per thread at a third of a thread's share), each thread
-  // taking a run of them in turn.
+  // taking the next one whenever it is free.
   for (unsigned threads : {2u, 3u, 8u}) {
     for (size_t bytesPerPart : {size_t(1), formatted.size() / (3 * threads)}) {
       size_t parts = 0;
@@ -1285,6 +1289,91 @@ TEST(FastParser, ParsesLargeFilesInPartsExactlyAsInOne) {
   split.tokensPerThread = 100;
   EXPECT_FALSE(fastParse(sm, b, split).has_value());
   EXPECT_FALSE(fastParse(sm, b, one).has_value());
+}
+
+// Records what an item sink is told, and holds thread 0 in its first part
+// until the other threads have parsed every other part: the parts go to
+// whichever thread is free, not in fixed runs, so one slow thread cannot
+// hold up the rest.
+class HoldingSink : public ast::ItemSink {
+public:
+  bool acceptsText(llvm::StringRef) const override { return true; }
+  void beginFile(FileId, size_t parts, size_t threads, size_t) override {
+    parts_ = parts;
+    threads_ = threads;
+    partThread.assign(parts, SIZE_MAX);
+    names.assign(parts, {});
+  }
+  void beginPart(size_t thread, size_t part, size_t bytes) override {
+    std::unique_lock<std::mutex> lock(mutex_);
+    EXPECT_GT(bytes, 0u);
+    EXPECT_EQ(partThread[part], SIZE_MAX) << "part " << part << " begun twice";
+    partThread[part] = thread;
+    current_[thread] = part;
+    if (thread == 0 && !held_) {
+      held_ = true;
+      // Generous: a fixed assignment of parts never gets here and fails.
+      heldUntilOthersDone = ended_.wait_for(lock, std::chrono::seconds(20), [&] { return endedCount_ == parts_ - 1; });
+    }
+  }
+  void item(size_t thread, size_t part, ast::Item &it) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    EXPECT_EQ(current_[thread], part) << "an item of part " << part << " outside it, on thread " << thread;
+    if (auto *d = llvm::dyn_cast<ast::Declaration>(&it)) names[part].push_back(d->nameWord() ? d->nameWord()->text : "");
+  }
+  void endPart(size_t thread, size_t part) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    EXPECT_EQ(current_[thread], part);
+    current_[thread] = SIZE_MAX;
+    ++endedCount_;
+    ended_.notify_all();
+  }
+  void endFile(FileId, bool kept) override { keptFile = kept; }
+
+  std::vector<size_t> partThread;             // which thread parsed each part
+  std::vector<std::vector<std::string>> names; // each part's declarations, in order
+  bool heldUntilOthersDone = false, keptFile = false;
+
+private:
+  std::mutex mutex_;
+  std::condition_variable ended_;
+  size_t parts_ = 0, threads_ = 0, endedCount_ = 0;
+  bool held_ = false;
+  std::map<size_t, size_t> current_; // thread -> part being parsed
+};
+
+TEST(FastParser, PartsGoToWhicheverThreadIsFree) {
+  std::string text;
+  for (int i = 0; i < 400; ++i)
+    text += "deployment app_" + std::to_string(i) + " {\n  container app {\n    image = \"nginx:1.27\"\n  }\n}\n";
+  SourceManager sm;
+  FileId f = sm.addFile("t.rig", text);
+  FastParseOptions one;
+  one.threads = 1;
+  std::optional<ast::File> whole = fastParse(sm, f, one);
+  ASSERT_TRUE(whole.has_value());
+  for (unsigned threads : {2u, 3u}) {
+    HoldingSink sink;
+    FastParseOptions split;
+    split.threads = threads;
+    split.bytesPerThread = 1;
+    split.bytesPerPart = text.size() / 20;
+    split.itemSink = &sink;
+    std::optional<ast::File> cut = fastParse(sm, f, split);
+    ASSERT_TRUE(cut.has_value());
+    EXPECT_TRUE(sink.keptFile);
+    EXPECT_EQ(deepDump(*cut), deepDump(*whole)) << threads << " threads";
+    ASSERT_GE(sink.partThread.size(), 19u);
+    EXPECT_TRUE(sink.heldUntilOthersDone) << "thread 0 was held, and the other threads did not take the other parts";
+    size_t byThread0 = std::count(sink.partThread.begin(), sink.partThread.end(), size_t(0));
+    EXPECT_EQ(byThread0, 1u) << threads << " threads";
+    EXPECT_EQ(std::count(sink.partThread.begin(), sink.partThread.end(), SIZE_MAX), 0) << "a part was never begun";
+    // Every declaration came once, in its part, in file order.
+    std::vector<std::string> all;
+    for (const auto &part : sink.names) all.insert(all.end(), part.begin(), part.end());
+    ASSERT_EQ(all.size(), 400u);
+    for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i], "app_" + std::to_string(i));
+  }
 }
 
 // Where the text is cut is a guess (after a line that is only `}`, before
