@@ -91,7 +91,7 @@ inline size_t classOf(size_t size) {
   // Above 1 KiB: the doubling (0 for 1–2 KiB) and the quarter within it.
   unsigned log = 63 - __builtin_clzll(size - 1); // floor(log2(size - 1)), ≥ 10
   size_t base = size_t(1) << log;
-  size_t quarter = (size - 1 - base) / (base / 4); // 0..3
+  size_t quarter = (size - 1 - base) >> (log - 2); // 0..3
   return kFineClasses + (log - 10) * 4 + quarter;
 }
 
@@ -150,35 +150,56 @@ void startThreadCache(ThreadCache &tc) {
 }
 
 inline bool ours(const void *p) {
-  return regionBase && static_cast<const char *>(p) >= regionBase &&
-         static_cast<const char *>(p) < regionBase + kRegionSize;
+  // One compare for the range (a pointer below the region wraps around to
+  // a large offset).
+  return regionBase && reinterpret_cast<uintptr_t>(p) - reinterpret_cast<uintptr_t>(regionBase) < kRegionSize;
 }
 
-void *allocateSmall(size_t size) {
+// A class with neither a free block nor room left in its span: a new span
+// (or, the first time on a thread, a finished thread's cache). Kept out of
+// line so that the common path below is a leaf with nothing to save.
+[[gnu::noinline]] void *refillSmall(size_t cls) {
+  ThreadCache &tc = cache;
+  if (!tc.started) {
+    startThreadCache(tc);
+    if (FreeBlock *b = tc.free[cls]) {
+      tc.free[cls] = b->next;
+      return b;
+    }
+    size_t blockSize = classSizes.size[cls];
+    if (tc.bump[cls] && tc.bump[cls] + blockSize <= tc.end[cls]) {
+      void *p = tc.bump[cls];
+      tc.bump[cls] += blockSize;
+      return p;
+    }
+  }
+  size_t blockSize = classSizes.size[cls];
+  // Room for at least four blocks; every span of it is marked with the
+  // class, since blocks start in any of them.
+  size_t spans = std::max<size_t>(1, (blockSize * 4 + kSpanSize - 1) >> kSpanShift);
+  size_t span = nextSpan.fetch_add(spans, std::memory_order_relaxed);
+  if (span + spans > kSpans / 2) return nullptr;
+  for (size_t i = 0; i < spans; ++i) spanClass[span + i] = static_cast<uint8_t>(cls);
+  char *p = regionBase + span * kSpanSize;
+  tc.bump[cls] = p + blockSize;
+  tc.end[cls] = p + spans * kSpanSize;
+  return p;
+}
+
+inline void *allocateSmall(size_t size) {
   size_t cls = classOf(size);
   ThreadCache &tc = cache;
   if (FreeBlock *b = tc.free[cls]) {
     tc.free[cls] = b->next;
     return b;
   }
-  size_t blockSize = classSizes.size[cls];
-  if (tc.bump[cls] + blockSize > tc.end[cls] || !tc.bump[cls]) {
-    if (!tc.started) {
-      startThreadCache(tc);
-      return allocateSmall(size);
-    }
-    // Room for at least four blocks; every span of it is marked with the
-    // class, since blocks start in any of them.
-    size_t spans = std::max<size_t>(1, (blockSize * 4 + kSpanSize - 1) >> kSpanShift);
-    size_t span = nextSpan.fetch_add(spans, std::memory_order_relaxed);
-    if (span + spans > kSpans / 2) return nullptr;
-    for (size_t i = 0; i < spans; ++i) spanClass[span + i] = static_cast<uint8_t>(cls);
-    tc.bump[cls] = regionBase + span * kSpanSize;
-    tc.end[cls] = tc.bump[cls] + spans * kSpanSize;
+  // bump and end are both null until the class has a span.
+  uintptr_t bump = reinterpret_cast<uintptr_t>(tc.bump[cls]), blockSize = classSizes.size[cls];
+  if (bump && bump + blockSize <= reinterpret_cast<uintptr_t>(tc.end[cls])) {
+    tc.bump[cls] += blockSize;
+    return reinterpret_cast<void *>(bump);
   }
-  void *p = tc.bump[cls];
-  tc.bump[cls] += blockSize;
-  return p;
+  return refillSmall(cls);
 }
 
 // Big blocks are carved from the upper half of the region, apart from the
@@ -210,32 +231,43 @@ void *allocateBig(size_t size) {
   return regionBase + span * kSpanSize;
 }
 
-inline void *allocate(size_t size) {
-  if (size <= kMaxSmall && enabled.load(std::memory_order_relaxed))
-    if (void *p = allocateSmall(size)) return p;
+// Everything but a small block: a big one, or malloc's.
+[[gnu::noinline]] void *allocateOther(size_t size) {
   if (size > kMaxSmall && size <= kMaxBig && enabled.load(std::memory_order_relaxed))
     if (void *p = allocateBig(size)) return p;
   if (void *p = std::malloc(size ? size : 1)) return p;
   throw std::bad_alloc();
 }
 
+inline void *allocate(size_t size) {
+  if (size <= kMaxSmall && enabled.load(std::memory_order_relaxed))
+    if (void *p = allocateSmall(size)) return p;
+  return allocateOther(size);
+}
+
+// Out of line, like refillSmall: the lock would make every release save
+// registers.
+[[gnu::noinline]] void releaseBig(FreeBlock *b, unsigned cls) {
+  std::lock_guard<std::mutex> lock(bigMutex);
+  b->next = bigFree[cls - kBigClassBase];
+  bigFree[cls - kBigClassBase] = b;
+}
+
 inline void release(void *p) {
-  if (!p) return;
-  if (ours(p)) {
-    size_t span = static_cast<size_t>(static_cast<char *>(p) - regionBase) >> kSpanShift;
-    auto *b = static_cast<FreeBlock *>(p);
-    if (spanClass[span] >= kBigClassBase) {
-      std::lock_guard<std::mutex> lock(bigMutex);
-      b->next = bigFree[spanClass[span] - kBigClassBase];
-      bigFree[spanClass[span] - kBigClassBase] = b;
-      return;
-    }
-    ThreadCache &tc = cache;
-    b->next = tc.free[spanClass[span]];
-    tc.free[spanClass[span]] = b;
+  if (!ours(p)) {
+    std::free(p); // null included
     return;
   }
-  std::free(p);
+  size_t span = static_cast<size_t>(static_cast<char *>(p) - regionBase) >> kSpanShift;
+  auto *b = static_cast<FreeBlock *>(p);
+  unsigned cls = spanClass[span];
+  if (cls >= kBigClassBase) {
+    releaseBig(b, cls);
+    return;
+  }
+  ThreadCache &tc = cache;
+  b->next = tc.free[cls];
+  tc.free[cls] = b;
 }
 
 inline void *allocateAligned(size_t size, std::align_val_t align) {

@@ -230,13 +230,12 @@ TEST(EarlyCheck, PlainAndExpandedFilesMix) {
 }
 
 namespace {
-// Passes everything on to an EarlyWorkloadCheck, holding thread 0 in its
-// first part until the other thread has parsed all the rest: the parts'
-// workloads are then made far out of file order, one thread's interleaved
-// with the other's.
-class HoldThreadZero : public ast::ItemSink {
+// Passes everything on to an EarlyWorkloadCheck, holding the first thread
+// to begin a part in that part until the other thread has parsed all the
+// rest: the parts' workloads are then made far out of file order.
+class HoldFirstThread : public ast::ItemSink {
 public:
-  explicit HoldThreadZero(EarlyWorkloadCheck &inner) : inner_(inner) {}
+  explicit HoldFirstThread(EarlyWorkloadCheck &inner) : inner_(inner) {}
   bool acceptsText(llvm::StringRef text) const override { return inner_.acceptsText(text); }
   void beginFile(FileId f, size_t parts, size_t threads, size_t bytes) override {
     parts_ = parts;
@@ -244,7 +243,6 @@ public:
   }
   void beginPart(size_t thread, size_t part, size_t bytes) override {
     inner_.beginPart(thread, part, bytes);
-    if (thread != 0) return;
     std::unique_lock<std::mutex> lock(mutex_);
     if (held_) return;
     held_ = true;
@@ -282,14 +280,14 @@ TEST(EarlyCheck, PartsCheckedOutOfOrderJoinInFileOrder) {
   checkOpts.target = k8s::Version{1, 31};
   checkOpts.threads = 2;
   EarlyWorkloadCheck early(sm, checkOpts);
-  HoldThreadZero holding(early);
+  HoldFirstThread holding(early);
   ParseOptions parseOpts;
   parseOpts.fastThreads = 2;
   parseOpts.itemSink = &holding;
   ast::File file = parse(sm, id, diags, parseOpts);
   ASSERT_FALSE(diags.hasErrors());
   ASSERT_EQ(early.files().size(), 1u) << "the file was not checked while parsing: the case tests nothing";
-  EXPECT_TRUE(holding.heldUntilOthersDone) << "thread 1 did not take the parts thread 0 could not";
+  EXPECT_TRUE(holding.heldUntilOthersDone) << "the other thread did not take the parts the held one could not";
   EXPECT_NE(holding.heldPart, SIZE_MAX);
   checkOpts.early = &early;
   const ast::File *files[] = {&file};

@@ -1291,10 +1291,10 @@ TEST(FastParser, ParsesLargeFilesInPartsExactlyAsInOne) {
   EXPECT_FALSE(fastParse(sm, b, one).has_value());
 }
 
-// Records what an item sink is told, and holds thread 0 in its first part
-// until the other threads have parsed every other part: the parts go to
-// whichever thread is free, not in fixed runs, so one slow thread cannot
-// hold up the rest.
+// Records what an item sink is told, and holds the first thread to begin
+// a part in that part until the other threads have parsed every other
+// part: the parts go to whichever thread is free, not in fixed runs, so one
+// slow thread cannot hold up the rest.
 class HoldingSink : public ast::ItemSink {
 public:
   bool acceptsText(llvm::StringRef) const override { return true; }
@@ -1310,8 +1310,9 @@ public:
     EXPECT_EQ(partThread[part], SIZE_MAX) << "part " << part << " begun twice";
     partThread[part] = thread;
     current_[thread] = part;
-    if (thread == 0 && !held_) {
+    if (!held_) {
       held_ = true;
+      heldThread = thread;
       // Generous: a fixed assignment of parts never gets here and fails.
       heldUntilOthersDone = ended_.wait_for(lock, std::chrono::seconds(20), [&] { return endedCount_ == parts_ - 1; });
     }
@@ -1333,6 +1334,7 @@ public:
   std::vector<size_t> partThread;             // which thread parsed each part
   std::vector<std::vector<std::string>> names; // each part's declarations, in order
   bool heldUntilOthersDone = false, keptFile = false;
+  size_t heldThread = SIZE_MAX;
 
 private:
   std::mutex mutex_;
@@ -1364,9 +1366,9 @@ TEST(FastParser, PartsGoToWhicheverThreadIsFree) {
     EXPECT_TRUE(sink.keptFile);
     EXPECT_EQ(deepDump(*cut), deepDump(*whole)) << threads << " threads";
     ASSERT_GE(sink.partThread.size(), 19u);
-    EXPECT_TRUE(sink.heldUntilOthersDone) << "thread 0 was held, and the other threads did not take the other parts";
-    size_t byThread0 = std::count(sink.partThread.begin(), sink.partThread.end(), size_t(0));
-    EXPECT_EQ(byThread0, 1u) << threads << " threads";
+    EXPECT_TRUE(sink.heldUntilOthersDone) << "a thread was held, and the others did not take the other parts";
+    ASSERT_LT(sink.heldThread, threads);
+    EXPECT_EQ(std::count(sink.partThread.begin(), sink.partThread.end(), sink.heldThread), 1) << threads << " threads";
     EXPECT_EQ(std::count(sink.partThread.begin(), sink.partThread.end(), SIZE_MAX), 0) << "a part was never begun";
     // Every declaration came once, in its part, in file order.
     std::vector<std::string> all;
