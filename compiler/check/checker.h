@@ -37,11 +37,11 @@ struct PrecheckedWorkloads {
   // or taken from an EarlyWorkloadCheck.)
   std::vector<Prechecked> items;
   // The workloads made, in that order, cut in runs as they were built in
-  // place (one run per thread, or per text part for an EarlyWorkloadCheck):
-  // parts[0] has room for all, so that the program's list is that vector
-  // and only the other runs' workloads move. (Workloads are large; a list
-  // of results copied into the program's list was megabytes of memory
-  // written twice.)
+  // place (one run per thread; an EarlyWorkloadCheck puts each file's in
+  // order in one run): parts[0] has room for all, so that the program's
+  // list is that vector and only the other runs' workloads move.
+  // (Workloads are large; a list of results copied into the program's list
+  // was megabytes of memory written twice.)
   std::vector<std::vector<model::Workload>> parts;
 };
 

@@ -24,11 +24,11 @@ struct EarlyWorkloadCheck::ThreadState {
 };
 
 // One part of the file's text: its workloads in order, with what each
-// reported, and the workloads made, built in place in the thread's
-// checker while the part is parsed.
+// reported, and where the workloads it made are in the list of the thread
+// that parsed it: [begin, end).
 struct EarlyWorkloadCheck::PartState {
   std::vector<sema::Prechecked> items;
-  std::vector<model::Workload> made;
+  size_t thread = 0, begin = 0, end = 0;
 };
 
 struct EarlyWorkloadCheck::FileState {
@@ -114,20 +114,22 @@ void EarlyWorkloadCheck::beginFile(FileId file, size_t parts, size_t threads, si
   parsing_->id = file;
   parsing_->bytes = bytes;
   parsing_->parts.resize(parts);
-  for (size_t t = 0; t < threads; ++t) parsing_->threads.push_back(std::make_unique<ThreadState>(sm_, opts_, target_));
+  // Room for the workloads up front, for workloads of a typical size (a few
+  // hundred bytes of text): a list that grows moves what it holds. Thread
+  // 0's list becomes the program's, so it has room for the whole file; the
+  // others for a fair share, growing if they take more parts.
+  constexpr size_t kBytesPerWorkload = 400;
+  for (size_t t = 0; t < threads; ++t) {
+    auto ts = std::make_unique<ThreadState>(sm_, opts_, target_);
+    ts->checker.program_.workloads.reserve((t == 0 ? bytes : bytes / threads) / kBytesPerWorkload + 8);
+    parsing_->threads.push_back(std::move(ts));
+  }
 }
 
-void EarlyWorkloadCheck::beginPart(size_t thread, size_t part, size_t bytes) {
-  // Room for the part's workloads up front, for workloads of a typical
-  // size (a few hundred bytes of text): a list that grows moves what it
-  // holds. Part 0's list becomes the program's, so it has room for the
-  // whole file. (Room is fresh memory the kernel zeroes in whole pages, so
-  // a generous guess for every part would cost more than a move now and
-  // then.)
-  constexpr size_t kBytesPerWorkload = 400;
-  std::vector<model::Workload> &made = parsing_->threads[thread]->checker.program_.workloads;
-  made = std::move(parsing_->parts[part].made);
-  made.reserve((part == 0 ? parsing_->bytes : bytes) / kBytesPerWorkload + 8);
+void EarlyWorkloadCheck::beginPart(size_t thread, size_t part, size_t) {
+  PartState &p = parsing_->parts[part];
+  p.thread = thread;
+  p.begin = p.end = parsing_->threads[thread]->checker.program_.workloads.size();
 }
 
 void EarlyWorkloadCheck::item(size_t thread, size_t part, ast::Item &item) {
@@ -152,7 +154,36 @@ void EarlyWorkloadCheck::item(size_t thread, size_t part, ast::Item &item) {
 }
 
 void EarlyWorkloadCheck::endPart(size_t thread, size_t part) {
-  parsing_->parts[part].made = std::move(parsing_->threads[thread]->checker.program_.workloads);
+  parsing_->parts[part].end = parsing_->threads[thread]->checker.program_.workloads.size();
+}
+
+// Puts a file's workloads in file order in thread 0's list, which then
+// holds them all. The threads took parts in turn as each got free, so a
+// thread's list is its parts' workloads in part order, with the other
+// threads' parts missing in between. Filling the final places from the
+// back, every workload moves at most once: a thread 0 workload's place is
+// never before where it is (only parts before it can come in ahead of
+// it), and whatever sat at a place being filled has already moved on.
+std::vector<model::Workload> EarlyWorkloadCheck::inFileOrder(FileState &file) {
+  auto &threads = file.threads;
+  const std::vector<PartState> &parts = file.parts;
+  std::vector<model::Workload> &all = threads[0]->checker.program_.workloads;
+  size_t total = 0;
+  for (const auto &p : parts) total += p.end - p.begin;
+  all.resize(total);
+  size_t place = total;
+  for (size_t k = parts.size(); k-- > 0;) {
+    const auto &p = parts[k];
+    size_t n = p.end - p.begin;
+    place -= n;
+    if (p.thread != 0) {
+      std::vector<model::Workload> &from = threads[p.thread]->checker.program_.workloads;
+      for (size_t i = 0; i < n; ++i) all[place + i] = std::move(from[p.begin + i]);
+    } else if (place != p.begin) {
+      for (size_t i = n; i-- > 0;) all[place + i] = std::move(all[p.begin + i]);
+    }
+  }
+  return std::move(all);
 }
 
 void EarlyWorkloadCheck::endFile(FileId, bool kept) {
@@ -172,10 +203,9 @@ void EarlyWorkloadCheck::take(llvm::ArrayRef<const ast::File *> files, sema::Pre
   for (const ast::File *f : files)
     for (auto &state : done_) {
       if (!state || state->id != f->id) continue;
-      for (PartState &part : state->parts) {
+      for (PartState &part : state->parts)
         for (sema::Prechecked &p : part.items) out.items.push_back(std::move(p));
-        out.parts.push_back(std::move(part.made));
-      }
+      out.parts.push_back(inFileOrder(*state));
       state.reset();
     }
 }

@@ -58,6 +58,8 @@ private:
   struct ThreadState;
   struct PartState;
   struct FileState;
+  // The workloads of a parsed file, in file order (see the definition).
+  static std::vector<model::Workload> inFileOrder(FileState &file);
   const SourceManager &sm_;
   const CheckOptions &opts_;
   k8s::Version target_;

@@ -178,7 +178,7 @@ inline bool ours(const void *p) {
   // class, since blocks start in any of them.
   size_t spans = std::max<size_t>(1, (blockSize * 4 + kSpanSize - 1) >> kSpanShift);
   size_t span = nextSpan.fetch_add(spans, std::memory_order_relaxed);
-  if (span + spans > kSpans / 2) return nullptr;
+  if (span + spans > kSpans) return nullptr;
   for (size_t i = 0; i < spans; ++i) spanClass[span + i] = static_cast<uint8_t>(cls);
   char *p = regionBase + span * kSpanSize;
   tc.bump[cls] = p + blockSize;
@@ -202,11 +202,12 @@ inline void *allocateSmall(size_t size) {
   return refillSmall(cls);
 }
 
-// Big blocks are carved from the upper half of the region, apart from the
-// small blocks' spans: the two kinds each stay densely packed in huge pages.
+// Big blocks are carved from the same run of spans as the small blocks'
+// spans, right after them: a short build then touches as few huge pages as
+// its memory fills (every huge page touched is 2 MiB the kernel zeroes,
+// however little of it is used).
 std::mutex bigMutex;
 FreeBlock *bigFree[kBigMaxLog + 1] = {};
-std::atomic<size_t> nextBigSpan{kSpans / 2};
 
 void *allocateBig(size_t size) {
   unsigned log = std::max<unsigned>(kBigMinLog, 64 - __builtin_clzll(size - 1)); // ceil(log2(size))
@@ -220,11 +221,12 @@ void *allocateBig(size_t size) {
   size_t spans = (size_t(1) << log) >> kSpanShift;
   // Blocks of a huge page or more start on a huge page: a 2 MiB block only
   // partly used then faults in one huge page, not the two it would straddle.
-  size_t align = std::min<size_t>(spans, kHugePage >> kSpanShift);
-  size_t span = nextBigSpan.load(std::memory_order_relaxed), start;
+  // Smaller ones go where the spans have got to.
+  size_t align = spans >= (kHugePage >> kSpanShift) ? kHugePage >> kSpanShift : 1;
+  size_t span = nextSpan.load(std::memory_order_relaxed), start;
   do {
     start = (span + align - 1) / align * align;
-  } while (!nextBigSpan.compare_exchange_weak(span, start + spans, std::memory_order_relaxed));
+  } while (!nextSpan.compare_exchange_weak(span, start + spans, std::memory_order_relaxed));
   span = start;
   if (span + spans > kSpans) return nullptr;
   spanClass[span] = static_cast<uint8_t>(kBigClassBase + log);

@@ -8,6 +8,7 @@
 #include "compiler/parse/parse.h"
 
 #include <gtest/gtest.h>
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
@@ -267,12 +268,58 @@ private:
   size_t parts_ = 0, endedCount_ = 0;
   bool held_ = false;
 };
-} // namespace
 
-TEST(EarlyCheck, PartsCheckedOutOfOrderJoinInFileOrder) {
-  std::string text = plainWorkloads(2100, true);
-  ASSERT_GT(text.size(), 512u * 1024) << "too small to be parsed in parts by two threads";
-  Result usual = build({{"bad.rig", text}}, false, 2);
+// Passes everything on to an EarlyWorkloadCheck, making two threads take
+// parts in rounds: a thread that has ended a part waits until the other
+// has ended one too. Each thread then parses every other part, whichever
+// of a round's two parts it gets, so each one's list has the other's parts
+// missing all through it.
+class TakeTurns : public ast::ItemSink {
+public:
+  explicit TakeTurns(EarlyWorkloadCheck &inner) : inner_(inner) {}
+  bool acceptsText(llvm::StringRef text) const override { return inner_.acceptsText(text); }
+  void beginFile(FileId f, size_t parts, size_t threads, size_t bytes) override {
+    parts_ = parts;
+    partThread.assign(parts, SIZE_MAX);
+    inner_.beginFile(f, parts, threads, bytes);
+  }
+  void beginPart(size_t thread, size_t part, size_t bytes) override {
+    inner_.beginPart(thread, part, bytes);
+    std::lock_guard<std::mutex> lock(mutex_);
+    partThread[part] = thread;
+  }
+  void item(size_t thread, size_t part, ast::Item &it) override { inner_.item(thread, part, it); }
+  void endPart(size_t thread, size_t part) override {
+    inner_.endPart(thread, part);
+    std::unique_lock<std::mutex> lock(mutex_);
+    ++ended_;
+    size_t round = round_;
+    if (++endedThisRound_ == 2) {
+      endedThisRound_ = 0;
+      ++round_;
+      turn_.notify_all();
+      return;
+    }
+    if (!turn_.wait_for(lock, std::chrono::seconds(30), [&] { return round_ != round || ended_ == parts_; }))
+      timedOut = true;
+  }
+  void endFile(FileId f, bool kept) override { inner_.endFile(f, kept); }
+  std::vector<size_t> partThread;
+  bool timedOut = false;
+
+private:
+  EarlyWorkloadCheck &inner_;
+  std::mutex mutex_;
+  std::condition_variable turn_;
+  size_t parts_ = 0, ended_ = 0, endedThisRound_ = 0, round_ = 0;
+};
+
+// The diagnostics and model of a plain file parsed with a new Sink wrapped
+// around an EarlyWorkloadCheck (kept in `sink` for the caller to look at),
+// in the form build() gives.
+template <class Sink>
+std::pair<std::string, std::string> checkWithSink(const std::string &text, std::unique_ptr<Sink> &sink,
+                                                  bool &checkedWhileParsing) {
   SourceManager sm;
   FileId id = sm.addFile("bad.rig", text);
   Diagnostics diags;
@@ -280,15 +327,12 @@ TEST(EarlyCheck, PartsCheckedOutOfOrderJoinInFileOrder) {
   checkOpts.target = k8s::Version{1, 31};
   checkOpts.threads = 2;
   EarlyWorkloadCheck early(sm, checkOpts);
-  HoldFirstThread holding(early);
+  sink = std::make_unique<Sink>(early);
   ParseOptions parseOpts;
   parseOpts.fastThreads = 2;
-  parseOpts.itemSink = &holding;
+  parseOpts.itemSink = sink.get();
   ast::File file = parse(sm, id, diags, parseOpts);
-  ASSERT_FALSE(diags.hasErrors());
-  ASSERT_EQ(early.files().size(), 1u) << "the file was not checked while parsing: the case tests nothing";
-  EXPECT_TRUE(holding.heldUntilOthersDone) << "the other thread did not take the parts the held one could not";
-  EXPECT_NE(holding.heldPart, SIZE_MAX);
+  checkedWhileParsing = !diags.hasErrors() && early.files().size() == 1;
   checkOpts.early = &early;
   const ast::File *files[] = {&file};
   model::Program program = check(files, sm, diags, checkOpts);
@@ -296,6 +340,35 @@ TEST(EarlyCheck, PartsCheckedOutOfOrderJoinInFileOrder) {
   RenderOptions ro;
   std::string rendered = render(DiagnosticFormat::Json, sm, diags.all(), ro) + "\ndropped " +
                          std::to_string(diags.dropped()) + "\nerrors " + std::to_string(diags.errorCount());
-  EXPECT_EQ(rendered, usual.diags);
-  EXPECT_EQ(model::dump(program), usual.model);
+  return {rendered, model::dump(program)};
+}
+} // namespace
+
+TEST(EarlyCheck, PartsTakenInTurnsJoinInFileOrder) {
+  std::string text = plainWorkloads(2100, true);
+  Result usual = build({{"bad.rig", text}}, false, 2);
+  std::unique_ptr<TakeTurns> turns;
+  bool checkedWhileParsing = false;
+  auto [diags, model] = checkWithSink(text, turns, checkedWhileParsing);
+  ASSERT_TRUE(checkedWhileParsing) << "the file was not checked while parsing: the case tests nothing";
+  EXPECT_FALSE(turns->timedOut);
+  size_t byThread0 = std::count(turns->partThread.begin(), turns->partThread.end(), size_t(0));
+  EXPECT_GE(byThread0, turns->partThread.size() / 2) << "the threads did not take turns";
+  EXPECT_LE(byThread0, turns->partThread.size() / 2 + 1) << "the threads did not take turns";
+  EXPECT_EQ(diags, usual.diags);
+  EXPECT_EQ(model, usual.model);
+}
+
+TEST(EarlyCheck, PartsCheckedOutOfOrderJoinInFileOrder) {
+  std::string text = plainWorkloads(2100, true);
+  ASSERT_GT(text.size(), 512u * 1024) << "too small to be parsed in parts by two threads";
+  Result usual = build({{"bad.rig", text}}, false, 2);
+  std::unique_ptr<HoldFirstThread> holding;
+  bool checkedWhileParsing = false;
+  auto [diags, model] = checkWithSink(text, holding, checkedWhileParsing);
+  ASSERT_TRUE(checkedWhileParsing) << "the file was not checked while parsing: the case tests nothing";
+  EXPECT_TRUE(holding->heldUntilOthersDone) << "the other thread did not take the parts the held one could not";
+  EXPECT_NE(holding->heldPart, SIZE_MAX);
+  EXPECT_EQ(diags, usual.diags);
+  EXPECT_EQ(model, usual.model);
 }
