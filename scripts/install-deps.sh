@@ -12,6 +12,7 @@ packages=(
   cmake g++ ninja-build pkg-config                   # build
   antlr4 libantlr4-runtime-dev                       # parser generator and its C++ runtime
   llvm-14-dev libyaml-cpp-dev libfmt-dev libz3-dev   # libraries
+  libncurses-dev                                     # libtinfo.a, for LLVM Support
   libgtest-dev googletest                            # unit tests
   apparmor                                           # apparmor_parser for the profile checks
   hyperfine time                                     # benchmarks (bench/run.sh)

@@ -5,9 +5,16 @@
 //
 // The operations mirror Solver's (solver.h documents them). Both sides are
 // built from the same tree by the same compiler, so std::string and
-// std::vector cross the boundary as they are. The factory's name carries a
-// version (`_v1`) so a module left over from another interface is refused at
-// dlsym time instead of being called: bump it whenever this file changes.
+// std::vector cross the boundary as they are. Their memory crosses one way
+// only: the module returns strings and vectors by value, which rig frees,
+// and takes rig's by const reference, never freeing them. That is what
+// lets each side have its own allocator: rig links libstdc++ statically
+// and replaces operator new for its one-shot commands, while the module's
+// allocations come from the shared libstdc++, i.e. malloc, and rig's
+// operator delete hands a block it did not allocate to free(). The
+// factory's name carries a version (`_v2`) so a module left over from
+// another interface is refused at dlsym time instead of being called: bump
+// it whenever this file changes.
 #pragma once
 
 #include <cstdint>
@@ -68,8 +75,8 @@ struct SolverBackendLimits {
   unsigned seed;
 };
 
-#define RIG_SOLVER_BACKEND_FACTORY rig_solver_backend_create_v1
-#define RIG_SOLVER_BACKEND_FACTORY_NAME "rig_solver_backend_create_v1"
+#define RIG_SOLVER_BACKEND_FACTORY rig_solver_backend_create_v2
+#define RIG_SOLVER_BACKEND_FACTORY_NAME "rig_solver_backend_create_v2"
 // The module's one exported symbol: a new backend, owned by the caller
 // (deleted through the virtual destructor, whose code is the module's).
 using SolverBackendFactory = SolverBackend *(*)(const SolverBackendLimits &limits);

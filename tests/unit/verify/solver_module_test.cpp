@@ -85,7 +85,7 @@ TEST(SolverModule, ALibraryWithoutTheFactoryIsRefused) {
   // libm is a real shared object, loaded already, with no rig factory.
   SolverModule m = loadSolverModule({"libm.so.6"});
   EXPECT_EQ(m.create, nullptr);
-  EXPECT_NE(m.error.find("rig_solver_backend_create_v1"), std::string::npos) << m.error;
+  EXPECT_NE(m.error.find(RIG_SOLVER_BACKEND_FACTORY_NAME), std::string::npos) << m.error;
 }
 
 TEST(SolverModule, TheFirstCandidateThatLoadsWins) {
