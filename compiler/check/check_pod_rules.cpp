@@ -1,8 +1,10 @@
 // Pod-level validation, as the API server applies it to a pod spec, and what
 // rig computes from the spec: the init containers' start order and the QoS
 // class.
+#include <cstring>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "compiler/check/checker.h"
 #include "compiler/k8s/names.h"
@@ -67,14 +69,22 @@ std::vector<std::string> orderInitContainers(std::vector<model::Container> &init
   return {};
 }
 
-// The resources QoS looks at (lengths known here: no strlen per lookup).
-constexpr llvm::StringRef kQosResources[] = {"cpu", "memory"};
-
-bool hasCpuOrMemory(const FlatMap<std::string, model::ResourceAmount> &m) {
-  for (llvm::StringRef r : kQosResources)
-    if (auto it = m.find(r); it != m.end() && !it->second.isZero()) return true;
-  return false;
+// The two resources QoS looks at in a container's requests or limits, found
+// in one pass over the map (null when absent): a lookup by name per
+// resource and map was a string comparison or three each, for every pod.
+struct CpuAndMemory {
+  const model::ResourceAmount *cpu = nullptr, *memory = nullptr;
+};
+CpuAndMemory cpuAndMemory(const FlatMap<std::string, model::ResourceAmount> &m) {
+  CpuAndMemory r;
+  for (const auto &[name, amount] : m) {
+    if (name.size() == 3 && std::memcmp(name.data(), "cpu", 3) == 0) r.cpu = &amount;
+    else if (name.size() == 6 && std::memcmp(name.data(), "memory", 6) == 0) r.memory = &amount;
+  }
+  return r;
 }
+
+bool nonZero(const model::ResourceAmount *a) { return a && !a->isZero(); }
 
 } // namespace
 
@@ -84,16 +94,14 @@ bool hasCpuOrMemory(const FlatMap<std::string, model::ResourceAmount> &m) {
 model::QosClass computeQos(const model::PodSpec &pod) {
   bool any = false, guaranteed = true;
   auto visit = [&](const model::Container &c) {
-    const auto &req = c.resources.requests, &lim = c.resources.limits;
-    if (hasCpuOrMemory(req) || hasCpuOrMemory(lim)) any = true;
-    for (llvm::StringRef r : kQosResources) {
-      auto l = lim.find(r);
-      if (l == lim.end() || l->second.isZero()) {
+    CpuAndMemory req = cpuAndMemory(c.resources.requests), lim = cpuAndMemory(c.resources.limits);
+    if (nonZero(req.cpu) || nonZero(req.memory) || nonZero(lim.cpu) || nonZero(lim.memory)) any = true;
+    for (auto [q, l] : {std::pair{req.cpu, lim.cpu}, std::pair{req.memory, lim.memory}}) {
+      if (!nonZero(l)) {
         guaranteed = false;
         continue;
       }
-      auto q = req.find(r);
-      if (q != req.end() && !q->second.isZero() && q->second.compare(l->second) != 0) guaranteed = false;
+      if (nonZero(q) && q->compare(*l) != 0) guaranteed = false;
     }
   };
   for (const model::Container &c : pod.initContainers) visit(c);

@@ -15,6 +15,7 @@
 #include "compiler/base/parallel.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <barrier>
 #include <cstring>
@@ -1115,6 +1116,15 @@ bool hasInterpolation(llvm::StringRef literal) {
   return false;
 }
 
+// The byte scan's operator characters in the text of each token that is
+// always spelled the same (brackets, separators, operators; 0 for the rest).
+constexpr std::array<uint8_t, 256> kOperatorCharsOf = [] {
+  std::array<uint8_t, 256> n{};
+  for (Tok t : {T_EQ, T_DOT, T_PLUS, T_MINUS, T_STAR, T_SLASH, T_PERCENT, T_BANG, T_QUESTION, T_LT, T_GT}) n[t] = 1;
+  for (Tok t : {T_ARROW, T_DOTDOT, T_EQEQ, T_NEQ, T_LE, T_GE, T_ANDAND, T_OROR}) n[t] = 2;
+  return n;
+}();
+
 bool nestsWithinLimits(const char *text, const std::vector<Token> &toks, unsigned limit, unsigned maxOperators,
                        unsigned &elses) {
   unsigned depth = 0, operators = 0;
@@ -1160,12 +1170,16 @@ bool nestsWithinLimits(const char *text, const std::vector<Token> &toks, unsigne
         return false;
       break;
     }
-    default:
-      // Names and keywords hold no operator characters; numbers (`1.5`)
-      // and operators do, one count per character as in the byte scan.
-      if (t.type == T_IDENT || t.type < T_NUMBER) break;
+    case T_NUMBER:
+      // Numbers (`1.5`, `10Gi/s`) hold operator characters, one count per
+      // character as in the byte scan.
       for (uint32_t i = t.begin; i < t.end; ++i)
         if (isNestingOperatorChar(text[i]) && ++operators > maxOperators) return false;
+      break;
+    default:
+      // Names and keywords hold no operator characters; every other token
+      // is always the same text, whose count is in the table.
+      if ((operators += kOperatorCharsOf[t.type]) > maxOperators) return false;
     }
   }
   return true;
