@@ -26,10 +26,10 @@ public:
   // whenever it is free, so which thread parses a part, and in what order
   // the parts start, is up to the machine. Called once, before any part.
   virtual void beginFile(FileId file, size_t parts, size_t threads, size_t bytes) = 0;
-  // Thread `thread` starts part `part`, `bytes` of text long; then come
-  // the part's items, in order, all on that thread, and endPart. Different
-  // parts run concurrently.
-  virtual void beginPart(size_t thread, size_t part, size_t bytes) = 0;
+  // Thread `thread` starts part `part`; then come the part's items, in
+  // order, all on that thread, and endPart. Different parts run
+  // concurrently.
+  virtual void beginPart(size_t thread, size_t part) = 0;
   // A top-level item of the thread's current part, just parsed. The sink
   // may release what it no longer needs of the item (a body).
   virtual void item(size_t thread, size_t part, Item &item) = 0;

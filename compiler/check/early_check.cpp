@@ -33,7 +33,6 @@ struct EarlyWorkloadCheck::PartState {
 
 struct EarlyWorkloadCheck::FileState {
   FileId id;
-  size_t bytes = 0;
   std::vector<std::unique_ptr<ThreadState>> threads;
   std::vector<PartState> parts;
 };
@@ -112,7 +111,6 @@ bool EarlyWorkloadCheck::acceptsText(llvm::StringRef text) const {
 void EarlyWorkloadCheck::beginFile(FileId file, size_t parts, size_t threads, size_t bytes) {
   parsing_ = std::make_unique<FileState>();
   parsing_->id = file;
-  parsing_->bytes = bytes;
   parsing_->parts.resize(parts);
   // Room for the workloads up front, for workloads of a typical size (a few
   // hundred bytes of text): a list that grows moves what it holds. Thread
@@ -126,7 +124,7 @@ void EarlyWorkloadCheck::beginFile(FileId file, size_t parts, size_t threads, si
   }
 }
 
-void EarlyWorkloadCheck::beginPart(size_t thread, size_t part, size_t) {
+void EarlyWorkloadCheck::beginPart(size_t thread, size_t part) {
   PartState &p = parsing_->parts[part];
   p.thread = thread;
   p.begin = p.end = parsing_->threads[thread]->checker.program_.workloads.size();

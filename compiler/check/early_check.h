@@ -38,7 +38,7 @@ public:
 
   bool acceptsText(llvm::StringRef partText) const override;
   void beginFile(FileId file, size_t parts, size_t threads, size_t bytes) override;
-  void beginPart(size_t thread, size_t part, size_t bytes) override;
+  void beginPart(size_t thread, size_t part) override;
   void item(size_t thread, size_t part, ast::Item &item) override;
   void endPart(size_t thread, size_t part) override;
   void endFile(FileId file, bool kept) override;

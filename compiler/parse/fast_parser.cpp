@@ -1254,7 +1254,7 @@ std::optional<ast::File> parseInTextParts(llvm::StringRef text, uint32_t begin, 
         Shared shared;
         Parser parser(text.data(), toks.data(), cuts[k], file, shared);
         if (handOver) {
-          sink->beginPart(t, k, cuts[k + 1] - cuts[k]);
+          sink->beginPart(t, k);
           parser.file(items[k], [&](ast::Item &it) { sink->item(t, k, it); });
           sink->endPart(t, k);
         } else {

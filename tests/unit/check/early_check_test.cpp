@@ -231,66 +231,74 @@ TEST(EarlyCheck, PlainAndExpandedFilesMix) {
 }
 
 namespace {
-// Passes everything on to an EarlyWorkloadCheck, holding the first thread
-// to begin a part in that part until the other thread has parsed all the
-// rest: the parts' workloads are then made far out of file order.
-class HoldFirstThread : public ast::ItemSink {
+// Passes everything on to an EarlyWorkloadCheck; the sinks below each
+// change the timing of one step.
+class Forwarding : public ast::ItemSink {
 public:
-  explicit HoldFirstThread(EarlyWorkloadCheck &inner) : inner_(inner) {}
+  explicit Forwarding(EarlyWorkloadCheck &inner) : inner_(inner) {}
   bool acceptsText(llvm::StringRef text) const override { return inner_.acceptsText(text); }
   void beginFile(FileId f, size_t parts, size_t threads, size_t bytes) override {
     parts_ = parts;
     inner_.beginFile(f, parts, threads, bytes);
   }
-  void beginPart(size_t thread, size_t part, size_t bytes) override {
-    inner_.beginPart(thread, part, bytes);
+  void beginPart(size_t thread, size_t part) override { inner_.beginPart(thread, part); }
+  void item(size_t thread, size_t part, ast::Item &it) override { inner_.item(thread, part, it); }
+  void endPart(size_t thread, size_t part) override { inner_.endPart(thread, part); }
+  void endFile(FileId f, bool kept) override { inner_.endFile(f, kept); }
+
+protected:
+  EarlyWorkloadCheck &inner_;
+  size_t parts_ = 0;
+};
+
+// Holds the first thread to begin a part in that part until the other
+// thread has parsed all the rest: the parts' workloads are then made far
+// out of file order.
+class HoldFirstThread : public Forwarding {
+public:
+  using Forwarding::Forwarding;
+  void beginPart(size_t thread, size_t part) override {
+    Forwarding::beginPart(thread, part);
     std::unique_lock<std::mutex> lock(mutex_);
     if (held_) return;
     held_ = true;
     heldPart = part;
     heldUntilOthersDone = ended_.wait_for(lock, std::chrono::seconds(30), [&] { return endedCount_ == parts_ - 1; });
   }
-  void item(size_t thread, size_t part, ast::Item &it) override { inner_.item(thread, part, it); }
   void endPart(size_t thread, size_t part) override {
-    inner_.endPart(thread, part);
+    Forwarding::endPart(thread, part);
     std::lock_guard<std::mutex> lock(mutex_);
     ++endedCount_;
     ended_.notify_all();
   }
-  void endFile(FileId f, bool kept) override { inner_.endFile(f, kept); }
   bool heldUntilOthersDone = false;
   size_t heldPart = SIZE_MAX;
 
 private:
-  EarlyWorkloadCheck &inner_;
   std::mutex mutex_;
   std::condition_variable ended_;
-  size_t parts_ = 0, endedCount_ = 0;
+  size_t endedCount_ = 0;
   bool held_ = false;
 };
 
-// Passes everything on to an EarlyWorkloadCheck, making two threads take
-// parts in rounds: a thread that has ended a part waits until the other
-// has ended one too. Each thread then parses every other part, whichever
-// of a round's two parts it gets, so each one's list has the other's parts
-// missing all through it.
-class TakeTurns : public ast::ItemSink {
+// Makes two threads take parts in rounds: a thread that has ended a part
+// waits until the other has ended one too. Each thread then parses every
+// other part, whichever of a round's two parts it gets, so each one's list
+// has the other's parts missing all through it.
+class TakeTurns : public Forwarding {
 public:
-  explicit TakeTurns(EarlyWorkloadCheck &inner) : inner_(inner) {}
-  bool acceptsText(llvm::StringRef text) const override { return inner_.acceptsText(text); }
+  using Forwarding::Forwarding;
   void beginFile(FileId f, size_t parts, size_t threads, size_t bytes) override {
-    parts_ = parts;
     partThread.assign(parts, SIZE_MAX);
-    inner_.beginFile(f, parts, threads, bytes);
+    Forwarding::beginFile(f, parts, threads, bytes);
   }
-  void beginPart(size_t thread, size_t part, size_t bytes) override {
-    inner_.beginPart(thread, part, bytes);
+  void beginPart(size_t thread, size_t part) override {
+    Forwarding::beginPart(thread, part);
     std::lock_guard<std::mutex> lock(mutex_);
     partThread[part] = thread;
   }
-  void item(size_t thread, size_t part, ast::Item &it) override { inner_.item(thread, part, it); }
   void endPart(size_t thread, size_t part) override {
-    inner_.endPart(thread, part);
+    Forwarding::endPart(thread, part);
     std::unique_lock<std::mutex> lock(mutex_);
     ++ended_;
     size_t round = round_;
@@ -303,15 +311,13 @@ public:
     if (!turn_.wait_for(lock, std::chrono::seconds(30), [&] { return round_ != round || ended_ == parts_; }))
       timedOut = true;
   }
-  void endFile(FileId f, bool kept) override { inner_.endFile(f, kept); }
   std::vector<size_t> partThread;
   bool timedOut = false;
 
 private:
-  EarlyWorkloadCheck &inner_;
   std::mutex mutex_;
   std::condition_variable turn_;
-  size_t parts_ = 0, ended_ = 0, endedThisRound_ = 0, round_ = 0;
+  size_t ended_ = 0, endedThisRound_ = 0, round_ = 0;
 };
 
 // The diagnostics and model of a plain file parsed with a new Sink wrapped

@@ -268,6 +268,14 @@ std::string deepDump(const ast::File &f) {
   return d.out;
 }
 
+// The fast parser on one thread, in one pass: what every split parse must
+// reproduce.
+std::optional<ast::File> onePass(const SourceManager &sm, FileId f) {
+  FastParseOptions one;
+  one.threads = 1;
+  return fastParse(sm, f, one);
+}
+
 // ---------------------------------------------------------------- differential check
 
 struct Verdict {
@@ -1219,9 +1227,7 @@ TEST(FastParser, ParsesLargeFilesInPartsExactlyAsInOne) {
   }
   SourceManager sm;
   FileId f = sm.addFile("t.rig", text);
-  FastParseOptions one;
-  one.threads = 1;
-  std::optional<ast::File> whole = fastParse(sm, f, one);
+  std::optional<ast::File> whole = onePass(sm, f);
   ASSERT_TRUE(whole.has_value());
   for (bool inText : {false, true}) {
     for (unsigned threads : {2u, 3u, 8u}) {
@@ -1256,7 +1262,7 @@ TEST(FastParser, ParsesLargeFilesInPartsExactlyAsInOne) {
                  "    requests { cpu = 50m, memory = 64Mi }\n  }\n}\n" + (i % 7 == 0 ? "// between items\n" : "") +
                  (i % 11 == 0 ? "if true {\n  pod p_" + std::to_string(i) + " { container c { image = \"x:1\" } }\n} else {\n}\n" : "");
   FileId g = sm.addFile("formatted.rig", formatted);
-  std::optional<ast::File> formattedWhole = fastParse(sm, g, one);
+  std::optional<ast::File> formattedWhole = onePass(sm, g);
   ASSERT_TRUE(formattedWhole.has_value());
   // Parts of about bytesPerThread each (every item its own part at 1 byte;
   // about three per thread at a third of a thread's share), each thread
@@ -1288,7 +1294,7 @@ TEST(FastParser, ParsesLargeFilesInPartsExactlyAsInOne) {
   split.threads = 4;
   split.tokensPerThread = 100;
   EXPECT_FALSE(fastParse(sm, b, split).has_value());
-  EXPECT_FALSE(fastParse(sm, b, one).has_value());
+  EXPECT_FALSE(onePass(sm, b).has_value());
 }
 
 // Records what an item sink is told, and holds the first thread to begin
@@ -1298,15 +1304,13 @@ TEST(FastParser, ParsesLargeFilesInPartsExactlyAsInOne) {
 class HoldingSink : public ast::ItemSink {
 public:
   bool acceptsText(llvm::StringRef) const override { return true; }
-  void beginFile(FileId, size_t parts, size_t threads, size_t) override {
+  void beginFile(FileId, size_t parts, size_t, size_t) override {
     parts_ = parts;
-    threads_ = threads;
     partThread.assign(parts, SIZE_MAX);
     names.assign(parts, {});
   }
-  void beginPart(size_t thread, size_t part, size_t bytes) override {
+  void beginPart(size_t thread, size_t part) override {
     std::unique_lock<std::mutex> lock(mutex_);
-    EXPECT_GT(bytes, 0u);
     EXPECT_EQ(partThread[part], SIZE_MAX) << "part " << part << " begun twice";
     partThread[part] = thread;
     current_[thread] = part;
@@ -1339,7 +1343,7 @@ public:
 private:
   std::mutex mutex_;
   std::condition_variable ended_;
-  size_t parts_ = 0, threads_ = 0, endedCount_ = 0;
+  size_t parts_ = 0, endedCount_ = 0;
   bool held_ = false;
   std::map<size_t, size_t> current_; // thread -> part being parsed
 };
@@ -1350,9 +1354,7 @@ TEST(FastParser, PartsGoToWhicheverThreadIsFree) {
     text += "deployment app_" + std::to_string(i) + " {\n  container app {\n    image = \"nginx:1.27\"\n  }\n}\n";
   SourceManager sm;
   FileId f = sm.addFile("t.rig", text);
-  FastParseOptions one;
-  one.threads = 1;
-  std::optional<ast::File> whole = fastParse(sm, f, one);
+  std::optional<ast::File> whole = onePass(sm, f);
   ASSERT_TRUE(whole.has_value());
   for (unsigned threads : {2u, 3u}) {
     HoldingSink sink;
@@ -1397,9 +1399,7 @@ TEST(FastParser, TextCutsInsideCommentsStringsAndBlocksChangeNothing) {
     for (int i = 0; i < 30; ++i) text += chunks[rng() % std::size(chunks)];
     SourceManager sm;
     FileId f = sm.addFile("t.rig", text);
-    FastParseOptions one;
-    one.threads = 1;
-    std::optional<ast::File> whole = fastParse(sm, f, one);
+    std::optional<ast::File> whole = onePass(sm, f);
     for (unsigned threads : {2u, 3u, 5u, 8u}) {
       FastParseOptions split;
       split.threads = threads;
