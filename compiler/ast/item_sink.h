@@ -18,8 +18,11 @@ class ItemSink {
 public:
   virtual ~ItemSink() = default;
   // Whether the sink wants this file's items at all, asked of the text of
-  // each part before anything is parsed (concurrently, one call per part).
-  // Items are handed over only if every part is accepted.
+  // each part just before the part is parsed (concurrently, on the thread
+  // that parses it). A part's items are handed over when every part asked
+  // so far was accepted; once one is declined, no other part is asked, the
+  // file ends with endFile(kept = false), and the parts already handed
+  // over are parsed again without the sink.
   virtual bool acceptsText(llvm::StringRef partText) const = 0;
   // The file is about to be parsed: `parts` parts, `bytes` of text, by
   // `threads` threads. Each thread takes the next part not yet taken
@@ -36,9 +39,9 @@ public:
   // The part parsed to its end (not called for a part that failed: the
   // whole file is then abandoned, see endFile).
   virtual void endPart(size_t thread, size_t part) = 0;
-  // After the parts: `kept` is false when the parse was abandoned (a
-  // syntax error) and the file is parsed again another way, which makes
-  // everything taken from this pass void.
+  // After the parts: `kept` is false when a part was declined, or the parse
+  // was abandoned (a syntax error) and the file is parsed again another
+  // way; either makes everything taken from this pass void.
   virtual void endFile(FileId file, bool kept) = 0;
 };
 

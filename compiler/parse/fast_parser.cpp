@@ -17,7 +17,6 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <barrier>
 #include <cstring>
 
 #include "compiler/diagnostics/diagnostic.h"
@@ -1228,50 +1227,78 @@ std::optional<ast::File> parseInTextParts(llvm::StringRef text, uint32_t begin, 
   std::vector<std::vector<ast::ItemPtr>> items(used);
   std::vector<std::vector<ast::Comment>> comments(used);
   std::vector<unsigned> elses(used, 0);
-  std::vector<char> failed(used, 0);
+  std::vector<char> handedOver(used, 0);
   std::atomic<bool> anyFailed{false};
-  // The item sink first sees every part's text, and gets items only if it
-  // accepts them all: the threads meet at the barrier before parsing.
+  // The item sink is asked about each part's text just before the part is
+  // parsed, and gets its items while it has accepted every part asked so
+  // far. There is no waiting for a verdict on the whole file first: a
+  // thread that waits for another is woken late (on this kind of virtual
+  // machine a sleeping core takes milliseconds to run again), and the
+  // verdict is nearly always yes. When a part is declined, the parts
+  // already handed over are parsed again below without the sink.
   ast::ItemSink *sink = opts.itemSink;
   std::atomic<bool> sinkDeclined{false};
-  std::atomic<size_t> nextScan{0}, nextPart{0};
-  std::barrier meet(static_cast<std::ptrdiff_t>(threads));
+  std::atomic<size_t> nextPart{0};
+  // Parses part k into items[k], comments[k] and elses[k]; false if it
+  // failed (the whole file then takes the other path).
+  auto parsePart = [&](size_t t, size_t k, bool handOver, std::vector<Token> &toks) {
+    try {
+      toks.clear();
+      lexAll(text.data(), cuts[k], cuts[k + 1], file, &comments[k], toks);
+      if (!nestsWithinLimits(text.data(), toks, opts.maxNesting, opts.maxOperators, elses[k])) fail();
+      Shared shared;
+      Parser parser(text.data(), toks.data(), cuts[k], file, shared);
+      if (handOver) {
+        sink->beginPart(t, k);
+        parser.file(items[k], [&](ast::Item &it) { sink->item(t, k, it); });
+        sink->endPart(t, k);
+      } else {
+        parser.file(items[k]);
+      }
+      return true;
+    } catch (Fail &) {
+      anyFailed.store(true, std::memory_order_relaxed);
+      return false;
+    }
+  };
   if (sink) sink->beginFile(file, used, threads, bytes);
   runParts(threads, [&](size_t t) {
-    if (sink) {
-      for (size_t k; (k = nextScan.fetch_add(1, std::memory_order_relaxed)) < used;)
-        if (!sink->acceptsText(text.slice(cuts[k], cuts[k + 1]))) sinkDeclined.store(true, std::memory_order_relaxed);
-      meet.arrive_and_wait();
-    }
-    bool handOver = sink && !sinkDeclined.load(std::memory_order_relaxed);
     std::vector<Token> toks;
     for (size_t k; !anyFailed.load(std::memory_order_relaxed) &&
                    (k = nextPart.fetch_add(1, std::memory_order_relaxed)) < used;) {
-      try {
-        toks.clear();
-        lexAll(text.data(), cuts[k], cuts[k + 1], file, &comments[k], toks);
-        if (!nestsWithinLimits(text.data(), toks, opts.maxNesting, opts.maxOperators, elses[k])) fail();
-        Shared shared;
-        Parser parser(text.data(), toks.data(), cuts[k], file, shared);
-        if (handOver) {
-          sink->beginPart(t, k);
-          parser.file(items[k], [&](ast::Item &it) { sink->item(t, k, it); });
-          sink->endPart(t, k);
-        } else {
-          parser.file(items[k]);
-        }
-      } catch (Fail &) {
-        failed[k] = 1;
-        anyFailed.store(true, std::memory_order_relaxed); // the whole file takes the other path
-        return;
+      bool handOver = false;
+      if (sink && !sinkDeclined.load(std::memory_order_relaxed)) {
+        handOver = sink->acceptsText(text.slice(cuts[k], cuts[k + 1]));
+        if (!handOver) sinkDeclined.store(true, std::memory_order_relaxed);
       }
+      handedOver[k] = handOver;
+      if (!parsePart(t, k, handOver, toks)) return;
     }
   });
   unsigned totalElses = 0;
   for (unsigned e : elses) totalElses += e;
-  bool ok = std::find(failed.begin(), failed.end(), 1) == failed.end() && totalElses <= opts.maxOperators;
-  if (sink) sink->endFile(file, ok && !sinkDeclined.load());
+  bool ok = !anyFailed.load() && totalElses <= opts.maxOperators;
+  bool declined = sinkDeclined.load();
+  if (sink) sink->endFile(file, ok && !declined);
   if (!ok) return std::nullopt;
+  if (declined) {
+    // The sink may have taken what it needed of the handed-over parts'
+    // items (their bodies): parse those parts again, keeping everything.
+    std::vector<size_t> again;
+    for (size_t k = 0; k < used; ++k)
+      if (handedOver[k]) {
+        items[k].clear();
+        comments[k].clear();
+        again.push_back(k);
+      }
+    std::atomic<size_t> nextAgain{0};
+    if (!again.empty()) runParts(std::min(threads, again.size()), [&](size_t t) {
+      std::vector<Token> toks;
+      for (size_t i; (i = nextAgain.fetch_add(1, std::memory_order_relaxed)) < again.size();)
+        if (!parsePart(t, again[i], false, toks)) return;
+    });
+    if (anyFailed.load()) return std::nullopt; // cannot happen: the same text parsed before
+  }
   if (opts.partsUsed) *opts.partsUsed = used;
   ast::File out;
   out.id = file;

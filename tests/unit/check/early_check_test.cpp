@@ -184,7 +184,8 @@ TEST(EarlyCheck, DiagnosticsAreTheSame) {
 TEST(EarlyCheck, FilesThatAreMoreThanPlainTakeTheUsualPath) {
   std::string plain = plainWorkloads(2100, false);
   ASSERT_GT(plain.size(), 512u * 1024) << "too small to be parsed in parts by two threads";
-  // A `let` at the very end: the scan sees it before anything is parsed.
+  // A `let` at the very end: its part is declined, by when the parts before
+  // it may have been checked already; those are parsed again.
   std::string withLet = plain + "let unused = 1\n";
   Result usual = build({{"a.rig", withLet}}, false, 2), early = build({{"a.rig", withLet}}, true, 2);
   EXPECT_FALSE(early.bodiesDropped);

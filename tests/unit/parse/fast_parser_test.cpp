@@ -1380,6 +1380,63 @@ TEST(FastParser, PartsGoToWhicheverThreadIsFree) {
   }
 }
 
+// Declines the part whose text has a `let`, but only once another part's
+// items have been handed over (it waits for that), and takes the body of
+// every declaration handed over, as the early check does: a decline after
+// the hand-over must still give the whole file, each body in place.
+class LateDecliningSink : public ast::ItemSink {
+public:
+  bool acceptsText(llvm::StringRef text) const override {
+    if (!text.contains("let ")) return true;
+    std::unique_lock<std::mutex> lock(mutex_);
+    askedAfterHandOver = handedOver_.wait_for(lock, std::chrono::seconds(20), [&] { return itemsTaken > 0; });
+    return false;
+  }
+  void beginFile(FileId, size_t, size_t, size_t) override {}
+  void beginPart(size_t, size_t) override {}
+  void item(size_t, size_t, ast::Item &it) override {
+    if (auto *d = llvm::dyn_cast<ast::Declaration>(&it)) d->body.reset();
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++itemsTaken;
+    handedOver_.notify_all();
+  }
+  void endPart(size_t, size_t) override {}
+  void endFile(FileId, bool kept) override { keptFile = kept; }
+
+  mutable bool askedAfterHandOver = false;
+  size_t itemsTaken = 0;
+  bool keptFile = true;
+
+private:
+  mutable std::mutex mutex_;
+  mutable std::condition_variable handedOver_;
+};
+
+TEST(FastParser, APartDeclinedAfterOthersWereHandedOverGivesTheWholeFile) {
+  std::string text;
+  for (int i = 0; i < 400; ++i)
+    text += "deployment app_" + std::to_string(i) + " {\n  container app {\n    image = \"nginx:1.27\"\n  }\n}\n";
+  text += "let late = 1\n";
+  SourceManager sm;
+  FileId f = sm.addFile("t.rig", text);
+  std::optional<ast::File> whole = onePass(sm, f);
+  ASSERT_TRUE(whole.has_value());
+  for (unsigned threads : {2u, 3u}) {
+    LateDecliningSink sink;
+    FastParseOptions split;
+    split.threads = threads;
+    split.bytesPerThread = 1;
+    split.bytesPerPart = text.size() / 10;
+    split.itemSink = &sink;
+    std::optional<ast::File> cut = fastParse(sm, f, split);
+    ASSERT_TRUE(cut.has_value());
+    EXPECT_TRUE(sink.askedAfterHandOver) << "no part was handed over before the decline: the case tests nothing";
+    EXPECT_GT(sink.itemsTaken, 0u);
+    EXPECT_FALSE(sink.keptFile);
+    EXPECT_EQ(deepDump(*cut), deepDump(*whole)) << threads << " threads";
+  }
+}
+
 // Where the text is cut is a guess (after a line that is only `}`, before
 // a name): these files put such lines inside block comments, text blocks
 // and nested blocks. Whatever parts are tried, the result must be the one
