@@ -291,7 +291,12 @@ void Checker::checkContainer(const ast::Declaration &d, model::ContainerRole rol
           diags_.report(DiagKind::DuplicateField, keyRange, key).label(seen->second.range, "first set here");
           continue;
         }
-        if (auto q = ex_.quantity(eval(*a->value), res)) target.emplace(std::move(res), model::ResourceAmount{*q, a->value->range});
+        // Nearly every amount is a literal (`500m`): its text is the quantity.
+        const ast::Expr &amount = *a->value;
+        std::optional<Quantity> q = amount.kind == ast::ExprKind::Number
+                                        ? ex_.quantityText(llvm::cast<ast::NumberExpr>(amount).text, amount.range, res)
+                                        : ex_.quantity(eval(amount), res);
+        if (q) target.emplace(std::move(res), model::ResourceAmount{*q, amount.range});
       }
     } else if (kw == "mount") {
       checkMount(x, c);

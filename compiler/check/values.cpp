@@ -555,25 +555,26 @@ std::optional<bool> Extractor::boolean(const Value &v, llvm::StringRef what) {
 }
 
 std::optional<Quantity> Extractor::quantity(const Value &v, llvm::StringRef resource) {
-  llvm::StringRef text;
-  if (v.kind == Value::Kind::Int || v.kind == Value::Kind::Number || v.kind == Value::Kind::String) text = v.text;
-  else {
-    if (!v.isError()) diags_.report(DiagKind::TypeMismatch, v.range, fmt::format("a quantity for `{}`", resource.str()), describe(v));
-    return std::nullopt;
-  }
+  if (v.kind == Value::Kind::Int || v.kind == Value::Kind::Number || v.kind == Value::Kind::String)
+    return quantityText(v.text, v.range, resource);
+  if (!v.isError()) diags_.report(DiagKind::TypeMismatch, v.range, fmt::format("a quantity for `{}`", resource.str()), describe(v));
+  return std::nullopt;
+}
+
+std::optional<Quantity> Extractor::quantityText(llvm::StringRef text, SourceRange range, llvm::StringRef resource) {
   auto [cached, fresh] = quantityCache_.try_emplace(text);
   if (fresh) cached->second = parseQuantity(text);
   const QuantityParseResult &q = cached->second;
   if (!q.value) {
-    Diagnostic &d = diags_.report(DiagKind::InvalidQuantity, v.range, text, q.error);
+    Diagnostic &d = diags_.report(DiagKind::InvalidQuantity, range, text, q.error);
     if (!q.suggestion.empty()) d.note(q.suggestion);
     return std::nullopt;
   }
   if (q.value->milli < 0) {
-    diags_.report(DiagKind::NegativeQuantity, v.range, resource.str());
+    diags_.report(DiagKind::NegativeQuantity, range, resource.str());
     return std::nullopt;
   }
-  if (q.roundedUp) diags_.report(DiagKind::QuantityRoundedUp, v.range, text, q.value->canonical());
+  if (q.roundedUp) diags_.report(DiagKind::QuantityRoundedUp, range, text, q.value->canonical());
   return q.value;
 }
 

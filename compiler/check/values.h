@@ -104,6 +104,9 @@ public:
   std::optional<bool> boolean(const Value &v, llvm::StringRef what);
   // A quantity for resource `resource` ("cpu", "memory", …).
   std::optional<Quantity> quantity(const Value &v, llvm::StringRef resource);
+  // The same for a number literal's text (`500m`, `2`) at `range`: what
+  // quantity(eval(literal)) gives, without building the value.
+  std::optional<Quantity> quantityText(llvm::StringRef text, SourceRange range, llvm::StringRef resource);
   std::optional<int64_t> durationSeconds(const Value &v, llvm::StringRef what);
   std::optional<std::vector<std::string>> stringList(const Value &v, llvm::StringRef what);
   // A string or a bare name from `allowed` (case-sensitive; suggests close ones).

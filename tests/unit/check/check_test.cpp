@@ -136,6 +136,29 @@ TEST(Values, QuantitiesAreValidated) {
   EXPECT_TRUE(hasKind(*over, DiagKind::RequestExceedsLimit));
 }
 
+// Resource amounts written as literals take a shorter path than computed
+// ones (no value is built): both must give the same amounts and say the
+// same things about them.
+TEST(Values, LiteralAndComputedAmountsAgree) {
+  const char *amounts[] = {"500m", "2", "512Mi", "0.0001", "512MB", "-1", "1.5.3Gi", "8Ei", "0", "1.5Gi"};
+  for (const char *amount : amounts) {
+    auto literal = checkText(std::string("pod p { container a { image = \"x:1\"\n requests { memory = ") + amount + " } } }");
+    auto computed = checkText(std::string("let m = ") + amount +
+                              "\npod p { container a { image = \"x:1\"\n requests { memory = m } } }");
+    ASSERT_EQ(literal->diags.all().size(), computed->diags.all().size()) << amount;
+    for (size_t i = 0; i < literal->diags.all().size(); ++i) {
+      EXPECT_EQ(literal->diags.all()[i].kind, computed->diags.all()[i].kind) << amount;
+      EXPECT_EQ(literal->diags.all()[i].message, computed->diags.all()[i].message) << amount;
+    }
+    ASSERT_EQ(literal->program.workloads.size(), computed->program.workloads.size()) << amount;
+    if (literal->program.workloads.empty()) continue;
+    const auto &l = literal->program.workloads[0].pod.containers[0].resources.requests;
+    const auto &c = computed->program.workloads[0].pod.containers[0].resources.requests;
+    ASSERT_EQ(l.size(), c.size()) << amount;
+    if (!l.empty()) EXPECT_EQ(l.begin()->second.canonical(), c.begin()->second.canonical()) << amount;
+  }
+}
+
 TEST(Limits, AnnotationsOver256KiBAreRejected) {
   std::string big(300 * 1024, 'x');
   auto c = checkText("pod p {\n annotations { \"example.com/big\" = \"" + big + "\" }\n container a { image = \"x:1\" } }");
