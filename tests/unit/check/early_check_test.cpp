@@ -106,7 +106,7 @@ TEST(EarlyCheck, OnlyPlainTextIsAccepted) {
 }
 
 TEST(EarlyCheck, TheScanFindsTheWordsAnywhere) {
-  // The scan looks sixteen bytes at a time; on random texts it must agree
+  // The scan looks 16 or 32 bytes at a time; on random texts it must agree
   // with the plainest reading: split into words, look each one up.
   auto reference = [](const std::string &text, bool targetFixed) {
     std::string word;
