@@ -155,7 +155,9 @@ TEST(Values, LiteralAndComputedAmountsAgree) {
     const auto &l = literal->program.workloads[0].pod.containers[0].resources.requests;
     const auto &c = computed->program.workloads[0].pod.containers[0].resources.requests;
     ASSERT_EQ(l.size(), c.size()) << amount;
-    if (!l.empty()) EXPECT_EQ(l.begin()->second.canonical(), c.begin()->second.canonical()) << amount;
+    if (!l.empty()) {
+      EXPECT_EQ(l.begin()->second.canonical(), c.begin()->second.canonical()) << amount;
+    }
   }
 }
 
