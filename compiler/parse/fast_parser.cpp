@@ -489,7 +489,15 @@ private:
     uint32_t start = here();
     expect(T_LBRACE);
     auto b = std::make_unique<ast::Body>();
-    items(b->items, T_RBRACE);
+    // The items gather on a stack that every open body shares (a nested
+    // body's go on top and leave before the next item of this one), then
+    // move into a list of exactly their number: grown one item at a time,
+    // each block's list cost several allocations and moves.
+    size_t mark = pending_.size();
+    items(pending_, T_RBRACE);
+    b->items.reserve(pending_.size() - mark);
+    for (size_t i = mark; i < pending_.size(); ++i) b->items.push_back(std::move(pending_[i]));
+    pending_.resize(mark);
     advance(); // '}'
     b->range = rangeFrom(start);
     return b;
@@ -1028,6 +1036,7 @@ private:
   const Token *t_;          // the current token
   uint32_t prevEnd_;
   Shared &sh_;
+  std::vector<ast::ItemPtr> pending_; // items of the open bodies (body())
 };
 
 // Splits a string literal into text and ${…} interpolations exactly as
