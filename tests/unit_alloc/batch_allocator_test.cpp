@@ -87,8 +87,8 @@ TEST_F(BatchAllocator, OverAlignedRequestsGoToMalloc) {
   EXPECT_FALSE(rig::isBatchAllocated(line.get()));
 }
 
-// Blocks over 64 KiB come in powers of two and are reused by size; none of
-// them may overlap another live block, small or big.
+// Blocks over 64 KiB come in four sizes per doubling and are reused by
+// size; none of them may overlap another live block, small or big.
 TEST_F(BatchAllocator, BigBlocksAreDisjointAndReused) {
   std::vector<std::pair<unsigned char *, size_t>> live;
   for (size_t size : {size_t(65537), size_t(100000), size_t(1) << 17, size_t(300000), size_t(1) << 20,
@@ -101,18 +101,31 @@ TEST_F(BatchAllocator, BigBlocksAreDisjointAndReused) {
   }
   for (auto &[p, size] : live)
     for (size_t i = 0; i < size; i += 4093) ASSERT_EQ(p[i], static_cast<unsigned char>(size % 251)) << size;
-  // A freed block is what the next request of its power of two gets, from
-  // any thread.
+  // A freed block is what the next request of its size gets, from any
+  // thread: 1 MiB serves (896 KiB, 1 MiB].
   void *freed = live[4].first; // 1 MiB
   ::operator delete(freed);
   void *again = nullptr;
-  std::thread([&] { again = ::operator new((size_t(1) << 19) + 1); }).join();
+  std::thread([&] { again = ::operator new((size_t(7) << 17) + 1); }).join();
   EXPECT_EQ(again, freed);
   live[4].first = static_cast<unsigned char *>(again);
   for (auto &[p, size] : live) ::operator delete(p);
   std::vector<char> grown;
   for (int i = 0; i < (3 << 20); ++i) grown.push_back(static_cast<char>(i));
   for (int i = 0; i < (3 << 20); i += 997) ASSERT_EQ(grown[i], static_cast<char>(i));
+}
+
+// A big block is at most a quarter larger than asked for: two 1600 KiB
+// requests in a row get 1792 KiB blocks side by side (a power of two,
+// 2 MiB, would leave 448 KiB of fresh memory unused in each).
+TEST_F(BatchAllocator, BigBlocksComeInQuarterSteps) {
+  void *a = ::operator new(size_t(1600) << 10);
+  void *b = ::operator new(size_t(1600) << 10);
+  ASSERT_TRUE(rig::isBatchAllocated(a));
+  ASSERT_TRUE(rig::isBatchAllocated(b));
+  EXPECT_EQ(static_cast<char *>(b) - static_cast<char *>(a), ptrdiff_t(1792) << 10);
+  ::operator delete(a);
+  ::operator delete(b);
 }
 
 TEST_F(BatchAllocator, BlocksCrossThreads) {

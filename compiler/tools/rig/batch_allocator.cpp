@@ -23,7 +23,7 @@
 //   a span per size class again, and each new span is memory the kernel
 //   must fault in and zero.
 // - Blocks over kMaxSmall bytes (growing vectors, the output text) come
-//   from the same region in power-of-two sizes, so they too are faulted in
+//   from the same region in four sizes per doubling, so they too are faulted in
 //   2 MiB at a time instead of 4 KiB; freed ones wait on global lists for
 //   the next block of their size. They are few, so those lists take a lock.
 // - Blocks over kMaxBig bytes, over-aligned requests, and everything once
@@ -66,13 +66,29 @@ constexpr size_t kSpanSize = size_t(1) << kSpanShift;
 constexpr size_t kRegionSize = size_t(32) << 30; // 32 GiB of address space, reserved not committed
 constexpr size_t kSpans = kRegionSize / kSpanSize;
 
-// Big blocks: powers of two from 128 KiB to 1 GiB. Their first span is
-// marked kBigClassBase + log2(size) in spanClass.
+// Big blocks: above 64 KiB up to 1 GiB, four sizes per doubling (80, 96,
+// 112, 128 KiB, 160 KiB, …, 1 GiB), so a block is at most a quarter larger
+// than asked for (powers of two wasted up to half: a 680 KiB list took
+// 1 MiB of fresh span). Their first span is marked kBigClassBase + the
+// class in spanClass.
 constexpr unsigned kBigMinLog = 17, kBigMaxLog = 30;
+constexpr unsigned kBigClasses = (kBigMaxLog - kBigMinLog + 1) * 4;
 constexpr size_t kHugePage = size_t(2) << 20;
 constexpr size_t kMaxBig = size_t(1) << kBigMaxLog;
 constexpr unsigned kBigClassBase = 128;
-static_assert(kClasses < kBigClassBase && kBigClassBase + kBigMaxLog < 256, "span classes fit a byte");
+static_assert(kClasses < kBigClassBase && kBigClassBase + kBigClasses <= 256, "span classes fit a byte");
+
+// The big class of a request of kMaxSmall < size <= kMaxBig bytes, and the
+// size of that class's blocks: (5..8) × 2^(log - 3) for the doubling
+// (2^(log-1), 2^log] the size falls in, a multiple of the span size.
+inline unsigned bigClassOf(size_t size) {
+  unsigned log = 64 - __builtin_clzll(size - 1); // ceil(log2(size)), 17..30
+  unsigned shift = log - 3;
+  size_t steps = (size + (size_t(1) << shift) - 1) >> shift; // 5..8
+  return (log - kBigMinLog) * 4 + static_cast<unsigned>(steps - 5);
+}
+inline size_t bigClassSize(unsigned cls) { return size_t(5 + cls % 4) << (kBigMinLog + cls / 4 - 3); }
+static_assert((size_t(5) << (kBigMinLog - 3)) % kSpanSize == 0, "big blocks are whole spans");
 
 // The size of each class's blocks, computed once.
 struct ClassSizes {
@@ -207,18 +223,18 @@ inline void *allocateSmall(size_t size) {
 // its memory fills (every huge page touched is 2 MiB the kernel zeroes,
 // however little of it is used).
 std::mutex bigMutex;
-FreeBlock *bigFree[kBigMaxLog + 1] = {};
+FreeBlock *bigFree[kBigClasses] = {};
 
 void *allocateBig(size_t size) {
-  unsigned log = std::max<unsigned>(kBigMinLog, 64 - __builtin_clzll(size - 1)); // ceil(log2(size))
+  unsigned cls = bigClassOf(size);
   {
     std::lock_guard<std::mutex> lock(bigMutex);
-    if (FreeBlock *b = bigFree[log]) {
-      bigFree[log] = b->next;
+    if (FreeBlock *b = bigFree[cls]) {
+      bigFree[cls] = b->next;
       return b;
     }
   }
-  size_t spans = (size_t(1) << log) >> kSpanShift;
+  size_t spans = bigClassSize(cls) >> kSpanShift;
   // Blocks of a huge page or more start on a huge page: a 2 MiB block only
   // partly used then faults in one huge page, not the two it would straddle.
   // Smaller ones go where the spans have got to.
@@ -229,7 +245,7 @@ void *allocateBig(size_t size) {
   } while (!nextSpan.compare_exchange_weak(span, start + spans, std::memory_order_relaxed));
   span = start;
   if (span + spans > kSpans) return nullptr;
-  spanClass[span] = static_cast<uint8_t>(kBigClassBase + log);
+  spanClass[span] = static_cast<uint8_t>(kBigClassBase + cls);
   return regionBase + span * kSpanSize;
 }
 
