@@ -1,6 +1,9 @@
 #include "compiler/emit/k8s/document.h"
+#include "compiler/emit/k8s/yaml_text.h"
 
 #include <gtest/gtest.h>
+
+#include <random>
 
 using namespace rig::emit;
 
@@ -106,4 +109,20 @@ TEST(JsonWriter, EscapesAndIndents) {
   std::string out;
   writeJson(doc, out);
   EXPECT_EQ(out, "{\n  \"s\": \"a\\\"b\\n\\u0001\",\n  \"l\": [\n    1\n  ],\n  \"e\": {}\n}");
+}
+
+// Keys shaped like field names (a lower-case letter, then letters and
+// digits), of every length, take the short test: it must agree with the
+// full one on all of them, the special words included.
+TEST(YamlWriter, TheShortKeyTestAgreesWithTheFullOne) {
+  std::vector<std::string> keys = {"y", "n", "no", "on", "yes", "off", "true", "null", "false", "app", "cpu",
+                                   "memory", "a", "nO", "yES", "nulls", "offs", "ON", "Yes", "x1", "o"};
+  std::mt19937 rng(5);
+  const char letters[] = "yesnotrufalsmpcYESNOTRUFALSM0189";
+  for (int i = 0; i < 20000; ++i) {
+    std::string k(1, "yntfoacmx"[rng() % 9]);
+    for (size_t n = rng() % 7; n > 0; --n) k += letters[rng() % (sizeof letters - 1)];
+    keys.push_back(k);
+  }
+  for (const std::string &k : keys) EXPECT_EQ(isPlainYamlKey(k), isPlainYamlSafe(k)) << k;
 }
