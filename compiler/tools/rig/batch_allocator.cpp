@@ -190,9 +190,12 @@ inline bool ours(const void *p) {
     }
   }
   size_t blockSize = classSizes.size[cls];
-  // Room for at least four blocks; every span of it is marked with the
-  // class, since blocks start in any of them.
-  size_t spans = std::max<size_t>(1, (blockSize * 4 + kSpanSize - 1) >> kSpanShift);
+  // A span, or room for two blocks of the larger classes; every span of
+  // it is marked with the class, since blocks start in any of them. (Room
+  // for four left whole spans unused: each thread opens a run per class,
+  // and a short build's memory is mostly these runs, every huge page of
+  // which the kernel zeroes.)
+  size_t spans = std::max<size_t>(1, (blockSize * 2 + kSpanSize - 1) >> kSpanShift);
   size_t span = nextSpan.fetch_add(spans, std::memory_order_relaxed);
   if (span + spans > kSpans) return nullptr;
   for (size_t i = 0; i < spans; ++i) spanClass[span + i] = static_cast<uint8_t>(cls);
