@@ -115,17 +115,39 @@ TEST_F(BatchAllocator, BigBlocksAreDisjointAndReused) {
   for (int i = 0; i < (3 << 20); i += 997) ASSERT_EQ(grown[i], static_cast<char>(i));
 }
 
-// A big block is at most a quarter larger than asked for: two 1600 KiB
-// requests in a row get 1792 KiB blocks side by side (a power of two,
-// 2 MiB, would leave 448 KiB of fresh memory unused in each).
+// Big blocks, at sizes no other test uses (so no freed block of another
+// test serves them), and never written: address space only.
+constexpr size_t kMiB = size_t(1) << 20;
+
+// A big block is at most a quarter larger than asked for: a 100 MiB request
+// gets a 112 MiB block (a power of two, 128 MiB, would leave 28 MiB unused):
+// freed, it serves a 112 MiB request, and not one byte more.
 TEST_F(BatchAllocator, BigBlocksComeInQuarterSteps) {
-  void *a = ::operator new(size_t(1600) << 10);
-  void *b = ::operator new(size_t(1600) << 10);
+  void *a = ::operator new(100 * kMiB);
   ASSERT_TRUE(rig::isBatchAllocated(a));
-  ASSERT_TRUE(rig::isBatchAllocated(b));
-  EXPECT_EQ(static_cast<char *>(b) - static_cast<char *>(a), ptrdiff_t(1792) << 10);
   ::operator delete(a);
+  void *b = ::operator new(112 * kMiB);
+  EXPECT_EQ(b, a);
   ::operator delete(b);
+  void *c = ::operator new(112 * kMiB + 1);
+  EXPECT_NE(c, a);
+  ::operator delete(c);
+}
+
+// A freed big block serves a smaller request, up to two doublings smaller,
+// before fresh memory does; further down it is left for its own size.
+TEST_F(BatchAllocator, FreedBigBlocksServeSomewhatSmallerRequests) {
+  void *big = ::operator new(192 * kMiB);
+  ::operator delete(big);
+  void *smaller = ::operator new(160 * kMiB - 1000);
+  EXPECT_EQ(smaller, big);
+  ::operator delete(smaller);
+  void *far = ::operator new(40 * kMiB); // 192 MiB is more than two doublings up
+  EXPECT_NE(far, big);
+  void *again = ::operator new(192 * kMiB);
+  EXPECT_EQ(again, big);
+  ::operator delete(far);
+  ::operator delete(again);
 }
 
 TEST_F(BatchAllocator, BlocksCrossThreads) {

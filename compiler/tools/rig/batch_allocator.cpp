@@ -231,11 +231,18 @@ FreeBlock *bigFree[kBigClasses] = {};
 void *allocateBig(size_t size) {
   unsigned cls = bigClassOf(size);
   {
+    // A freed block of this size, or else of one up to two doublings
+    // larger: a short build frees its big blocks (the parse's token
+    // buffers, a thread's workload list) before it needs others of other
+    // sizes (the output text), and reusing one costs a little unused room
+    // where a new one costs fresh memory the kernel must zero. The block
+    // keeps its own class (spanClass), so it goes back to its own list.
     std::lock_guard<std::mutex> lock(bigMutex);
-    if (FreeBlock *b = bigFree[cls]) {
-      bigFree[cls] = b->next;
-      return b;
-    }
+    for (unsigned c = cls; c < std::min(cls + 9, kBigClasses); ++c)
+      if (FreeBlock *b = bigFree[c]) {
+        bigFree[c] = b->next;
+        return b;
+      }
   }
   size_t spans = bigClassSize(cls) >> kSpanShift;
   // Blocks of a huge page or more start on a huge page: a 2 MiB block only
