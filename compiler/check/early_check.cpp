@@ -102,7 +102,12 @@ static bool startsWord(const unsigned char *begin, const unsigned char *p) {
   return false;
 }
 
-static const bool kHasAvx2 = __builtin_cpu_supports("avx2");
+// (__builtin_cpu_init first: this runs as a static initialiser, which may
+// come before libgcc's own.)
+static const bool kHasAvx2 = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") != 0;
+}();
 #endif
 
 bool EarlyWorkloadCheck::acceptsText(llvm::StringRef text) const {
