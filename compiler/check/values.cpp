@@ -561,10 +561,19 @@ std::optional<Quantity> Extractor::quantity(const Value &v, llvm::StringRef reso
   return std::nullopt;
 }
 
-std::optional<Quantity> Extractor::quantityText(llvm::StringRef text, SourceRange range, llvm::StringRef resource) {
+const QuantityParseResult &Extractor::parsedQuantity(llvm::StringRef text) {
+  size_t slot = text.empty() ? 0
+                             : (text.size() * 7 + static_cast<unsigned char>(text.front()) * 3 +
+                                static_cast<unsigned char>(text.back())) % recentQuantities_.size();
+  if (const QuantityEntry *e = recentQuantities_[slot]; e && e->getKey() == text) return e->getValue();
   auto [cached, fresh] = quantityCache_.try_emplace(text);
   if (fresh) cached->second = parseQuantity(text);
-  const QuantityParseResult &q = cached->second;
+  recentQuantities_[slot] = &*cached;
+  return cached->second;
+}
+
+std::optional<Quantity> Extractor::quantityText(llvm::StringRef text, SourceRange range, llvm::StringRef resource) {
+  const QuantityParseResult &q = parsedQuantity(text);
   if (!q.value) {
     Diagnostic &d = diags_.report(DiagKind::InvalidQuantity, range, text, q.error);
     if (!q.suggestion.empty()) d.note(q.suggestion);

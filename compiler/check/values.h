@@ -3,6 +3,7 @@
 // each with a diagnostic that names what was expected where.
 #pragma once
 
+#include <array>
 #include <map>
 #include <memory>
 #include <optional>
@@ -119,6 +120,12 @@ private:
   // Programs repeat the same few quantities (`100m`, `128Mi`) many times;
   // parsing each spelling once keeps the checker's hot path short.
   llvm::StringMap<QuantityParseResult> quantityCache_;
+  // In front of the map: one entry (pointing into the map, whose entries
+  // stay put) per slot of a cheap hash of length and end characters, so
+  // that a repeated spelling costs one short comparison, not a full hash.
+  using QuantityEntry = llvm::StringMapEntry<QuantityParseResult>;
+  std::array<const QuantityEntry *, 32> recentQuantities_{};
+  const QuantityParseResult &parsedQuantity(llvm::StringRef text);
 };
 
 } // namespace rig::sema

@@ -161,6 +161,26 @@ TEST(Values, LiteralAndComputedAmountsAgree) {
   }
 }
 
+// Parsed amounts are looked up by their spelling, first in a small table
+// hashed on length and end characters: many spellings that share slots,
+// met in turn, must each still get their own value.
+TEST(Values, ManyDistinctAmountsKeepTheirValues) {
+  std::string text = "pod p {\n";
+  for (int i = 0; i < 120; ++i)
+    text += "  container c" + std::to_string(i) + " {\n    image = \"x:1\"\n    requests { cpu = " +
+            std::to_string(i % 37 + 1) + "m, memory = " + std::to_string(i % 41 + 1) + "Mi }\n  }\n";
+  text += "}\n";
+  auto c = checkText(text);
+  ASSERT_TRUE(c->ok()) << firstMessage(*c);
+  const auto &containers = c->program.workloads[0].pod.containers;
+  ASSERT_EQ(containers.size(), 120u);
+  for (int i = 0; i < 120; ++i) {
+    const auto &req = containers[i].resources.requests;
+    EXPECT_EQ(req.at("cpu").canonical(), std::to_string(i % 37 + 1) + "m") << i;
+    EXPECT_EQ(req.at("memory").canonical(), std::to_string(i % 41 + 1) + "Mi") << i;
+  }
+}
+
 TEST(Limits, AnnotationsOver256KiBAreRejected) {
   std::string big(300 * 1024, 'x');
   auto c = checkText("pod p {\n annotations { \"example.com/big\" = \"" + big + "\" }\n container a { image = \"x:1\" } }");
