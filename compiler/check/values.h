@@ -99,6 +99,9 @@ private:
 class Extractor {
 public:
   explicit Extractor(Diagnostics &diags) : diags_(diags) {}
+  // Not copied: recentQuantities_ points into this object's own map.
+  Extractor(const Extractor &) = delete;
+  Extractor &operator=(const Extractor &) = delete;
 
   std::optional<std::string> string(const Value &v, llvm::StringRef what);
   std::optional<int64_t> integer(const Value &v, llvm::StringRef what, int64_t min, int64_t max);
