@@ -276,6 +276,26 @@ std::optional<ast::File> onePass(const SourceManager &sm, FileId f) {
   return fastParse(sm, f, one);
 }
 
+// `n` small deployments, app_0 … app_(n-1): a file the item-sink tests cut
+// into many parts.
+std::string smallDeployments(int n) {
+  std::string text;
+  for (int i = 0; i < n; ++i)
+    text += "deployment app_" + std::to_string(i) + " {\n  container app {\n    image = \"nginx:1.27\"\n  }\n}\n";
+  return text;
+}
+
+// Options that cut a file into parts of about `bytesPerPart`, taken by
+// `threads` threads, handing the items to `sink`.
+FastParseOptions partsFor(unsigned threads, size_t bytesPerPart, ast::ItemSink &sink) {
+  FastParseOptions split;
+  split.threads = threads;
+  split.bytesPerThread = 1;
+  split.bytesPerPart = bytesPerPart;
+  split.itemSink = &sink;
+  return split;
+}
+
 // ---------------------------------------------------------------- differential check
 
 struct Verdict {
@@ -1349,21 +1369,14 @@ private:
 };
 
 TEST(FastParser, PartsGoToWhicheverThreadIsFree) {
-  std::string text;
-  for (int i = 0; i < 400; ++i)
-    text += "deployment app_" + std::to_string(i) + " {\n  container app {\n    image = \"nginx:1.27\"\n  }\n}\n";
+  std::string text = smallDeployments(400);
   SourceManager sm;
   FileId f = sm.addFile("t.rig", text);
   std::optional<ast::File> whole = onePass(sm, f);
   ASSERT_TRUE(whole.has_value());
   for (unsigned threads : {2u, 3u}) {
     HoldingSink sink;
-    FastParseOptions split;
-    split.threads = threads;
-    split.bytesPerThread = 1;
-    split.bytesPerPart = text.size() / 20;
-    split.itemSink = &sink;
-    std::optional<ast::File> cut = fastParse(sm, f, split);
+    std::optional<ast::File> cut = fastParse(sm, f, partsFor(threads, text.size() / 20, sink));
     ASSERT_TRUE(cut.has_value());
     EXPECT_TRUE(sink.keptFile);
     EXPECT_EQ(deepDump(*cut), deepDump(*whole)) << threads << " threads";
@@ -1413,22 +1426,14 @@ private:
 };
 
 TEST(FastParser, APartDeclinedAfterOthersWereHandedOverGivesTheWholeFile) {
-  std::string text;
-  for (int i = 0; i < 400; ++i)
-    text += "deployment app_" + std::to_string(i) + " {\n  container app {\n    image = \"nginx:1.27\"\n  }\n}\n";
-  text += "let late = 1\n";
+  std::string text = smallDeployments(400) + "let late = 1\n";
   SourceManager sm;
   FileId f = sm.addFile("t.rig", text);
   std::optional<ast::File> whole = onePass(sm, f);
   ASSERT_TRUE(whole.has_value());
   for (unsigned threads : {2u, 3u}) {
     LateDecliningSink sink;
-    FastParseOptions split;
-    split.threads = threads;
-    split.bytesPerThread = 1;
-    split.bytesPerPart = text.size() / 10;
-    split.itemSink = &sink;
-    std::optional<ast::File> cut = fastParse(sm, f, split);
+    std::optional<ast::File> cut = fastParse(sm, f, partsFor(threads, text.size() / 10, sink));
     ASSERT_TRUE(cut.has_value());
     EXPECT_TRUE(sink.askedAfterHandOver) << "no part was handed over before the decline: the case tests nothing";
     EXPECT_GT(sink.itemsTaken, 0u);
