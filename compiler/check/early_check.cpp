@@ -9,6 +9,9 @@
 #endif
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
+#if __has_include(<sys/platform/x86.h>)
+#include <sys/platform/x86.h>
+#endif
 #endif
 
 namespace rig {
@@ -102,12 +105,18 @@ static bool startsWord(const unsigned char *begin, const unsigned char *p) {
   return false;
 }
 
-// (__builtin_cpu_init first: this runs as a static initialiser, which may
-// come before libgcc's own.)
+// From glibc's CPU feature table, filled in by the loader before main:
+// libgcc's __builtin_cpu_supports would pull in its own probe, a constructor
+// that runs a dozen `cpuid`s at every start, and each one is a trap to the
+// hypervisor on a virtual machine (about 12 µs apiece on the CI machines).
+#if __has_include(<sys/platform/x86.h>)
+static const bool kHasAvx2 = CPU_FEATURE_ACTIVE(AVX2);
+#else
 static const bool kHasAvx2 = [] {
-  __builtin_cpu_init();
+  __builtin_cpu_init(); // this runs as a static initialiser, maybe before libgcc's own
   return __builtin_cpu_supports("avx2") != 0;
 }();
+#endif
 #endif
 
 bool EarlyWorkloadCheck::acceptsText(llvm::StringRef text) const {
