@@ -105,6 +105,30 @@ struct ParametersField {
   }
 };
 
+// What the API server checks of any class's parameters, whatever the driver
+// (validateParameters in Kubernetes' storage validation): no empty key, at
+// most 512 entries, and at most 256 KiB of keys and values together.
+// `where` is the `parameters` field; a key's own range is in `ranges`.
+static void checkParameterLimits(Diagnostics &diags, const std::map<std::string, std::string> &params,
+                                 const std::map<std::string, SourceRange> &ranges, SourceRange where,
+                                 llvm::StringRef what, const std::string &name) {
+  constexpr size_t kMaxEntries = 512, kMaxBytes = 256 * 1024;
+  if (params.size() > kMaxEntries) {
+    // The API server stops at this one too.
+    diags.report(DiagKind::TooManyStorageParameters, where, what.str(), name, params.size(), kMaxEntries);
+    return;
+  }
+  size_t bytes = 0;
+  for (const auto &[k, v] : params) {
+    bytes += k.size() + v.size();
+    if (k.empty()) {
+      auto r = ranges.find(k);
+      diags.report(DiagKind::EmptyStorageParameterKey, r != ranges.end() ? r->second : where, what.str(), name);
+    }
+  }
+  if (bytes > kMaxBytes) diags.report(DiagKind::StorageParametersTooLarge, where, what.str(), name, bytes, kMaxBytes);
+}
+
 // A class's `provisioner` or `driver`: a string that is a qualified name.
 static std::optional<std::string> qualifiedNameField(Extractor &ex, Diagnostics &diags, const Value &v, llvm::StringRef field) {
   auto s = ex.string(v, fmt::format("`{}`", field.str()));
@@ -172,6 +196,7 @@ void Checker::checkStorageClass(const ast::Declaration &d) {
     if (auto m = stringMap(*params.item, "storage class parameters", &ranges)) {
       sc.parameters.insert(m->begin(), m->end());
       sc.parameterRanges = ranges;
+      checkParameterLimits(diags_, sc.parameters, ranges, params.range, "storage_class", sc.name);
     }
   }
   if (uniqueClassName(diags_, program_.storage.classes, sc.name, sc.nameRange, "storage_class"))
@@ -233,6 +258,7 @@ void Checker::checkVolumeAttributes(const ast::Declaration &d) {
     if (auto m = stringMap(*params.item, "volume attributes", &ranges)) {
       vac.parameters.insert(m->begin(), m->end());
       vac.parameterRanges = ranges;
+      checkParameterLimits(diags_, vac.parameters, ranges, params.range, "volume_attributes", vac.name);
     } else {
       ok = false;
     }
@@ -720,7 +746,10 @@ void Checker::finishStorage() {
   }
 
   // Volumes that name claims: declared (unless the user says the claim is
-  // made elsewhere), and not shared by replicas that cannot share them.
+  // made elsewhere), and not shared by replicas or workloads that cannot
+  // share them. firstUser: the first workload to mount each single-node
+  // claim, and where.
+  std::map<const model::Claim *, std::pair<const model::Workload *, SourceRange>> firstUser;
   for (const model::Workload &w : program_.workloads)
     for (const model::Volume &v : w.pod.volumes) {
       if (v.kind != model::Volume::Kind::Claim || v.source.empty() || v.claimExternal) continue;
@@ -755,6 +784,22 @@ void Checker::finishStorage() {
             diag.note("use a statefulset with a `claim_template` (a claim per replica), or a `ReadWriteMany` claim");
             break;
           }
+      // Another workload already mounts it: their pods run on one node at
+      // best (ReadWriteOnce), or one at a time (ReadWriteOncePod).
+      const std::string *single = nullptr;
+      for (const std::string &m : c.accessModes)
+        if (m == "ReadWriteOncePod" || (m == "ReadWriteOnce" && !single)) single = &m;
+      if (!single) continue;
+      auto [first, fresh] = firstUser.emplace(&c, std::make_pair(&w, v.sourceRange));
+      if (fresh || first->second.first == &w) continue;
+      const model::Workload &other = *first->second.first;
+      diags_.report(DiagKind::ReadWriteOnceAcrossWorkloads, v.sourceRange, c.name, *single,
+                    model::workloadKeyword(w.kind).str(), w.name, model::workloadKeyword(other.kind).str(), other.name,
+                    *single == "ReadWriteOncePod" ? "only one pod can use it at a time, so one of them stays Pending"
+                                                  : "their pods can run only on the node that has it attached")
+          .label(first->second.second, "also mounted here")
+          .label(c.accessModesRange, "access mode set here")
+          .note("give each workload a claim of its own, or use a `ReadWriteMany` claim");
     }
 
   // Immutable fields, compared with the previous build.

@@ -241,3 +241,82 @@ TEST(CrossChecks, ObjectNamesAreUniquePerKindAndNamespace) {
   ASSERT_EQ(dups[0]->labels.size(), 1u);
   EXPECT_EQ(dups[0]->labels[0].range.begin, text.find("deployment d2999") + std::string("deployment ").size());
 }
+
+// The API server's limits on any class's parameters (validateParameters):
+// at most 512 entries, at most 256 KiB of keys and values, no empty key.
+namespace {
+std::string storageClassWith(size_t entries, size_t valueBytes, const std::string &extra = "") {
+  std::string text = "storage_class big {\n  provisioner = \"example.com/nas\"\n  parameters {\n";
+  for (size_t i = 0; i < entries; ++i)
+    text += "    p" + std::to_string(i) + " = \"" + std::string(i == 0 ? valueBytes : 1, 'v') + "\"\n";
+  return text + extra + "  }\n}\n";
+}
+} // namespace
+
+TEST(StorageParameters, AtMost512Entries) {
+  auto ok = checkText(storageClassWith(512, 1));
+  EXPECT_FALSE(hasKind(*ok, DiagKind::TooManyStorageParameters)) << firstMessage(*ok);
+  auto c = checkText(storageClassWith(513, 1));
+  ASSERT_TRUE(hasKind(*c, DiagKind::TooManyStorageParameters));
+  EXPECT_NE(firstMessage(*c).find("513 parameters"), std::string::npos) << firstMessage(*c);
+}
+
+TEST(StorageParameters, AtMost256KiBOfKeysAndValues) {
+  // Two keys of two bytes (`p0`, `p1`) and a one-byte value: the first
+  // value may take the rest of 262,144 bytes, and not one more.
+  size_t room = 256 * 1024 - 2 - 2 - 1;
+  auto ok = checkText(storageClassWith(2, room));
+  EXPECT_FALSE(hasKind(*ok, DiagKind::StorageParametersTooLarge)) << firstMessage(*ok);
+  auto c = checkText(storageClassWith(2, room + 1));
+  ASSERT_TRUE(hasKind(*c, DiagKind::StorageParametersTooLarge));
+  EXPECT_NE(firstMessage(*c).find("262145 bytes"), std::string::npos) << firstMessage(*c);
+}
+
+TEST(StorageParameters, NoEmptyKeyInAClassOrAnAttributesClass) {
+  auto c = checkText(storageClassWith(1, 1, "    \"\" = \"x\"\n"));
+  ASSERT_TRUE(hasKind(*c, DiagKind::EmptyStorageParameterKey)) << firstMessage(*c);
+  auto v = checkText("volume_attributes fast {\n  driver = \"example.com/nas\"\n  parameters { \"\" = \"x\" }\n}\n");
+  EXPECT_TRUE(hasKind(*v, DiagKind::EmptyStorageParameterKey)) << firstMessage(*v);
+}
+
+// A claim a single node (ReadWriteOnce) or a single pod (ReadWriteOncePod)
+// can use, mounted by two workloads: W0605 at the second, once per claim.
+namespace {
+std::string twoUsersOf(const std::string &modes, bool secondUsesIt = true) {
+  std::string user = R"( {
+  volume data = claim(shared)
+  container app {
+    image = "busybox:1.36"
+    mount data at "/data"
+  }
+}
+)";
+  return "claim shared {\n  size = 1Gi\n  access_modes = [" + modes + "]\n}\ndeployment first" + user +
+         "deployment second" + (secondUsesIt ? user : std::string(" {\n  container app { image = \"busybox:1.36\" }\n}\n")) +
+         "job third" + user;
+}
+size_t countKind(const Compilation &c, DiagKind k) {
+  size_t n = 0;
+  for (const Diagnostic &d : c.diags.all()) n += d.kind == k;
+  return n;
+}
+} // namespace
+
+TEST(StorageSharing, SingleNodeClaimsMountedByTwoWorkloadsAreFlagged) {
+  auto rwo = checkText(twoUsersOf("ReadWriteOnce"));
+  ASSERT_TRUE(rwo->ok()) << firstMessage(*rwo);
+  // `second` and `third` each mount what `first` already does.
+  EXPECT_EQ(countKind(*rwo, DiagKind::ReadWriteOnceAcrossWorkloads), 2u);
+  auto rwop = checkText(twoUsersOf("ReadWriteOncePod"));
+  ASSERT_EQ(countKind(*rwop, DiagKind::ReadWriteOnceAcrossWorkloads), 2u);
+  EXPECT_NE(firstMessage(*rwop).find("one of them stays Pending"), std::string::npos) << firstMessage(*rwop);
+  // Only `first` and `third`: one report.
+  EXPECT_EQ(countKind(*checkText(twoUsersOf("ReadWriteOnce", false)), DiagKind::ReadWriteOnceAcrossWorkloads), 1u);
+}
+
+TEST(StorageSharing, ClaimsManyNodesCanMountAreNotFlagged) {
+  for (const char *modes : {"ReadWriteMany", "ReadOnlyMany"}) {
+    auto c = checkText(twoUsersOf(modes));
+    EXPECT_EQ(countKind(*c, DiagKind::ReadWriteOnceAcrossWorkloads), 0u) << modes;
+  }
+}
