@@ -1,7 +1,8 @@
 // Go to definition, find references and rename, over the symbol index
 // (lsp/symbols.h). Definitions reach imported files and the standard
 // library (through its read-only cache copy); references and renames cover
-// every open document and the files they import.
+// every open document, the files they import, and the workspace's closed
+// files that import the file declaring the name.
 #include <algorithm>
 #include <filesystem>
 #include <set>
@@ -103,6 +104,24 @@ static std::vector<Found> dedupe(std::vector<Found> v) {
   return v;
 }
 
+void Server::forEachAnalysis(const Document &d, llvm::StringRef name,
+                             llvm::function_ref<void(Analysis &, const Document &)> visit) {
+  visit(analyse(d), d);
+  for (const std::string &uri : docs_.uris())
+    if (uri != d.uri)
+      if (const Document *doc = docs_.find(uri)) visit(analyse(*doc), *doc);
+  // Closed files that import the one declaring the name: they are compiled
+  // from disk, and stand in as documents of their own URI.
+  for (auto &[path, text] : closedFilesMentioning(name)) {
+    Analysis a = analyseClosed(path, std::move(text));
+    Document closed;
+    closed.uri = pathToUri(path);
+    closed.path = path;
+    closed.file = a.file;
+    visit(a, closed);
+  }
+}
+
 Value Server::references(const Document &d, const Object &params) {
   std::optional<uint32_t> off = cursor(d, params);
   if (!off) return Array{};
@@ -116,23 +135,19 @@ Value Server::references(const Document &d, const Object &params) {
     if (!o) return Array{};
     key = keyOf(*a.compilation, idx.symbols()[o->symbol]);
   }
-  std::vector<const Document *> docs{&d};
-  for (const std::string &uri : docs_.uris())
-    if (uri != d.uri) docs.push_back(docs_.find(uri));
   std::vector<Found> out;
-  for (const Document *doc : docs) {
-    Analysis &a = analyse(*doc);
+  forEachAnalysis(d, key.name, [&](Analysis &a, const Document &doc) {
     const Compilation &c = *a.compilation;
     const SymbolIndex &idx = symbolsOf(a);
     for (size_t i = 0; i < idx.symbols().size(); ++i) {
       if (!(keyOf(c, idx.symbols()[i]) == key)) continue;
       for (const Occurrence &o : idx.occurrencesOf(i)) {
         if (o.declaration && !withDeclaration) continue;
-        std::string uri = uriOf(a, *doc, o.range.file);
+        std::string uri = uriOf(a, doc, o.range.file);
         if (!uri.empty()) out.push_back({uri, o.range.begin, o.range.end, toLsp(c, o.range), o.declaration, ""});
       }
     }
-  }
+  });
   std::vector<Found> found = dedupe(std::move(out));
   Array result;
   for (Found &f : found) result.push_back(Object{{"uri", f.uri}, {"range", std::move(f.range)}});
@@ -181,13 +196,9 @@ Server::Reply Server::rename(const Document &d, const Object &params) {
   bool plainName = s.kind == Symbol::Kind::Let || s.kind == Symbol::Kind::Template || s.kind == Symbol::Kind::Param ||
                    s.kind == Symbol::Kind::ForVar || s.kind == Symbol::Kind::Alias || s.kind == Symbol::Kind::Object ||
                    s.kind == Symbol::Kind::Workload;
-  std::vector<const Document *> docs{&d};
-  for (const std::string &uri : docs_.uris())
-    if (uri != d.uri) docs.push_back(docs_.find(uri));
   std::string collision;
   std::vector<Found> out;
-  for (const Document *doc : docs) {
-    Analysis &an = analyse(*doc);
+  forEachAnalysis(d, key.name, [&](Analysis &an, const Document &doc) {
     const Compilation &c = *an.compilation;
     const SymbolIndex &other = symbolsOf(an);
     for (size_t i = 0; i < other.symbols().size(); ++i) {
@@ -199,11 +210,11 @@ Server::Reply Server::rename(const Document &d, const Object &params) {
           collision = quoted + " is already a name in `" + c.sources.name(occ.range.file).str() +
                       "`: the renamed uses would refer to it";
         SourceRange r = nameRange(sym, occ);
-        std::string uri = uriOf(an, *doc, r.file);
+        std::string uri = uriOf(an, doc, r.file);
         if (!uri.empty()) out.push_back({uri, r.begin, r.end, toLsp(c, r), occ.declaration, renamedText(occ, newName)});
       }
     }
-  }
+  });
   if (!collision.empty()) return {nullptr, collision};
   std::vector<Found> found = dedupe(std::move(out));
   Object changes;

@@ -9,6 +9,8 @@
 #include "lsp/completion_names.h"
 #include "lsp/failure_rule_hints.h"
 #include "lsp/semantic_tokens.h"
+#include "lsp/stdlib_cache.h"
+#include "lsp/workspace_files.h"
 
 namespace rig::lsp {
 
@@ -188,7 +190,16 @@ void Server::handleNotification(llvm::StringRef method, const Object &params) {
   // `didSave`, … carry nothing the server uses.
 }
 
-Value Server::initialize(const Object &) {
+Value Server::initialize(const Object &params) {
+  if (const Array *folders = params.getArray("workspaceFolders"))
+    for (const Value &f : *folders)
+      if (const Object *o = f.getAsObject())
+        if (auto uri = o->getString("uri")) roots_.push_back(uriToPath(*uri));
+  if (roots_.empty()) {
+    if (auto uri = params.getString("rootUri")) roots_.push_back(uriToPath(*uri));
+    else if (auto path = params.getString("rootPath")) roots_.push_back(path->str());
+  }
+  roots_.erase(std::remove(roots_.begin(), roots_.end(), std::string()), roots_.end());
   Object caps{
       {"positionEncoding", "utf-16"},
       {"textDocumentSync", Object{{"openClose", true}, {"change", 2}}},
@@ -214,22 +225,67 @@ Server::Analysis &Server::analyse(const Document &d) {
   // Free the previous analysis before building the next (a 10 MB file's AST
   // and model are large).
   a = Analysis{};
-  CompileOptions opts;
-  // The solver runs on the verify worker (publish()), never here: requests
-  // and checker diagnostics do not wait for it.
-  opts.stopAfter = Phase::Check;
-  opts.root = std::filesystem::path(d.path).parent_path().string();
-  // Imports see the open documents' text, not what is on disk.
-  opts.readFile = [this](const std::string &path) -> std::optional<std::string> {
-    if (Document *open = docs_.findByPath(path)) return docs_.text(*open).str();
-    return readDisk(path);
-  };
-  a.symbols.reset();
-  a.compilation = compile({SourceInput{d.path, docs_.text(d).str()}}, opts);
+  a.compilation = compile({SourceInput{d.path, docs_.text(d).str()}}, analysisOptions(d.path));
   a.version = d.version;
   a.file = a.compilation->files.empty() ? FileId{1} : a.compilation->files.front().id;
   ++compileCount_;
   return a;
+}
+
+CompileOptions Server::analysisOptions(const std::string &path) {
+  CompileOptions opts;
+  // The solver runs on the verify worker (publish()), never here: requests
+  // and checker diagnostics do not wait for it.
+  opts.stopAfter = Phase::Check;
+  // Imports must stay inside the root: the workspace folder the file is in
+  // (the innermost), else the file's own folder, as for `rig build`.
+  opts.root = std::filesystem::path(path).parent_path().string();
+  size_t best = 0;
+  for (const std::string &r : roots_) {
+    std::filesystem::path rel = std::filesystem::path(path).lexically_normal().lexically_relative(
+        std::filesystem::path(r).lexically_normal());
+    if (!rel.empty() && *rel.begin() != ".." && r.size() > best) {
+      opts.root = r;
+      best = r.size();
+    }
+  }
+  // Imports see the open documents' text, not what is on disk.
+  opts.readFile = [this](const std::string &file) -> std::optional<std::string> {
+    if (Document *open = docs_.findByPath(file)) return docs_.text(*open).str();
+    return readDisk(file);
+  };
+  return opts;
+}
+
+Server::Analysis Server::analyseClosed(const std::string &path, std::string text) {
+  Analysis a;
+  a.compilation = compile({SourceInput{path, std::move(text)}}, analysisOptions(path));
+  a.file = a.compilation->files.empty() ? FileId{1} : a.compilation->files.front().id;
+  ++compileCount_;
+  return a;
+}
+
+std::vector<std::pair<std::string, std::string>> Server::closedFilesMentioning(llvm::StringRef name) {
+  // Without workspace folders, only the open documents' own folders are
+  // looked at, not below them: the editor may have opened one file in a
+  // home folder.
+  std::vector<std::string> flat;
+  if (roots_.empty())
+    for (const std::string &uri : docs_.uris())
+      if (const Document *d = docs_.find(uri)) flat.push_back(std::filesystem::path(d->path).parent_path().string());
+  constexpr size_t kMaxFileBytes = 4 << 20; // larger files are not read for this
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string &path : workspaceRigFiles(roots_, flat)) {
+    if (docs_.findByPath(path) || isStdlibCachePath(path)) continue;
+    std::error_code ec;
+    if (std::filesystem::file_size(path, ec) > kMaxFileBytes || ec) continue;
+    std::optional<std::string> text = readDisk(path);
+    if (!text || llvm::StringRef(*text).find("import") == llvm::StringRef::npos ||
+        llvm::StringRef(*text).find(name) == llvm::StringRef::npos)
+      continue;
+    out.emplace_back(path, std::move(*text));
+  }
+  return out;
 }
 
 const ast::File *Server::astOf(const Analysis &a) const {

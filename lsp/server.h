@@ -15,6 +15,7 @@
 #include "lsp/protocol.h"
 #include "lsp/transport.h"
 #include "lsp/verify_worker.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 namespace rig::lsp {
 
@@ -90,6 +91,10 @@ private:
   Reply prepareRename(const Document &d, const llvm::json::Object &params);
   Reply rename(const Document &d, const llvm::json::Object &params);
   std::string uriOf(const Analysis &a, const Document &d, FileId file);
+  // Calls `visit` with the analysis of `d`, of every other open document,
+  // and of every closed workspace file that may use `name` from another file.
+  void forEachAnalysis(const Document &d, llvm::StringRef name,
+                       llvm::function_ref<void(Analysis &, const Document &)> visit);
   static const SymbolIndex &symbolsOf(Analysis &a);
   llvm::json::Value semanticTokensFull(const Document &d); // lsp/semantic_tokens.cpp
   // Rewrites beyond fix-its for [begin, end] (lsp/code_actions.cpp).
@@ -97,6 +102,14 @@ private:
 
   // The analysis of the document's current version, compiling if stale.
   Analysis &analyse(const Document &d);
+  // What analyse() compiles a file at `path` with.
+  CompileOptions analysisOptions(const std::string &path);
+  // A file the editor has not opened: its analysis from `text` (not kept).
+  Analysis analyseClosed(const std::string &path, std::string text);
+  // The workspace's closed .rig files whose text has `import` and `name`
+  // (path, text): those a reference to, or rename of, a name declared in
+  // another file can reach beyond the open documents (lsp/navigation.cpp).
+  std::vector<std::pair<std::string, std::string>> closedFilesMentioning(llvm::StringRef name);
   void publish(const Document &d);
   void sendDiagnostics(const Document &d, const Analysis &a);
   llvm::json::Value toLsp(const Compilation &c, SourceRange r) const;
@@ -106,6 +119,9 @@ private:
   Send send_;
   Log log_;
   DocumentStore docs_;
+  // The workspace folders (`workspaceFolders`, else `rootUri`/`rootPath` of
+  // initialize); without any, the folders of the open documents stand in.
+  std::vector<std::string> roots_;
   std::map<std::string, Analysis> analyses_; // by uri
   std::set<std::string> pending_;            // uris edited since their last publish
   std::set<std::string> cancelled_;          // request ids (idKey) cancelled ahead

@@ -346,3 +346,62 @@ deployment api = li^b.web(image: "x:1")
   // A port name follows IANA service-name rules (at most 15 characters).
   EXPECT_NE(refusal(5, "a_very_long_port_name").find("not a valid Kubernetes name"), std::string::npos);
 }
+
+// A module's importers are usually closed while the module is edited:
+// references and rename reach them from disk. Without workspace folders
+// the open documents' own folders are looked at (not below them).
+TEST_F(Navigation, ReferencesAndRenameReachClosedImporters) {
+  Marked lib = marked(std::string(kLib).replace(std::string(kLib).find("template web"), 12, "template w^eb"));
+  std::string libUri = write("lib.rig", lib.text);
+  const std::string closedText = "import \"lib.rig\" as lib\n\ndeployment api = lib.web(image: \"x:1\")\n";
+  std::string closedUri = write("closed.rig", closedText);
+  // Mentions `web` and imports, but not lib.rig's `web`: no edit.
+  const std::string otherText = "import \"std/sidecars\" as sc\n\n// web\ndeployment web { container a { image = \"x:1\" } }\n";
+  std::string otherUri = write("other.rig", otherText);
+  s.open(libUri, lib.text);
+
+  Object p = at(libUri, lib);
+  p["context"] = Object{{"includeDeclaration", true}};
+  Value r = s.request("textDocument/references", std::move(p));
+  ASSERT_TRUE(resultArray(r));
+  std::set<std::string> uris;
+  for (const Value &v : *resultArray(r)) uris.insert(v.getAsObject()->getString("uri")->str());
+  EXPECT_EQ(uris, (std::set<std::string>{libUri, closedUri}));
+
+  Object q = at(libUri, lib);
+  q["newName"] = "service";
+  Value rn = s.request("textDocument/rename", std::move(q));
+  ASSERT_TRUE(result(rn)) << errorMessage(rn);
+  const Object *changes = result(rn)->getObject("changes");
+  ASSERT_TRUE(changes->getArray(closedUri));
+  EXPECT_FALSE(changes->getArray(otherUri));
+  std::string renamedLib = applyEdits(lib.text, *changes->getArray(libUri));
+  std::string renamedClosed = applyEdits(closedText, *changes->getArray(closedUri));
+  EXPECT_NE(renamedClosed.find("lib.service(image"), std::string::npos) << renamedClosed;
+  // Both files, rewritten, still check together.
+  write("lib.rig", renamedLib);
+  std::string why;
+  EXPECT_TRUE(checks("closed.rig", renamedClosed, &why)) << why << renamedClosed;
+}
+
+// With workspace folders from initialize, files in folders below are
+// reached too; hidden folders are not looked into.
+TEST_F(Navigation, ClosedImportersBelowAWorkspaceFolder) {
+  fs::create_directories(dir + "/apps/web");
+  fs::create_directories(dir + "/.trash");
+  Marked lib = marked(std::string(kLib).replace(std::string(kLib).find("let base_image"), 14, "let base_i^mage"));
+  std::string libUri = write("lib.rig", lib.text);
+  const std::string nested = "import \"../../lib.rig\" as lib\n\ndeployment api = lib.web(image: lib.base_image)\n";
+  std::string nestedUri = write("apps/web/api.rig", nested);
+  // Would be a second reference if hidden folders were looked into.
+  write(".trash/old.rig", "import \"../lib.rig\" as lib\n\ndeployment old = lib.web(image: lib.base_image)\n");
+  Session ws;
+  ws.request("initialize", Object{{"workspaceFolders", Array{Object{{"uri", pathToUri(dir)}, {"name", "w"}}}}});
+  ws.open(libUri, lib.text);
+  Object p = at(libUri, lib);
+  p["context"] = Object{{"includeDeclaration", false}};
+  Value r = ws.request("textDocument/references", std::move(p));
+  ASSERT_TRUE(resultArray(r));
+  ASSERT_EQ(resultArray(r)->size(), 1u);
+  EXPECT_EQ((*resultArray(r))[0].getAsObject()->getString("uri")->str(), nestedUri);
+}
