@@ -1,8 +1,10 @@
 // The expander on inputs that are legal but large: work must grow with the
 // input, not with its square (a hidden quadratic is a hang on a 10 MB file).
+// Each input is sized so that the quadratic code it replaced would run for
+// many minutes, past the suite's per-test timeout (tests/CMakeLists.txt);
+// linear, each checks in well under a second.
 #include "compiler/driver/driver.h"
 
-#include <chrono>
 #include <gtest/gtest.h>
 
 using namespace rig;
@@ -12,14 +14,6 @@ std::unique_ptr<Compilation> checkText(const std::string &text) {
   CompileOptions opts;
   opts.stopAfter = Phase::Check;
   return compile({{"t.rig", text}}, opts);
-}
-
-// checkText, and how long it took in `seconds`.
-std::unique_ptr<Compilation> checkTextTimed(const std::string &text, double &seconds) {
-  auto start = std::chrono::steady_clock::now();
-  auto c = checkText(text);
-  seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return c;
 }
 
 // How many diagnostics of `kind` a compilation reported.
@@ -33,15 +27,13 @@ size_t countKind(const Compilation &c, DiagKind kind) {
 
 // Each `let` reading a name whose `let` comes later gets E0104 pointing at
 // that later `let`. Finding it scanned the whole file per name: 100,000
-// `let`s each naming the next took over a minute.
+// `let`s each naming the next took over a minute (300,000: ten or more).
 TEST(ExpandScale, ManyLetsNamingLaterOnesAreReportedInLinearTime) {
-  const int n = 100000;
+  const int n = 300000;
   std::string text;
   for (int i = 0; i < n; ++i) text += "let a" + std::to_string(i) + " = a" + std::to_string(i + 1) + "\n";
   text += "let a" + std::to_string(n) + " = 1\n";
-  double seconds = 0;
-  auto c = checkTextTimed(text, seconds);
-  EXPECT_LT(seconds, 20.0);
+  auto c = checkText(text);
   EXPECT_GT(countKind(*c, DiagKind::UndefinedName), 0u); // the diagnostics engine keeps the first thousand or so
 }
 
@@ -60,28 +52,25 @@ TEST(ExpandScale, EarlyUseLabelsTheNextLetOfThatName) {
 }
 
 // A map literal's duplicate keys were found by comparing each key with all
-// before it: 100,000 entries took half a minute. The one duplicate among
-// them is still reported, once.
+// before it: 100,000 entries took half a minute (400,000: eight). The one
+// duplicate among them is still reported, once.
 TEST(ExpandScale, LargeMapLiteralsAreCheckedForDuplicatesInLinearTime) {
   std::string text = "let m = {\n";
-  for (int i = 0; i < 200000; ++i) text += 'k' + std::to_string(i) + " = 1\n";
+  for (int i = 0; i < 400000; ++i) text += 'k' + std::to_string(i) + " = 1\n";
   text += "k7 = 2\n}\n";
-  double seconds = 0;
-  auto c = checkTextTimed(text, seconds);
-  EXPECT_LT(seconds, 20.0);
+  auto c = checkText(text);
   EXPECT_EQ(countKind(*c, DiagKind::DuplicateField), 1u);
 }
 
 // Indexing a `let` list in a loop over it copied the whole list at every
-// `big[i]`: 20,000 elements took 19 seconds. It is read in place now; the
-// result is the same (the one negative element is found).
+// `big[i]`: 20,000 elements took 19 seconds (100,000: eight minutes). It
+// is read in place now; the result is the same (the one negative element
+// is found).
 TEST(ExpandScale, IndexingABoundListInALoopDoesNotCopyIt) {
   std::string text = "let big = [" ;
   for (int i = 0; i < 100000; ++i) text += (i ? ", " : "") + std::to_string(i == 77777 ? -1 : i);
   text += "]\nfor i in 0..99999 {\n  if big[i] < 0 {\n    pod \"p-${i}\" { container c { image = \"a:1\" } }\n  }\n}\n";
-  double seconds = 0;
-  auto c = checkTextTimed(text, seconds);
-  EXPECT_LT(seconds, 20.0);
+  auto c = checkText(text);
   ASSERT_TRUE(c->ok()) << (c->diags.all().empty() ? "" : c->diags.all().front().message);
   ASSERT_EQ(c->program.workloads.size(), 1u);
   EXPECT_EQ(c->program.workloads[0].name, "p-77777");

@@ -2,7 +2,6 @@
 // repository the two promises — formatting twice changes nothing more, and
 // the build output of a formatted file is byte-identical to the original's.
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -41,9 +40,9 @@ TEST(Format, DeeplyNestedOneLineBodiesFormatWithoutBlowup) {
   for (int i = 0; i < depth; ++i) text += "for i" + std::to_string(i) + " in 0..1 { ";
   text += "pod p { container c { image = \"x:1\" } }";
   text += std::string(depth, '}') + "\n";
-  auto start = std::chrono::steady_clock::now();
+  // With the old doubling per level, 150 levels would never finish; the
+  // suite's per-test timeout (tests/CMakeLists.txt) is the guard.
   std::string once = fmt(text);
-  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 10.0);
   EXPECT_EQ(fmt(once), once);
   EXPECT_NE(once.find("for i149 in 0..1 {"), std::string::npos);
   EXPECT_EQ(once.rfind("for i0 in 0..1 {\n", 0), 0u);

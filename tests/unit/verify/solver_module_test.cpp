@@ -185,20 +185,22 @@ TEST(SolverThroughTheModule, TheTimeoutStopsAQuery) {
   opts.rlimit = UINT32_MAX;
   Solver s(opts);
   addPigeonhole(s, 12);
-  auto start = std::chrono::steady_clock::now();
+  // Without the timeout this query runs for many minutes: the suite's
+  // per-test timeout (tests/CMakeLists.txt) would fail it, or it would end
+  // Unsat.
   EXPECT_EQ(s.check(), SolverResult::Timeout);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
 }
 
 TEST(SolverThroughTheModule, AnInterruptStopsARunningQuery) {
   Interrupt interrupt;
   VerifyOptions opts;
-  opts.timeoutMs = 60'000;
+  // Far past the suite's per-test timeout: only the interrupt can end the
+  // query with Timeout in time.
+  opts.timeoutMs = 3'600'000;
   opts.rlimit = UINT32_MAX;
   opts.interrupt = &interrupt;
   Solver s(opts);
   addPigeonhole(s, 12);
-  auto start = std::chrono::steady_clock::now();
   std::thread stopper([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     interrupt.trigger();
@@ -206,5 +208,4 @@ TEST(SolverThroughTheModule, AnInterruptStopsARunningQuery) {
   SolverResult r = s.check();
   stopper.join();
   EXPECT_EQ(r, SolverResult::Timeout) << s.reasonUnknown();
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
 }
