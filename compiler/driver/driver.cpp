@@ -74,7 +74,7 @@ std::unique_ptr<Compilation> compile(std::vector<SourceInput> inputs, const Comp
   for (const ast::File &f : c->files) files.push_back(&f);
   if (!opts.previousOutput.empty()) {
     std::string err;
-    if (!emit::readPreviousClaims(opts.previousOutput, checkOpts.previousClaims, err))
+    if (!emit::readPreviousClaims(opts.previousOutput, checkOpts.previousClaims, err, &c->previousFiles))
       c->diags.report(DiagKind::PreviousOutputUnreadable, SourceRange{}, opts.previousOutput, err);
   }
   c->program = check(files, c->sources, c->diags, checkOpts);

@@ -66,6 +66,8 @@ struct Compilation {
   model::Program program;
   verify::VerifyResult verified;
   emit::EmitResult outputs;
+  // The manifests of CompileOptions::previousOutput that were read.
+  std::vector<std::string> previousFiles;
   bool ok() const { return !diags.hasErrors(); }
 };
 

@@ -117,6 +117,16 @@ grep -q "2. sidecar fluent-bit" "$WORK/stdout" && ok || bad "explain: no start o
 # Depfile.
 expect_rc 0 "depfile" "$RIG" build -o "$WORK/out3" --depfile "$WORK/out3.d" "$EX"
 grep -q "webapp.rig" "$WORK/out3.d" && ok || bad "depfile lacks the input"
+# Rebuilt into the same directory, the build compares with its own output:
+# the depfile must not list it (the target would depend on itself).
+expect_rc 0 "depfile, previous is the output" "$RIG" build -o "$WORK/out3" --depfile "$WORK/out3b.d" "$EX"
+cut -d: -f2- "$WORK/out3b.d" | grep -q "out3/" && bad "depfile lists the output it compares with" || ok
+# With --previous DIR elsewhere, the claim manifests read there are inputs too.
+UP3="$ROOT/examples/ebs-iops-upgrade-3k/postgres.rig"
+UP10="$ROOT/examples/ebs-iops-upgrade-10k/postgres.rig"
+expect_rc 0 "build the 3k upgrade" "$RIG" build -o "$WORK/up3" "$UP3"
+expect_rc 0 "depfile with --previous" "$RIG" build -o "$WORK/up10" --previous "$WORK/up3" --depfile "$WORK/up10.d" "$UP10"
+grep -q "up3/.*claim.*postgres-data" "$WORK/up10.d" && ok || bad "depfile lacks the previous claim: $(cat "$WORK/up10.d")"
 
 # Hostile inputs: empty, binary, huge; each an error, never a crash.
 : > "$WORK/empty.rig"

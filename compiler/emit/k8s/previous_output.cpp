@@ -42,7 +42,8 @@ model::PreviousClaim claimFrom(const Node &o, const std::string &ns, const std::
 
 } // namespace
 
-bool readPreviousClaims(const std::string &dir, std::vector<model::PreviousClaim> &out, std::string &error) {
+bool readPreviousClaims(const std::string &dir, std::vector<model::PreviousClaim> &out, std::string &error,
+                        std::vector<std::string> *read) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     error = "not a directory";
@@ -59,6 +60,8 @@ bool readPreviousClaims(const std::string &dir, std::vector<model::PreviousClaim
     return false;
   }
   std::sort(files.begin(), files.end());
+  if (read)
+    for (const fs::path &f : files) read->push_back(f.string());
   for (const fs::path &f : files) {
     std::ifstream in(f, std::ios::binary);
     std::stringstream contents;

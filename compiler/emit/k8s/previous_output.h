@@ -12,7 +12,9 @@ namespace rig::emit {
 
 // Every PersistentVolumeClaim in the manifests (*.yaml, *.json) under `dir`,
 // in path order. Returns false with `error` set when `dir` cannot be read
-// or a manifest does not parse.
-bool readPreviousClaims(const std::string &dir, std::vector<model::PreviousClaim> &out, std::string &error);
+// or a manifest does not parse. `read`, when set, gets the path of every
+// manifest looked at (what a depfile lists).
+bool readPreviousClaims(const std::string &dir, std::vector<model::PreviousClaim> &out, std::string &error,
+                        std::vector<std::string> *read = nullptr);
 
 } // namespace rig::emit

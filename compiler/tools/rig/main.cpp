@@ -368,6 +368,12 @@ int main(int argc, char **argv) {
     std::vector<std::string> read;
     for (const rig::ModuleGraph::Module &m : c->modules.modules)
       if (!m.stdlib) read.push_back(m.path);
+    // And the manifests of `--previous DIR` compared with, unless DIR is the
+    // output itself (the target cannot depend on what it writes).
+    std::error_code ec1, ec2;
+    if (!a.opts.previousOutput.empty() &&
+        std::filesystem::weakly_canonical(a.opts.previousOutput, ec1) != std::filesystem::weakly_canonical(a.outDir, ec2))
+      for (const std::string &f : c->previousFiles) read.push_back(f);
     dep << rig::depfile(a.outDir + "/kustomization.yaml", read);
     if (!dep) {
       std::cerr << "rig: cannot write depfile " << a.depfile << "\n";
