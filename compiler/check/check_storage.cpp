@@ -773,23 +773,25 @@ void Checker::finishStorage() {
         continue;
       }
       const model::Claim &c = *it->second;
-      int64_t replicas = w.replicas.value_or(1);
-      if (w.kind == model::WorkloadKind::Deployment && replicas > 1)
-        for (const std::string &m : c.accessModes)
-          if (m == "ReadWriteOnce" || m == "ReadWriteOncePod") {
-            Diagnostic &diag = diags_.report(DiagKind::ReadWriteOnceShared, v.sourceRange, c.name, m, w.name, replicas,
-                                                     m == "ReadWriteOncePod" ? "only one pod can use it at a time"
-                                                                             : "replicas on other nodes cannot mount it");
-            diag.label(c.accessModesRange, "access mode set here");
-            diag.note("use a statefulset with a `claim_template` (a claim per replica), or a `ReadWriteMany` claim");
-            break;
-          }
-      // Another workload already mounts it: their pods run on one node at
-      // best (ReadWriteOnce), or one at a time (ReadWriteOncePod).
+      // A claim one node (ReadWriteOnce) or one pod (ReadWriteOncePod) can
+      // use, unless it also allows a mode many nodes can mount at once.
       const std::string *single = nullptr;
-      for (const std::string &m : c.accessModes)
+      bool many = false;
+      for (const std::string &m : c.accessModes) {
         if (m == "ReadWriteOncePod" || (m == "ReadWriteOnce" && !single)) single = &m;
-      if (!single) continue;
+        many |= m == "ReadWriteMany" || m == "ReadOnlyMany";
+      }
+      if (!single || many) continue;
+      int64_t replicas = w.replicas.value_or(1);
+      if (w.kind == model::WorkloadKind::Deployment && replicas > 1) {
+        Diagnostic &diag = diags_.report(DiagKind::ReadWriteOnceShared, v.sourceRange, c.name, *single, w.name, replicas,
+                                         *single == "ReadWriteOncePod" ? "only one pod can use it at a time"
+                                                                       : "replicas on other nodes cannot mount it");
+        diag.label(c.accessModesRange, "access mode set here");
+        diag.note("use a statefulset with a `claim_template` (a claim per replica), or a `ReadWriteMany` claim");
+      }
+      // Another workload already mounts it: their pods run on one node at
+      // best, or one at a time.
       auto [first, fresh] = firstUser.emplace(&c, std::make_pair(&w, v.sourceRange));
       if (fresh || first->second.first == &w) continue;
       const model::Workload &other = *first->second.first;

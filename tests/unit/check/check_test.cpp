@@ -315,8 +315,36 @@ TEST(StorageSharing, SingleNodeClaimsMountedByTwoWorkloadsAreFlagged) {
 }
 
 TEST(StorageSharing, ClaimsManyNodesCanMountAreNotFlagged) {
-  for (const char *modes : {"ReadWriteMany", "ReadOnlyMany"}) {
+  for (const char *modes : {"ReadWriteMany", "ReadOnlyMany", "ReadWriteOnce, ReadWriteMany"}) {
     auto c = checkText(twoUsersOf(modes));
     EXPECT_EQ(countKind(*c, DiagKind::ReadWriteOnceAcrossWorkloads), 0u) << modes;
   }
+}
+
+// A deployment's replicas share a claim that also allows ReadWriteMany
+// freely: no W0601, as for a plain ReadWriteMany claim.
+TEST(StorageSharing, ReplicasMayShareAClaimThatAlsoAllowsManyNodes) {
+  auto c = checkText(R"(claim data { size = 1Gi, access_modes = [ReadWriteOnce, ReadWriteMany] }
+deployment web {
+  replicas = 3
+  volume d = claim(data)
+  container app {
+    image = "nginx:1.27"
+    mount d at "/data"
+  }
+}
+)");
+  ASSERT_TRUE(c->ok()) << firstMessage(*c);
+  EXPECT_FALSE(hasKind(*c, DiagKind::ReadWriteOnceShared));
+  auto single = checkText(R"(claim data { size = 1Gi, access_modes = [ReadWriteOnce] }
+deployment web {
+  replicas = 3
+  volume d = claim(data)
+  container app {
+    image = "nginx:1.27"
+    mount d at "/data"
+  }
+}
+)");
+  EXPECT_TRUE(hasKind(*single, DiagKind::ReadWriteOnceShared));
 }
