@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "compiler/emit/k8s/document.h"
+#include "compiler/emit/k8s/yaml_text.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -41,14 +42,7 @@ public:
   bool checked() const { return checked_; }
 
 private:
-  static consteval bool isFieldName(const char *s, size_t n) {
-    if (n == 0 || s[0] < 'a' || s[0] > 'z') return false;
-    for (size_t i = 0; i < n; ++i)
-      if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9'))) return false;
-    for (std::string_view w : {"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
-      if (std::string_view(s, n) == w) return false;
-    return true;
-  }
+  static consteval bool isFieldName(const char *s, size_t n) { return isPlainFieldName(std::string_view(s, n)); }
 
   llvm::StringRef text_;
   bool checked_ = true;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "compiler/emit/k8s/document.h"
 #include "llvm/ADT/StringRef.h"
@@ -20,6 +21,26 @@ void writeYamlIndent(int n, std::string &out);
 void writeYamlInt(int64_t v, std::string &out);
 // The same digits, written at the end of `buf`; returns where they begin.
 char *formatYamlInt(int64_t v, char (&buf)[24]);
+// Nearly every key is a Kubernetes field name or a short word (`app`,
+// `cpu`): a lower-case letter, then letters and digits. Such a key is plain
+// unless it is one of YAML 1.1's words that start with a lower-case letter
+// (`y`, `no`, `on`, `false`, …; all at most five long): it holds no
+// indicator, and starting with a letter it never reads as a number. This
+// shorter test saves most of the writer's scanning at run time, and is the
+// one Key applies to literal keys when rig is compiled (yaml_stream.h).
+constexpr bool isPlainFieldName(std::string_view key) {
+  if (key.empty() || !(key[0] >= 'a' && key[0] <= 'z')) return false;
+  for (char c : key)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+  switch (key.size()) {
+  case 1: return key != "y" && key != "n";
+  case 2: return key != "no" && key != "on";
+  case 3: return key != "yes" && key != "off";
+  case 4: return key != "true" && key != "null";
+  case 5: return key != "false";
+  default: return true;
+  }
+}
 // A map key: plain when YAML reads it back as the same string, else quoted.
 void writeYamlKey(llvm::StringRef key, std::string &out);
 // Whether writeYamlKey writes `key` as it is.

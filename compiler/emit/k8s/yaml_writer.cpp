@@ -115,26 +115,6 @@ bool isScalarLike(const Node &n) {
   return (n.kind() != Node::Kind::Map && n.kind() != Node::Kind::List) || n.isEmptyContainer();
 }
 
-// Nearly every key is a Kubernetes field name or a short word (`app`,
-// `cpu`): a lower-case letter, then letters and digits. Such a key is plain
-// unless it is one of YAML 1.1's words that start with a lower-case letter
-// (`y`, `no`, `on`, `false`, …; all at most five long): it holds no
-// indicator, and starting with a letter it never reads as a number. This
-// shorter test saves most of the writer's scanning.
-bool isPlainFieldName(llvm::StringRef key) {
-  if (key.empty() || !(key[0] >= 'a' && key[0] <= 'z')) return false;
-  for (char c : key)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
-  switch (key.size()) {
-  case 1: return key != "y" && key != "n";
-  case 2: return key != "no" && key != "on";
-  case 3: return key != "yes" && key != "off";
-  case 4: return key != "true" && key != "null";
-  case 5: return key != "false";
-  default: return true;
-  }
-}
-
 void writeNode(const Node &n, int indent, std::string &out);
 
 // Writes the entries of a map; the first line is already indented by the caller.
