@@ -1298,6 +1298,7 @@ std::optional<ast::File> parseInTextParts(llvm::StringRef text, uint32_t begin, 
       if (handedOver[k]) {
         items[k].clear();
         comments[k].clear();
+        elses[k] = 0; // counted again by the re-parse
         again.push_back(k);
       }
     std::atomic<size_t> nextAgain{0};
