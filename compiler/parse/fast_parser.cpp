@@ -1236,7 +1236,7 @@ std::optional<ast::File> parseInTextParts(llvm::StringRef text, uint32_t begin, 
   std::vector<std::vector<ast::ItemPtr>> items(used);
   std::vector<std::vector<ast::Comment>> comments(used);
   std::vector<unsigned> elses(used, 0);
-  std::vector<char> handedOver(used, 0);
+  std::vector<char> handedOver(used, 0), failed(used, 0);
   std::atomic<bool> anyFailed{false};
   // The item sink is asked about each part's text just before the part is
   // parsed, and gets its items while it has accepted every part asked so
@@ -1266,6 +1266,7 @@ std::optional<ast::File> parseInTextParts(llvm::StringRef text, uint32_t begin, 
       }
       return true;
     } catch (Fail &) {
+      failed[k] = 1;
       anyFailed.store(true, std::memory_order_relaxed);
       return false;
     }
@@ -1289,12 +1290,22 @@ std::optional<ast::File> parseInTextParts(llvm::StringRef text, uint32_t begin, 
   bool ok = !anyFailed.load() && totalElses <= opts.maxOperators;
   bool declined = sinkDeclined.load();
   if (sink) sink->endFile(file, ok && !declined);
-  if (!ok) return std::nullopt;
-  if (declined) {
+  // The parts kept: all of them, or on a failure those before the first
+  // part that failed. Parts are taken in order and a thread takes no new
+  // one once any has failed, so every part before that one was parsed, and
+  // parsed whole.
+  size_t kept = used;
+  if (!ok) {
+    kept = 0;
+    if (opts.prefix && anyFailed.load())
+      while (!failed[kept]) ++kept;
+    if (kept == 0) return std::nullopt;
+  }
+  if (declined || kept < used) {
     // The sink may have taken what it needed of the handed-over parts'
     // items (their bodies): parse those parts again, keeping everything.
     std::vector<size_t> again;
-    for (size_t k = 0; k < used; ++k)
+    for (size_t k = 0; k < kept; ++k)
       if (handedOver[k]) {
         items[k].clear();
         comments[k].clear();
@@ -1307,7 +1318,18 @@ std::optional<ast::File> parseInTextParts(llvm::StringRef text, uint32_t begin, 
       for (size_t i; (i = nextAgain.fetch_add(1, std::memory_order_relaxed)) < again.size();)
         if (!parsePart(t, again[i], false, toks)) return;
     });
-    if (anyFailed.load()) return std::nullopt; // cannot happen: the same text parsed before
+    for (size_t k : again)
+      if (failed[k]) return std::nullopt; // cannot happen: the same text parsed before
+  }
+  if (kept < used) {
+    FastParsePrefix &prefix = *opts.prefix;
+    prefix.end = cuts[kept];
+    for (size_t k = 0; k < kept; ++k) {
+      prefix.elses += elses[k];
+      for (ast::ItemPtr &it : items[k]) prefix.items.push_back(std::move(it));
+      for (ast::Comment &c : comments[k]) prefix.comments.push_back(std::move(c));
+    }
+    return std::nullopt;
   }
   if (opts.partsUsed) *opts.partsUsed = used;
   ast::File out;
@@ -1335,13 +1357,19 @@ std::optional<ast::File> fastParse(const SourceManager &sm, FileId file, const F
   ast::File out;
   out.id = file;
   if (std::optional<ast::File> split = parseInTextParts(text, begin, file, opts)) return split;
+  // A part failed: the text before it is parsed already (and is where a
+  // single pass would be between items), so only the rest is parsed again,
+  // in one pass. A part can fail on a cut the file's text fooled (inside a
+  // comment or text block) when the whole is fine.
+  FastParsePrefix *prefix = opts.prefix && opts.prefix->end > 0 ? opts.prefix : nullptr;
+  if (prefix) begin = prefix->end;
   std::vector<Token> toks;
   try {
     lexAll(text.data(), begin, (uint32_t)text.size(), file, &out.comments, toks);
   } catch (Fail &) {
     return std::nullopt;
   }
-  unsigned elses = 0;
+  unsigned elses = prefix ? prefix->elses : 0;
   if (!nestsWithinLimits(text.data(), toks, opts.maxNesting, opts.maxOperators, elses)) return std::nullopt;
   size_t threads = std::min(threadCount(opts.threads), toks.size() / std::max<size_t>(opts.tokensPerThread, 1) + 1);
   std::vector<size_t> cuts = threads > 1 ? cutPoints(toks, threads) : std::vector<size_t>{};
@@ -1377,6 +1405,15 @@ std::optional<ast::File> fastParse(const SourceManager &sm, FileId file, const F
   if (std::find(failed.begin(), failed.end(), 1) != failed.end()) return std::nullopt;
   size_t total = 0;
   for (auto &part : items) total += part.size();
+  if (prefix) {
+    // The prefix's items and comments first.
+    total += prefix->items.size();
+    std::vector<ast::Comment> rest = std::move(out.comments);
+    out.comments = std::move(prefix->comments);
+    out.comments.insert(out.comments.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
+    out.items = std::move(prefix->items);
+    *prefix = FastParsePrefix{};
+  }
   out.items.reserve(total);
   for (auto &part : items)
     for (ast::ItemPtr &it : part) out.items.push_back(std::move(it));

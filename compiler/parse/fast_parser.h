@@ -13,6 +13,18 @@
 
 namespace rig {
 
+// What a file cut into text parts holds before the first part that failed:
+// every part before it parsed on its own, from the start of the file, so
+// a single pass would be in the same state where it ends (between
+// top-level items, no bracket or comment open). parse() then needs the
+// ANTLR parser, which is much slower, only from there on (see there).
+struct FastParsePrefix {
+  uint32_t end = 0; // where the rest starts; 0: no part parsed before the failure
+  unsigned elses = 0; // `else`s in those parts: the nesting bounds count them across the file
+  std::vector<ast::ItemPtr> items;
+  std::vector<ast::Comment> comments;
+};
+
 struct FastParseOptions {
   // Threads for a large file (0: one per core, at most 8), and the fewest
   // tokens worth a thread of their own.
@@ -33,6 +45,10 @@ struct FastParseOptions {
   unsigned maxOperators = 1000;
   // Receives the top-level items of a file parsed in text parts.
   ast::ItemSink *itemSink = nullptr;
+  // When a file cut into text parts has a part that fails, receives what
+  // parsed before it; fastParse then parses the rest in one pass, and
+  // leaves the prefix here if that fails too. Null: not wanted.
+  FastParsePrefix *prefix = nullptr;
 };
 
 std::optional<ast::File> fastParse(const SourceManager &sm, FileId file, const FastParseOptions &opts = {});

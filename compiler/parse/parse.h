@@ -23,8 +23,11 @@ struct ParseOptions {
   // reference: it reports every error and recovers. Tests force one or the
   // other to check that both build the same tree.
   enum class Engine { Auto, Antlr, Fast } engine = Engine::Auto;
-  // Threads the fast parser may use on a large file (0: one per core).
+  // Threads the fast parser may use on a large file (0: one per core), and
+  // how it cuts one (FastParseOptions; tests make the parts small).
   unsigned fastThreads = 0;
+  size_t fastBytesPerThread = 256 * 1024;
+  size_t fastBytesPerPart = 64 * 1024;
   // Gets the top-level items of a file the fast parser splits into parts
   // (a large one), as they are made (see ast::ItemSink). Null: none.
   ast::ItemSink *itemSink = nullptr;

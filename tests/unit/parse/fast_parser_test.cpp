@@ -8,6 +8,7 @@
 #include "tests/support/read_file.h"
 #include "compiler/parse/nesting.h"
 #include "compiler/parse/parse.h"
+#include "compiler/diagnostics/render.h"
 
 #include <gtest/gtest.h>
 
@@ -1440,6 +1441,94 @@ TEST(FastParser, APartDeclinedAfterOthersWereHandedOverGivesTheWholeFile) {
     EXPECT_FALSE(sink.keptFile);
     EXPECT_EQ(deepDump(*cut), deepDump(*whole)) << threads << " threads";
   }
+}
+
+// Takes every part's text and the body of every declaration handed over,
+// as the early check does.
+class BodyTakingSink : public ast::ItemSink {
+public:
+  bool acceptsText(llvm::StringRef) const override { return true; }
+  void beginFile(FileId, size_t, size_t, size_t) override {}
+  void beginPart(size_t, size_t) override {}
+  void item(size_t, size_t, ast::Item &it) override {
+    if (auto *d = llvm::dyn_cast<ast::Declaration>(&it)) d->body.reset();
+  }
+  void endPart(size_t, size_t) override {}
+  void endFile(FileId, bool) override {}
+};
+
+// A large file with an error is parsed by ANTLR only from the first text
+// part that failed (parse.cpp): the diagnostics and the tree must be the
+// ones ANTLR gives for the whole file, wherever the error is, and also
+// when a sink took the bodies of the parts handed over before.
+TEST(FastParser, LargeFilesWithErrorsParseAsAWhole) {
+  // Formatted files (the repository's): many places to cut the text, and
+  // many places for an error, before and after any cut. About 40 KB: ANTLR
+  // reads the whole of it for every case. Files with a cut the text fools
+  // (a `}` line in a text block) are left out: past such a cut every case
+  // would fall back to the same place.
+  FastParseOptions parts;
+  parts.threads = 2;
+  parts.bytesPerThread = 1;
+  parts.bytesPerPart = 2048;
+  std::vector<std::string> programs;
+  std::string clean;
+  for (const auto &path : repoFiles()) {
+    // Without blank lines: the text is cut only where a line that is `}`
+    // is followed by a name.
+    std::string file = readFile(path), text;
+    for (llvm::StringRef rest = file; !rest.empty();) {
+      auto [line, tail] = rest.split('\n');
+      if (!line.trim().empty()) text += line.str() + "\n";
+      rest = tail;
+    }
+    if (text.size() > 4000 || !compareEngines(text).antlrClean) continue;
+    SourceManager sm;
+    if (!fastParse(sm, sm.addFile("t.rig", clean + text), parts)) continue;
+    clean += text;
+    programs.push_back(text);
+    if (clean.size() > 40000) break;
+  }
+  ASSERT_GT(programs.size(), 20u);
+  Mutator mutator(77);
+  std::mt19937 rng(5);
+  const int cases = kSanitized ? 12 : 50;
+  int broken = 0, fromPrefix = 0;
+  for (int c = 0; c < cases; ++c) {
+    // One program mutated (and sometimes a second one after it).
+    size_t at = rng() % programs.size(), again = c % 3 == 0 ? at + rng() % (programs.size() - at) : SIZE_MAX;
+    std::string text;
+    for (size_t i = 0; i < programs.size(); ++i) text += i == at || i == again ? mutator.mutate(programs[i]) : programs[i];
+    SourceManager sm;
+    FileId f = sm.addFile("t.rig", text);
+    Diagnostics reference;
+    ParseOptions antlr;
+    antlr.engine = ParseOptions::Engine::Antlr;
+    ast::File expected = parse(sm, f, reference, antlr);
+    if (!reference.hasErrors()) continue; // the mutation left a valid file
+    ++broken;
+    for (bool withSink : {false, true}) {
+      ParseOptions split;
+      split.fastThreads = 2 + c % 2;
+      split.fastBytesPerThread = 1;
+      split.fastBytesPerPart = 2048;
+      BodyTakingSink sink;
+      if (withSink) split.itemSink = &sink;
+      Diagnostics got;
+      ast::File file = parse(sm, f, got, split);
+      ASSERT_EQ(renderJson(sm, got.all()), renderJson(sm, reference.all()))
+          << "case " << c << (withSink ? " with a sink" : "") << "\n--- input\n" << printable(text);
+      ASSERT_EQ(deepDump(file), deepDump(expected)) << "case " << c << (withSink ? " with a sink" : "");
+    }
+    // Whether the parts before the error were kept, or the case tested the
+    // whole-file path only.
+    FastParsePrefix prefix;
+    FastParseOptions keep = parts;
+    keep.prefix = &prefix;
+    if (!fastParse(sm, f, keep) && prefix.end > 0) ++fromPrefix;
+  }
+  EXPECT_GT(broken, cases / 2);
+  EXPECT_GT(fromPrefix, broken / 2) << "most errors are past the first part: the prefix must be used";
 }
 
 // Where the text is cut is a guess (after a line that is only `}`, before
