@@ -1222,12 +1222,9 @@ std::optional<ast::File> parseInTextParts(llvm::StringRef text, uint32_t begin, 
   size_t parts = std::max(threads, bytes / perPart);
   std::vector<uint32_t> cuts{begin};
   for (size_t k = 1; k < parts; ++k) {
-    size_t from = std::max<size_t>(begin + bytes * k / parts, cuts.back());
-    size_t at = text.find("\n}\n", from);
-    while (at != llvm::StringRef::npos && !(at + 3 < text.size() && isLetterOrUnderscore(text[at + 3])))
-      at = text.find("\n}\n", at + 1);
+    size_t at = nextItemBoundary(text, std::max<size_t>(begin + bytes * k / parts, cuts.back()));
     if (at == llvm::StringRef::npos) break;
-    cuts.push_back(static_cast<uint32_t>(at + 3));
+    cuts.push_back(static_cast<uint32_t>(at));
   }
   cuts.push_back(static_cast<uint32_t>(text.size()));
   size_t used = cuts.size() - 1;
@@ -1345,6 +1342,13 @@ std::optional<ast::File> parseInTextParts(llvm::StringRef text, uint32_t begin, 
 }
 
 } // namespace
+
+size_t nextItemBoundary(llvm::StringRef text, size_t from) {
+  size_t at = text.find("\n}\n", from);
+  while (at != llvm::StringRef::npos && !(at + 3 < text.size() && isLetterOrUnderscore(text[at + 3])))
+    at = text.find("\n}\n", at + 1);
+  return at == llvm::StringRef::npos ? at : at + 3;
+}
 
 std::optional<ast::File> fastParse(const SourceManager &sm, FileId file, const FastParseOptions &opts) {
   llvm::StringRef text = sm.text(file);

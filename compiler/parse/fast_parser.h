@@ -53,4 +53,11 @@ struct FastParseOptions {
 
 std::optional<ast::File> fastParse(const SourceManager &sm, FileId file, const FastParseOptions &opts = {});
 
+// Where a large file's text is cut: right after a line that is only `}`
+// and before a line that starts with a name (`deployment web {`), which in
+// a formatted file is where one top-level item ends and the next begins.
+// The first such place at or after `from`, or npos. Only a guess: the line
+// may be inside a comment, a string or a block.
+size_t nextItemBoundary(llvm::StringRef text, size_t from);
+
 } // namespace rig

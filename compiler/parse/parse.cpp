@@ -751,29 +751,58 @@ ast::File parse(const SourceManager &sm, FileId file, Diagnostics &diags, const 
   // error near the end of a 10 MB file took 7.5 s and 1.2 GB this way
   // before.
   uint32_t start = std::max(bom, prefix.end);
+  size_t keptItems = prefix.items.size(), keptComments = prefix.comments.size();
   if (prefix.end > 0) {
     result.items = std::move(prefix.items);
     result.comments = std::move(prefix.comments);
   }
-  text = text.drop_front(start);
-  OffsetMap map(text, start);
-  ErrorCollector collector(file, map, diags, opts.maxSyntaxErrors);
-  Builder builder(file, map, diags, opts);
-  try {
-    Lexed lexed = lex(text, file, map, diags, &result.comments);
-    auto &tokens = lexed.tokens;
-    std::unique_ptr<RigParser> parser;
-    std::unique_ptr<antlr4::ListTokenSource> source;
-    std::unique_ptr<antlr4::CommonTokenStream> stream;
-    P::FileContext *tree = runParser(tokens, collector, parser, source, stream,
-                                     [](RigParser &p) { return p.file(); });
-    builder.items(tree->item(), result.items);
-  } catch (TooManyErrors &) {
-    // Already reported; the items built so far are dropped with the tree
-    // (those of the parts before it too, as if ANTLR had read them).
-    result.items.clear();
-  } catch (std::exception &e) {
-    diags.report(DiagKind::SyntaxError, SourceRange{file, 0, 0}, std::string("parser failure: ") + e.what());
+  // ANTLR takes about 120 bytes of memory per byte it reads. Past its
+  // first failure a file is read only opts.maxRecoveryBytes further, so that a large file's errors cost seconds and hundreds
+  // of megabytes, not minutes and gigabytes; a note says where it stopped.
+  // If the text read has no error, the error is further on: all of it is
+  // read then.
+  size_t end = text.size();
+  if (end - start > opts.maxRecoveryBytes) {
+    // Between items if there is such a place; else at a line's end (text
+    // that is not rig at all has no items, and ANTLR would lex all of it).
+    size_t cut = nextItemBoundary(text, start + opts.maxRecoveryBytes);
+    if (cut == llvm::StringRef::npos) cut = text.find('\n', start + opts.maxRecoveryBytes);
+    if (cut != llvm::StringRef::npos && cut < end) end = cut;
+  }
+  for (;;) {
+    bool window = end < text.size();
+    size_t errorsBefore = diags.errorCount();
+    llvm::StringRef read = text.slice(start, end);
+    OffsetMap map(read, start);
+    ErrorCollector collector(file, map, diags, opts.maxSyntaxErrors, window ? "end of the text read" : "end of file");
+    Builder builder(file, map, diags, opts);
+    bool tooMany = false;
+    try {
+      Lexed lexed = lex(read, file, map, diags, &result.comments);
+      auto &tokens = lexed.tokens;
+      std::unique_ptr<RigParser> parser;
+      std::unique_ptr<antlr4::ListTokenSource> source;
+      std::unique_ptr<antlr4::CommonTokenStream> stream;
+      P::FileContext *tree = runParser(tokens, collector, parser, source, stream,
+                                       [](RigParser &p) { return p.file(); });
+      builder.items(tree->item(), result.items);
+    } catch (TooManyErrors &) {
+      // Already reported; the items built so far are dropped with the tree
+      // (those of the parts before it too, as if ANTLR had read them).
+      result.items.clear();
+      tooMany = true;
+    } catch (std::exception &e) {
+      diags.report(DiagKind::SyntaxError, SourceRange{file, 0, 0}, std::string("parser failure: ") + e.what());
+    }
+    if (!window || tooMany) break;
+    if (diags.errorCount() > errorsBefore) {
+      diags.report(DiagKind::SyntaxCheckStopped, SourceRange{file, (uint32_t)end, (uint32_t)end}, end - start,
+                   text.size());
+      break;
+    }
+    result.items.resize(keptItems);
+    result.comments.resize(keptComments);
+    end = text.size();
   }
   return result;
 }

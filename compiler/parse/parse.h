@@ -15,6 +15,10 @@ struct ParseOptions {
   size_t maxFileBytes = 64u << 20;
   // After this many syntax errors in one file the rest is noise.
   unsigned maxSyntaxErrors = 50;
+  // How far past its first error a file is read with error recovery (to the
+  // next top-level item boundary): the ANTLR parser that recovers takes
+  // about 120 bytes of memory per byte it reads.
+  size_t maxRecoveryBytes = 2u << 20;
   // Both parsers recurse once per bracket; deeper input is refused before
   // parsing so it cannot exhaust the stack.
   unsigned maxNesting = 200;

@@ -1531,6 +1531,92 @@ TEST(FastParser, LargeFilesWithErrorsParseAsAWhole) {
   EXPECT_GT(fromPrefix, broken / 2) << "most errors are past the first part: the prefix must be used";
 }
 
+// Past its first error a file is read with error recovery only
+// maxRecoveryBytes further, to an item boundary, and a note says where it
+// stopped; when that text has no error, the error is further on and the
+// whole file is read.
+TEST(FastParser, RecoveryStopsSoFarPastTheFirstError) {
+  const std::string body = smallDeployments(400); // about 30 KB
+  ParseOptions window;
+  window.maxRecoveryBytes = 4096;
+  ParseOptions whole;
+  whole.engine = ParseOptions::Engine::Antlr;
+  struct Result {
+    Diagnostics diags;
+    ast::File file;
+  };
+  auto run = [](const SourceManager &sm, FileId f, const ParseOptions &opts) {
+    auto r = std::make_unique<Result>();
+    r->file = parse(sm, f, r->diags, opts);
+    return r;
+  };
+
+  // An error at the start and one at the end: the first is reported as
+  // when the whole file is read, the second is past the window.
+  {
+    std::string text = "pod broken { replicas = }\n" + body + "pod late { = }\n";
+    SourceManager sm;
+    FileId f = sm.addFile("t.rig", text);
+    auto got = run(sm, f, window), ref = run(sm, f, whole);
+    ASSERT_EQ(ref->diags.errorCount(), 2u);
+    ASSERT_EQ(got->diags.all().size(), 2u) << renderJson(sm, got->diags.all());
+    EXPECT_EQ(renderJson(sm, {got->diags.all().front()}), renderJson(sm, {ref->diags.all().front()}));
+    const Diagnostic &note = got->diags.all().back();
+    EXPECT_EQ(note.kind, DiagKind::SyntaxCheckStopped);
+    EXPECT_EQ(note.severity, Severity::Note);
+    EXPECT_GE(note.range.begin, 4096u);
+    EXPECT_LT(note.range.begin, 4096u + 200u);
+    EXPECT_EQ(text.substr(note.range.begin - 3, 4), "\n}\nd") << "the window ends between items";
+    // The items read are those before the window's end.
+    EXPECT_GT(got->file.items.size(), 10u);
+    EXPECT_LT(got->file.items.size(), ref->file.items.size() / 4);
+  }
+  // A block left open: the window's end is not called the end of the file.
+  {
+    std::string text = "pod open {\n" + body;
+    SourceManager sm;
+    FileId f = sm.addFile("t.rig", text);
+    auto got = run(sm, f, window);
+    ASSERT_GE(got->diags.all().size(), 2u);
+    EXPECT_NE(got->diags.all().front().message.find("end of the text read"), std::string::npos)
+        << got->diags.all().front().message;
+    EXPECT_EQ(got->diags.all().back().kind, DiagKind::SyntaxCheckStopped);
+  }
+  // The only error past the window: the window reads clean, so the whole
+  // file is read, exactly as ANTLR reads it, and nothing is noted.
+  {
+    std::string text = body + "pod late { = }\n";
+    SourceManager sm;
+    FileId f = sm.addFile("t.rig", text);
+    auto got = run(sm, f, window), ref = run(sm, f, whole);
+    EXPECT_EQ(renderJson(sm, got->diags.all()), renderJson(sm, ref->diags.all()));
+    EXPECT_EQ(deepDump(got->file), deepDump(ref->file));
+    EXPECT_EQ(got->diags.errorCount(), 1u);
+  }
+  // Text with no item to end at (not rig at all) ends the read at a line's end.
+  {
+    std::string text;
+    for (int i = 0; i < 1000; ++i) text += "hello world this is not rig\n";
+    SourceManager sm;
+    FileId f = sm.addFile("t.rig", text);
+    auto got = run(sm, f, window);
+    ASSERT_FALSE(got->diags.all().empty());
+    const Diagnostic &note = got->diags.all().back();
+    EXPECT_EQ(note.kind, DiagKind::SyntaxCheckStopped);
+    EXPECT_GE(note.range.begin, 4096u);
+    EXPECT_LT(note.range.begin, 4096u + 40u);
+    EXPECT_EQ(text[note.range.begin], '\n');
+  }
+  // Files no larger than the bound are read whole.
+  {
+    std::string text = "pod broken { replicas = }\n" + body + "pod late { = }\n";
+    SourceManager sm;
+    FileId f = sm.addFile("t.rig", text);
+    auto got = run(sm, f, ParseOptions{}), ref = run(sm, f, whole);
+    EXPECT_EQ(renderJson(sm, got->diags.all()), renderJson(sm, ref->diags.all()));
+  }
+}
+
 // Where the text is cut is a guess (after a line that is only `}`, before
 // a name): these files put such lines inside block comments, text blocks
 // and nested blocks. Whatever parts are tried, the result must be the one
