@@ -2,6 +2,7 @@
 // the block walker every construct uses, and cross-object rules.
 #include "compiler/check/checker.h"
 
+#include <algorithm>
 #include <cassert>
 #include <list>
 #include <map>
@@ -124,7 +125,12 @@ model::Program Checker::run(const ExpandedProgram &expanded) {
         if (kw == "target") { ++declared; continue; }
         if (auto kind = workloadKind(kw)) {
           ++declared;
-          if (nextPrechecked < prechecked.size() && prechecked[nextPrechecked].decl == d) {
+          // A result is taken only for the declaration it is of, checked
+          // in the namespace the loop has got to (the early check reads a
+          // file's namespace from its text); any other is checked here,
+          // and so is every one after it.
+          if (nextPrechecked < prechecked.size() && prechecked[nextPrechecked].decl == d &&
+              prechecked[nextPrechecked].ns == ns.value_or("")) {
             Prechecked &p = prechecked[nextPrechecked++];
             for (Diagnostic &diag : p.diags) diags_.add(std::move(diag));
             madeTaken += p.made;
@@ -181,7 +187,22 @@ bool Checker::takeNamespaceItem(const ast::Item &it, NamespaceState &st) {
     st.range = d->keyword.range;
     if (auto name = declName(*d, "namespace")) {
       rejectExtraWords(*d, 1, "the namespace name");
-      st.ns = name->first;
+      // Checked as the attribute form below is: the API server refuses
+      // every object in a namespace whose name is not a DNS label.
+      auto errs = k8s::validateDns1123Label(name->first);
+      if (errs.empty()) {
+        st.ns = name->first;
+      } else {
+        Diagnostic &diag = diags_.report(DiagKind::InvalidName, name->second, "namespace", name->first, errs.front());
+        std::string fixed = k8s::suggestDns1123(name->first);
+        if (!fixed.empty() && fixed != name->first && k8s::validateDns1123Label(fixed).empty()) {
+          diag.note(fmt::format("did you mean `{}`?", fixed));
+          bool isString = d->nameWord()->kind == ast::Word::Kind::String;
+          std::string spelled = fixed;
+          if (!isString) std::replace(spelled.begin(), spelled.end(), '-', '_'); // identifiers say `_` for `-`
+          diag.fix(name->second, isString ? "\"" + fixed + "\"" : spelled);
+        }
+      }
     }
     return true;
   }
@@ -236,6 +257,7 @@ PrecheckedWorkloads Checker::precheckWorkloads(const ExpandedProgram &expanded) 
     sub.program_.workloads.reserve(t == 0 ? n : end - begin);
     for (size_t i = begin; i < end; ++i) {
       out.items[i].decl = jobs[i].decl;
+      out.items[i].ns = jobs[i].ns;
       size_t first = diags.all().size(), made = sub.program_.workloads.size();
       sub.checkWorkload(*jobs[i].decl, jobs[i].kind, jobs[i].ns);
       out.items[i].made = sub.program_.workloads.size() != made;

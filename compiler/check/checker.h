@@ -28,6 +28,7 @@ struct BlockHandlers {
 // reported, and whether it produced a workload.
 struct Prechecked {
   const ast::Declaration *decl = nullptr;
+  std::string ns; // the namespace it was checked in
   std::vector<Diagnostic> diags;
   bool made = false;
 };

@@ -1,8 +1,11 @@
 #include "compiler/check/early_check.h"
 
 #include "compiler/check/checker.h"
+#include "compiler/k8s/names.h"
 
 #include <array>
+#include <optional>
+#include <string>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -39,6 +42,9 @@ struct EarlyWorkloadCheck::PartState {
 
 struct EarlyWorkloadCheck::FileState {
   FileId id;
+  // The namespace of the file's workloads, when the file sets one the
+  // plain way (plainFileNamespace); unset when it sets none.
+  std::optional<std::string> ns;
   std::vector<std::unique_ptr<ThreadState>> threads;
   std::vector<PartState> parts;
 };
@@ -57,7 +63,7 @@ static constexpr std::array<bool, 256> kWordByte = [] {
 
 // The words that make a file more than plain (see the header), for the
 // word of text starting at `at`.
-static bool isRefusedWord(const unsigned char *at, const unsigned char *end, bool targetFixed) {
+static bool isRefusedWord(const unsigned char *at, const unsigned char *end, bool targetFixed, bool namespaceSet) {
   const unsigned char *p = at;
   while (p < end && kWordByte[*p]) ++p;
   llvm::StringRef w(reinterpret_cast<const char *>(at), static_cast<size_t>(p - at));
@@ -66,7 +72,7 @@ static bool isRefusedWord(const unsigned char *at, const unsigned char *end, boo
   case 3: return w == "let" || w == "for";
   case 6: return w == "import" || (!targetFixed && w == "target");
   case 8: return w == "template";
-  case 9: return w == "namespace";
+  case 9: return !namespaceSet && w == "namespace";
   default: return false;
   }
 }
@@ -80,7 +86,8 @@ static bool startsWord(const unsigned char *begin, const unsigned char *p) {
 // The SSE2 scan below, 32 bytes at a time, for cores with AVX2 (asked at
 // run time: the binary itself targets any x86-64). Advances p while it has
 // 32 bytes to look at (p[-1] must be readable); true at a refused word.
-[[gnu::target("avx2")]] static bool refusedWordAvx2(const unsigned char *&p, const unsigned char *end, bool targetFixed) {
+[[gnu::target("avx2")]] static bool refusedWordAvx2(const unsigned char *&p, const unsigned char *end, bool targetFixed,
+                                                    bool namespaceSet) {
   for (; p + 32 <= end; p += 32) {
     __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p));
     __m256i before = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p - 1));
@@ -100,7 +107,7 @@ static bool startsWord(const unsigned char *begin, const unsigned char *p) {
                                    _mm256_or_si256(digit, _mm256_cmpeq_epi8(before, _mm256_set1_epi8('_'))));
     unsigned mask = static_cast<unsigned>(_mm256_movemask_epi8(_mm256_andnot_si256(word, first)));
     for (; mask; mask &= mask - 1)
-      if (isRefusedWord(p + __builtin_ctz(mask), end, targetFixed)) return true;
+      if (isRefusedWord(p + __builtin_ctz(mask), end, targetFixed, namespaceSet)) return true;
   }
   return false;
 }
@@ -124,6 +131,8 @@ bool EarlyWorkloadCheck::acceptsText(llvm::StringRef text) const {
   // only at word starts whose first letter is one of the refused words'
   // (i, l, f, t, n): 32 bytes at a time with AVX2, else 16 with SSE2.
   bool targetFixed = opts_.target.has_value();
+  // The file's one `namespace` line, checked in beginFile.
+  bool namespaceSet = parsing_ && parsing_->ns.has_value();
   const unsigned char *begin = text.bytes_begin(), *end = text.bytes_end(), *p = begin;
   auto firstLetter = [](unsigned char c) { return c == 'i' || c == 'l' || c == 'f' || c == 't' || c == 'n'; };
 #if defined(__SSE2__)
@@ -138,10 +147,10 @@ bool EarlyWorkloadCheck::acceptsText(llvm::StringRef text) const {
       return _mm_or_si128(_mm_or_si128(in('a', 'z'), in('A', 'Z')),
                           _mm_or_si128(in('0', '9'), _mm_cmpeq_epi8(v, _mm_set1_epi8('_'))));
     };
-    if (firstLetter(*p) && isRefusedWord(p, end, targetFixed)) return false;
+    if (firstLetter(*p) && isRefusedWord(p, end, targetFixed, namespaceSet)) return false;
     ++p;
 #if defined(__x86_64__) && defined(__GNUC__)
-    if (kHasAvx2 && refusedWordAvx2(p, end, targetFixed)) return false;
+    if (kHasAvx2 && refusedWordAvx2(p, end, targetFixed, namespaceSet)) return false;
 #endif
     for (; p + 16 <= end; p += 16) {
       __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
@@ -152,18 +161,58 @@ bool EarlyWorkloadCheck::acceptsText(llvm::StringRef text) const {
                        _mm_cmpeq_epi8(v, _mm_set1_epi8('n'))));
       unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_andnot_si128(wordBytes(before), first)));
       for (; mask; mask &= mask - 1)
-        if (isRefusedWord(p + __builtin_ctz(mask), end, targetFixed)) return false;
+        if (isRefusedWord(p + __builtin_ctz(mask), end, targetFixed, namespaceSet)) return false;
     }
   }
 #endif
   for (; p < end; ++p)
-    if (firstLetter(*p) && startsWord(begin, p) && isRefusedWord(p, end, targetFixed)) return false;
+    if (firstLetter(*p) && startsWord(begin, p) && isRefusedWord(p, end, targetFixed, namespaceSet)) return false;
   return true;
+}
+
+// Whether `text` has the word `namespace` at `at` (no word byte on either side).
+static bool namespaceWordAt(llvm::StringRef text, size_t at) {
+  auto wordByte = [&](size_t i) { return kWordByte[static_cast<unsigned char>(text[i])]; };
+  return (at == 0 || !wordByte(at - 1)) && (at + 9 >= text.size() || !wordByte(at + 9));
+}
+
+// The namespace a file sets for all its workloads, when it does so in the
+// one plain way this check can be sure of without the syntax tree: a single
+// `namespace "name"` line (a string without escapes or interpolation, so
+// its text is its value), before anything that opens a block, comment or
+// text block. nullopt when the file names no namespace at all, or uses the
+// word in any other way (a second namespace, one after a workload, the
+// identifier or `namespace = "…"` forms, the word in a comment or string):
+// acceptsText then refuses the file, which takes the usual path.
+static std::optional<std::string> plainFileNamespace(llvm::StringRef text) {
+  size_t at = text.find("namespace");
+  while (at != llvm::StringRef::npos && !namespaceWordAt(text, at)) at = text.find("namespace", at + 1);
+  if (at == llvm::StringRef::npos) return std::nullopt;
+  for (size_t again = text.find("namespace", at + 9); again != llvm::StringRef::npos; again = text.find("namespace", again + 1))
+    if (namespaceWordAt(text, again)) return std::nullopt;
+  llvm::StringRef before = text.take_front(at);
+  if ((at > 0 && text[at - 1] != '\n') || before.contains('{') || before.contains("/*") || before.contains("\"\"\""))
+    return std::nullopt;
+  llvm::StringRef line = text.drop_front(at + 9);
+  line = line.take_until([](char c) { return c == '\n'; });
+  line = line.rtrim(" \t\r");
+  if (line.empty() || (line.front() != ' ' && line.front() != '\t')) return std::nullopt;
+  line = line.ltrim(" \t");
+  if (line.size() < 3 || line.front() != '"' || line.back() != '"') return std::nullopt;
+  llvm::StringRef name = line.drop_front().drop_back();
+  for (char c : name)
+    if (c == '"' || c == '\\' || c == '$' || static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f)
+      return std::nullopt;
+  // An invalid name is reported by check(), which then leaves the workloads
+  // in the default namespace: that is for the usual path to do.
+  if (!k8s::validateDns1123Label(name).empty()) return std::nullopt;
+  return name.str();
 }
 
 void EarlyWorkloadCheck::beginFile(FileId file, size_t parts, size_t threads, size_t bytes) {
   parsing_ = std::make_unique<FileState>();
   parsing_->id = file;
+  parsing_->ns = plainFileNamespace(sm_.text(file));
   parsing_->parts.resize(parts);
   // Room for the workloads up front, for workloads of a typical size (a few
   // hundred bytes of text): a list that grows moves what it holds. Thread
@@ -192,9 +241,11 @@ void EarlyWorkloadCheck::item(size_t thread, size_t part, ast::Item &item) {
   ThreadState &ts = *parsing_->threads[thread];
   std::vector<model::Workload> &made = ts.checker.program_.workloads;
   size_t before = made.size();
-  ts.checker.checkWorkload(*d, *kind, kDefaultNamespace);
+  const std::string &ns = parsing_->ns ? *parsing_->ns : kDefaultNamespace;
+  ts.checker.checkWorkload(*d, *kind, ns);
   sema::Prechecked &p = parsing_->parts[part].items.emplace_back();
   p.decl = d;
+  p.ns = ns;
   p.made = made.size() != before;
   p.diags = std::move(ts.diags.all());
   ts.diags.all().clear();

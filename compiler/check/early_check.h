@@ -11,11 +11,14 @@
 // Why it is sound: a workload's check depends only on its declaration, its
 // namespace and the target version (check()'s own parallel pass relies on
 // this too). In a plain file, one that never says `import`, `let`,
-// `template`, `for`, `if` or `namespace` (nor `target`, unless the command
-// line sets the version), nothing is expanded, every workload is in the
-// default namespace, and the target is known before parsing. The words are
-// looked for in the raw text, comments and strings included: a file that
-// merely mentions one takes the usual path, which gives the same result.
+// `template`, `for` or `if` (nor `target`, unless the command line sets the
+// version), nothing is expanded and the target is known before parsing. The
+// words are looked for in the raw text, comments and strings included: a
+// file that merely mentions one takes the usual path, which gives the same
+// result. So does a file that says `namespace` in any way but one: a single
+// `namespace "name"` line before any block, whose workloads are all in that
+// namespace, read from the text before parsing. (check() takes a result
+// only if it was checked in the namespace check() itself gets to.)
 #pragma once
 
 #include <memory>

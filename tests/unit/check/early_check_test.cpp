@@ -215,6 +215,46 @@ TEST(EarlyCheck, FilesThatAreMoreThanPlainTakeTheUsualPath) {
   expectSame(usual, early, "target in another file, --k8s given");
 }
 
+TEST(EarlyCheck, ANamespaceLineIsReadFromTheText) {
+  // A single `namespace "name"` line before the first block: the file is
+  // still checked while it is parsed, every workload in that namespace.
+  std::string plain = plainWorkloads(2100, false);
+  for (std::string head : {"namespace \"shop\"\n", "// the shop\nnamespace \"shop\"  \r\n\n",
+                           "target kubernetes \"1.31\"\nnamespace\t\"shop\"\n"}) {
+    std::string text = head + plain;
+    Result usual = build({{"a.rig", text}}, false, 2), early = build({{"a.rig", text}}, true, 2);
+    EXPECT_TRUE(early.bodiesDropped) << "not checked while parsing: " << head;
+    EXPECT_NE(usual.stream.find("namespace: shop"), std::string::npos) << usual.diags.substr(0, 400);
+    expectSame(usual, early, head);
+  }
+}
+
+TEST(EarlyCheck, OtherNamespacesTakeTheUsualPath) {
+  // Every other way of saying `namespace`: the word decides before
+  // parsing, so these files are parsed and checked the usual way.
+  std::string plain = plainWorkloads(2100, false);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"namespace shop\n", ""},                                  // an identifier
+      {"namespace = \"shop\"\n", ""},                            // the attribute form
+      {"namespace \"shop\" // main\n", ""},                      // a comment after it
+      {"namespace \"sh\\u{6f}p\"\n", ""},                         // an escape
+      {"namespace \"shop\"\nnamespace \"other\"\n", ""},         // twice
+      {"/* namespace \"shop\" */\n", ""},                         // in a comment
+      {"", "namespace \"late\"\n"},                              // after the workloads
+      {"namespace \"shop\"\n", "pod p { container c { image = \"namespace:1\" } }\n"}, // the word again
+      {"namespace \"Shop_1\"\n", ""}, // a name the API refuses (reported by check())
+  };
+  for (const auto &[head, tail] : cases) {
+    std::string text = head + plain + tail;
+    Result usual = build({{"a.rig", text}}, false, 2), early = build({{"a.rig", text}}, true, 2);
+    EXPECT_FALSE(early.bodiesDropped) << "checked while parsing: " << head << tail;
+    expectSame(usual, early, head + tail);
+    if (head.find("Shop_1") != std::string::npos) {
+      EXPECT_NE(usual.diags.find("E0301"), std::string::npos);
+    }
+  }
+}
+
 TEST(EarlyCheck, PlainAndExpandedFilesMix) {
   // Workloads checked while parsing and workloads the main loop checks
   // (from a template, in a small file) before and after them.
