@@ -757,10 +757,10 @@ ast::File parse(const SourceManager &sm, FileId file, Diagnostics &diags, const 
     result.comments = std::move(prefix.comments);
   }
   // ANTLR takes about 120 bytes of memory per byte it reads. Past its
-  // first failure a file is read only opts.maxRecoveryBytes further, so that a large file's errors cost seconds and hundreds
-  // of megabytes, not minutes and gigabytes; a note says where it stopped.
-  // If the text read has no error, the error is further on: all of it is
-  // read then.
+  // first failure a file is read only opts.maxRecoveryBytes further, so
+  // that a large file's errors cost seconds and hundreds of megabytes, not
+  // minutes and gigabytes; a note says where it stopped. If the text read
+  // has no error, the error is further on: all of it is read then.
   size_t end = text.size();
   if (end - start > opts.maxRecoveryBytes) {
     // Between items if there is such a place; else at a line's end (text
@@ -771,7 +771,7 @@ ast::File parse(const SourceManager &sm, FileId file, Diagnostics &diags, const 
   }
   for (;;) {
     bool window = end < text.size();
-    size_t errorsBefore = diags.errorCount();
+    size_t errorsBefore = diags.errorCount(), reportsBefore = diags.all().size();
     llvm::StringRef read = text.slice(start, end);
     OffsetMap map(read, start);
     ErrorCollector collector(file, map, diags, opts.maxSyntaxErrors, window ? "end of the text read" : "end of file");
@@ -796,12 +796,14 @@ ast::File parse(const SourceManager &sm, FileId file, Diagnostics &diags, const 
     }
     if (!window || tooMany) break;
     if (diags.errorCount() > errorsBefore) {
-      diags.report(DiagKind::SyntaxCheckStopped, SourceRange{file, (uint32_t)end, (uint32_t)end}, end - start,
-                   text.size());
+      diags.report(DiagKind::SyntaxCheckStopped, SourceRange{file, (uint32_t)end, (uint32_t)end}, text.size(),
+                   end - start);
       break;
     }
+    // Read it all again, as if the window had not been read.
     result.items.resize(keptItems);
     result.comments.resize(keptComments);
+    diags.all().erase(diags.all().begin() + static_cast<std::ptrdiff_t>(reportsBefore), diags.all().end());
     end = text.size();
   }
   return result;
