@@ -8,7 +8,10 @@ namespace rig {
 
 size_t threadCount(unsigned requested) {
   if (requested) return requested;
-  return std::min(std::max(1u, std::thread::hardware_concurrency()), 8u);
+  // Asked once: glibc reads /sys/devices/system/cpu/online every time, and
+  // a build of a thousand small files asks twice per file.
+  static const unsigned cores = std::thread::hardware_concurrency();
+  return std::min(std::max(1u, cores), 8u);
 }
 
 void runParts(size_t parts, const std::function<void(size_t)> &work) {

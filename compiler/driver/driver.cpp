@@ -1,5 +1,6 @@
 #include "compiler/driver/driver.h"
 
+#include "compiler/base/parallel.h"
 #include "compiler/check/early_check.h"
 #include "compiler/format/format.h"
 #include "compiler/emit/k8s/previous_output.h"
@@ -10,6 +11,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <optional>
 #include <filesystem>
 
 namespace rig {
@@ -21,6 +24,53 @@ static bool declaresTarget(const std::vector<ast::File> &files) {
       if (auto *d = llvm::dyn_cast<ast::Declaration>(it.get()); d && d->keyword.name == "target") return true;
   return false;
 }
+
+namespace {
+// Parses the inputs into c.files, in order. Files too small to be cut into
+// parts of their own (most projects keep a workload or two per file) are
+// parsed several at a time, a file per thread, each into diagnostics of its
+// own that are then added in file order: the result is the one parsing
+// them one by one gives (tests/unit/driver). Larger files are parsed one
+// after another, each on every core.
+void parseInputs(Compilation &c, const std::vector<FileId> &ids, const ParseOptions &opts) {
+  // Below this much text in small files, threads cost more than they save.
+  constexpr size_t kParallelBytes = 128 * 1024;
+  auto small = [&](FileId id) { return c.sources.text(id).size() < opts.fastBytesPerThread; };
+  std::vector<size_t> smallFiles;
+  size_t smallBytes = 0;
+  for (size_t i = 0; i < ids.size(); ++i)
+    if (small(ids[i])) {
+      smallFiles.push_back(i);
+      smallBytes += c.sources.text(ids[i]).size();
+    }
+  size_t threads = std::min(threadCount(opts.fastThreads), smallFiles.size());
+  std::vector<std::optional<ast::File>> parsed(ids.size());
+  std::vector<Diagnostics> reports(ids.size());
+  if (threads >= 2 && smallBytes >= kParallelBytes) {
+    ParseOptions one = opts;
+    one.fastThreads = 1;
+    one.itemSink = nullptr; // only files cut into parts reach it
+    std::atomic<size_t> next{0};
+    runParts(threads, [&](size_t) {
+      for (size_t k; (k = next.fetch_add(1, std::memory_order_relaxed)) < smallFiles.size();) {
+        size_t i = smallFiles[k];
+        reports[i].setLimit(SIZE_MAX); // added to c.diags below, which applies its limit
+        parsed[i] = parse(c.sources, ids[i], reports[i], one);
+      }
+    });
+  }
+  c.files.reserve(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (!parsed[i]) {
+      c.files.push_back(parse(c.sources, ids[i], c.diags, opts));
+      continue;
+    }
+    for (Diagnostic &d : reports[i].all()) c.diags.add(std::move(d));
+    c.files.push_back(std::move(*parsed[i]));
+  }
+}
+
+} // namespace
 
 std::unique_ptr<Compilation> compile(std::vector<SourceInput> inputs, const CompileOptions &opts) {
   auto c = std::make_unique<Compilation>();
@@ -41,8 +91,7 @@ std::unique_ptr<Compilation> compile(std::vector<SourceInput> inputs, const Comp
     parseOpts.itemSink = early.get();
     checkOpts.early = early.get();
   }
-  c->files.reserve(ids.size());
-  for (FileId id : ids) c->files.push_back(parse(c->sources, id, c->diags, parseOpts));
+  parseInputs(*c, ids, parseOpts);
   // Imports are followed from the check phase on; a parse-only run (and
   // `--dump ast`) is about the inputs alone.
   if (opts.stopAfter != Phase::Parse) {

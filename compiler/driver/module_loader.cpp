@@ -48,11 +48,8 @@ public:
     if (rootText.empty()) rootText = ".";
     root_ = fs::absolute(fs::path(rootText)).lexically_normal();
     realRoot_ = realOrNormal(root_);
-    for (const ast::File &f : files_) {
-      std::string name = sm_.name(f.id).str();
-      graph_.modules.push_back({name, false, true});
-      keys_.emplace(realOrNormal(fs::absolute(name)).string(), graph_.modules.size() - 1);
-    }
+    for (const ast::File &f : files_) graph_.modules.push_back({sm_.name(f.id).str(), false, true});
+    inputs_ = files_.size();
     edges_.resize(files_.size());
     for (size_t i = 0; i < files_.size(); ++i) {
       // Collect first: parsing an import appends to files_.
@@ -127,6 +124,7 @@ private:
   }
 
   size_t load(const std::string &key, const std::string &name, std::string text, bool isStdlib) {
+    keyInputs();
     if (auto it = keys_.find(key); it != keys_.end()) return it->second;
     FileId id = sm_.addFile(name, std::move(text));
     files_.push_back(parse(sm_, id, diags_, opts_.parse));
@@ -180,6 +178,18 @@ private:
   fs::path root_, realRoot_;
   ModuleGraph graph_;
   std::map<std::string, size_t> keys_;
+  size_t inputs_ = 0;
+  bool inputsKeyed_ = false;
+
+  // The inputs' keys (their real paths), so that an import of an input is
+  // that module. Made on the first import only: resolving symlinks costs a
+  // few system calls per file, and most builds of many files import none.
+  void keyInputs() {
+    if (inputsKeyed_) return;
+    inputsKeyed_ = true;
+    for (size_t i = 0; i < inputs_; ++i)
+      keys_.emplace(realOrNormal(fs::absolute(graph_.modules[i].path)).string(), i);
+  }
   std::vector<std::vector<std::pair<const ast::ImportDecl *, size_t>>> edges_;
 };
 

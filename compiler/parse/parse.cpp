@@ -9,6 +9,7 @@
 #include "compiler/parse/nesting.h"
 
 #include <algorithm>
+#include <mutex>
 
 #include "RigLexer.h"
 #include "RigParser.h"
@@ -769,6 +770,11 @@ ast::File parse(const SourceManager &sm, FileId file, Diagnostics &diags, const 
     if (cut == llvm::StringRef::npos) cut = text.find('\n', start + opts.maxRecoveryBytes);
     if (cut != llvm::StringRef::npos && cut < end) end = cut;
   }
+  // One ANTLR parse at a time: files are parsed on several threads (the
+  // driver's small files), and ANTLR is reached only on errors, where
+  // waiting costs nothing worth the risk of its shared caches.
+  static std::mutex antlrMutex;
+  std::lock_guard<std::mutex> antlrLock(antlrMutex);
   for (;;) {
     bool window = end < text.size();
     size_t errorsBefore = diags.errorCount(), reportsBefore = diags.all().size();

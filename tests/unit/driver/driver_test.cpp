@@ -186,3 +186,53 @@ TEST(Driver, DiagnosticsAreTheSameForAnyNumberOfCheckThreads) {
     EXPECT_EQ(model, model1) << threads << " threads";
   }
 }
+
+TEST(Driver, ManySmallFilesGiveTheSameResultOnAnyNumberOfThreads) {
+  // Files too small to be cut into parts are parsed several at a time
+  // (over 128 KiB of them here); what comes out, diagnostics included and
+  // in their order, must be what parsing them one by one gives. Some have
+  // syntax errors (the parser that reports them runs one at a time), some
+  // mistakes the check finds.
+  auto files = [](bool syntaxErrors) {
+    std::vector<SourceInput> inputs;
+    for (int i = 0; i < 600; ++i) {
+      std::string n = std::to_string(i), text;
+      if (i % 50 == 7) text += "namespace \"team-" + n + "\"\n";
+      text += "deployment app_" + n + " {\n  replicas = " + std::to_string(1 + i % 4) + "\n" +
+              "  sidecar log_shipper {\n    image = \"fluent/fluent-bit:3.0\"\n" +
+              "    requests { cpu = 50m, memory = 64Mi }\n  }\n  container app {\n    image = \"nginx:1." + n + "\"\n" +
+              "    port = " + std::to_string(1024 + i) + "\n    limits { cpu = 500m, memory = 512Mi }\n";
+      // Over the diagnostics limit in all: which are kept depends on the
+      // order they were reported in.
+      if (i % 13 == 5) text += "    imgae = \"typo\"\n";
+      text += "    comand = [\"a\"]\n    requests { cpu = 1.5.3 }\n";
+      if (syntaxErrors && i % 9 == 4) text += "    port = \n";
+      if (syntaxErrors) text += "    sleep 5 ]\n  }\n  ) x\n  container other {\n    image = ]\n";
+      text += "  }\n}\n";
+      inputs.push_back({"f" + std::to_string(1000 + i) + ".rig", text});
+    }
+    return inputs;
+  };
+  auto run = [](const std::vector<SourceInput> &inputs, unsigned threads) {
+    CompileOptions opts;
+    opts.parse.fastThreads = threads;
+    opts.checkThreads = threads;
+    opts.emit.threads = threads;
+    opts.streamOnly = true;
+    auto c = compile(inputs, opts);
+    RenderOptions ro;
+    return std::make_pair(render(DiagnosticFormat::Json, c->sources, c->diags.all(), ro) + "\nerrors " +
+                              std::to_string(c->diags.errorCount()) + "\n" + model::dump(c->program) + c->outputs.stream(),
+                          c->diags.dropped());
+  };
+  for (bool syntaxErrors : {false, true}) {
+    std::vector<SourceInput> inputs = files(syntaxErrors);
+    size_t bytes = 0;
+    for (const SourceInput &in : inputs) bytes += in.text.size();
+    ASSERT_GT(bytes, 128u * 1024) << "too little text to be parsed on several threads";
+    auto [one, dropped] = run(inputs, 1);
+    EXPECT_NE(one.find(syntaxErrors ? "E0001" : "E0102"), std::string::npos);
+    EXPECT_GT(dropped, 0u) << "under the diagnostics limit: the order of reports is not tested" << (syntaxErrors ? " (syntax errors)" : "");
+    for (unsigned threads : {2u, 5u}) EXPECT_EQ(run(inputs, threads).first, one) << threads << " threads";
+  }
+}

@@ -109,5 +109,23 @@ TEST_F(ModuleLoaderTest, ProjectModuleObjectsJoinTheBuild) {
   EXPECT_EQ(c->program.workloads.size(), 2u);
 }
 
+TEST_F(ModuleLoaderTest, AnImportOfAnInputIsThatInput) {
+  // Both files are inputs and one imports the other (through a path with
+  // `..` in it): the import is the input already there, not a second copy
+  // of its objects. (The inputs' real paths are worked out on the first
+  // import only.)
+  fs::path main = base_ / "project" / "main.rig", shared = base_ / "project" / "lib" / "shared.rig";
+  std::string mainText = "import \"lib/../lib/shared.rig\" as s\npod p { container c { image = \"x:1\", args = [s.x] } }\n";
+  std::string sharedText = "let x = \"v\"\njob cleanup { restart_policy = Never\n container c { image = \"x:1\" } }\n";
+  write(main, mainText);
+  write(shared, sharedText);
+  CompileOptions opts;
+  opts.stopAfter = Phase::Check;
+  auto c = compile({{main.string(), mainText}, {shared.string(), sharedText}}, opts);
+  EXPECT_TRUE(c->ok()) << (c->diags.all().empty() ? "" : c->diags.all().front().message);
+  EXPECT_EQ(c->files.size(), 2u);
+  EXPECT_EQ(c->program.workloads.size(), 2u);
+}
+
 } // namespace
 } // namespace rig
