@@ -152,19 +152,38 @@ verify::VerifyResult verifyCompilation(const Compilation &c, Diagnostics &diags,
 }
 
 std::unique_ptr<Compilation> compileFiles(const std::vector<std::string> &paths, const CompileOptions &opts) {
-  std::vector<SourceInput> inputs;
-  std::vector<std::pair<std::string, std::string>> unreadable;
-  auto read = [&](const std::string &p) {
+  // The files, in order: a directory stands for the .rig files directly in
+  // it, in name order. A directory without any stays in the list, marked,
+  // so that what is reported comes in the order of the arguments.
+  std::vector<std::string> files;
+  std::vector<char> emptyDirectory;
+  for (const std::string &p : paths) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(p, ec)) {
+      files.push_back(p);
+      continue;
+    }
+    size_t first = files.size();
+    for (const auto &e : std::filesystem::directory_iterator(p, ec))
+      if (e.path().extension() == ".rig" && e.is_regular_file()) files.push_back(e.path().string());
+    std::sort(files.begin() + static_cast<std::ptrdiff_t>(first), files.end());
+    if (files.size() == first) {
+      files.push_back(p);
+      emptyDirectory.resize(files.size(), 0);
+      emptyDirectory.back() = 1;
+    }
+  }
+  emptyDirectory.resize(files.size(), 0);
+  std::vector<std::shared_ptr<const llvm::MemoryBuffer>> buffers(files.size());
+  auto read = [&](size_t i) {
+    if (emptyDirectory[i]) return;
     // Mapped into memory rather than read into a string: a large input is
     // then neither zeroed nor copied before the parser reads it. (LLVM maps
     // regular files of 16 KiB and more; smaller ones, pipes and devices it
     // reads to the end.)
     llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
-        llvm::MemoryBuffer::getFile(p, /*IsText=*/false, /*RequiresNullTerminator=*/false);
-    if (!buffer) {
-      unreadable.emplace_back(p, "no such file or not readable");
-      return;
-    }
+        llvm::MemoryBuffer::getFile(files[i], /*IsText=*/false, /*RequiresNullTerminator=*/false);
+    if (!buffer) return;
     // The parse threads would each fault the mapped pages in as they reach
     // them; one call maps them all at once (Linux 5.14+; elsewhere a no-op).
 #ifdef MADV_POPULATE_READ
@@ -175,21 +194,27 @@ std::unique_ptr<Compilation> compileFiles(const std::vector<std::string> &paths,
       (void)madvise(reinterpret_cast<void *>(start), end - start, MADV_POPULATE_READ);
     }
 #endif
-    inputs.push_back({p, std::string(), std::shared_ptr<const llvm::MemoryBuffer>(std::move(*buffer))});
+    buffers[i] = std::shared_ptr<const llvm::MemoryBuffer>(std::move(*buffer));
   };
-  for (const std::string &p : paths) {
-    std::error_code ec;
-    if (!std::filesystem::is_directory(p, ec)) {
-      read(p);
-      continue;
-    }
-    // A directory stands for the .rig files directly in it, in name order.
-    std::vector<std::string> files;
-    for (const auto &e : std::filesystem::directory_iterator(p, ec))
-      if (e.path().extension() == ".rig" && e.is_regular_file()) files.push_back(e.path().string());
-    std::sort(files.begin(), files.end());
-    if (files.empty()) unreadable.emplace_back(p, "the directory has no .rig file");
-    for (const std::string &f : files) read(f);
+  // A file is half a dozen system calls: a folder of many small files is
+  // read on every core (a thousand took 3.5 ms on one).
+  constexpr size_t kFilesPerThread = 64;
+  size_t threads = std::min(threadCount(opts.parse.fastThreads), files.size() / kFilesPerThread);
+  if (threads >= 2) {
+    std::atomic<size_t> next{0};
+    runParts(threads, [&](size_t) {
+      for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < files.size();) read(i);
+    });
+  } else {
+    for (size_t i = 0; i < files.size(); ++i) read(i);
+  }
+  std::vector<SourceInput> inputs;
+  std::vector<std::pair<std::string, std::string>> unreadable;
+  inputs.reserve(files.size());
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (emptyDirectory[i]) unreadable.emplace_back(files[i], "the directory has no .rig file");
+    else if (!buffers[i]) unreadable.emplace_back(files[i], "no such file or not readable");
+    else inputs.push_back({files[i], std::string(), std::move(buffers[i])});
   }
   if (!unreadable.empty()) {
     auto c = std::make_unique<Compilation>();

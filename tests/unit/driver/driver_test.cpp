@@ -236,3 +236,43 @@ TEST(Driver, ManySmallFilesGiveTheSameResultOnAnyNumberOfThreads) {
     for (unsigned threads : {2u, 5u}) EXPECT_EQ(run(inputs, threads).first, one) << threads << " threads";
   }
 }
+
+TEST(Driver, AFolderOfManyFilesIsReadInNameOrderOnAnyNumberOfThreads) {
+  // Many files are read on several threads; they must still come in name
+  // order, and what cannot be read must be reported in argument order.
+  TempDir dir;
+  for (int i = 0; i < 300; ++i) {
+    std::string n = std::to_string(i);
+    std::ofstream(dir.path / ("w" + std::string(i < 10 ? "00" : i < 100 ? "0" : "") + n + ".rig"))
+        << "deployment app_" << n << " { container app { image = \"nginx:1." << n << "\" } }\n";
+  }
+  std::ofstream(dir.path / "notes.txt") << "not rig\n";
+  fs::create_directories(dir.path / "empty");
+  auto run = [&](unsigned threads, const std::vector<std::string> &paths) {
+    CompileOptions opts;
+    opts.parse.fastThreads = threads;
+    opts.streamOnly = true;
+    auto c = compileFiles(paths, opts);
+    RenderOptions ro;
+    std::string names;
+    for (const ast::File &f : c->files) names += c->sources.name(f.id).str() + "\n";
+    return render(DiagnosticFormat::Json, c->sources, c->diags.all(), ro) + names + c->outputs.stream();
+  };
+  std::vector<std::string> good = {dir.path.string()};
+  std::string one = run(1, good);
+  EXPECT_LT(one.find("w000.rig"), one.find("w001.rig"));
+  EXPECT_LT(one.find("w100.rig"), one.find("w299.rig"));
+  EXPECT_LT(one.find("name: app-0\n"), one.find("name: app-1\n"));
+  EXPECT_EQ(one.find("notes.txt"), std::string::npos);
+  for (unsigned threads : {2u, 5u}) EXPECT_EQ(run(threads, good), one) << threads << " threads";
+
+  std::vector<std::string> bad = {(dir.path / "missing.rig").string(), dir.path.string(), (dir.path / "empty").string(),
+                                  (dir.path / "missing2.rig").string()};
+  std::string reported = run(1, bad);
+  size_t a = reported.find("missing.rig"), b = reported.find("empty"), c = reported.find("missing2.rig");
+  ASSERT_NE(a, std::string::npos);
+  ASSERT_NE(c, std::string::npos);
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, c);
+  for (unsigned threads : {2u, 5u}) EXPECT_EQ(run(threads, bad), reported) << threads << " threads";
+}
