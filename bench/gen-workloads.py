@@ -5,13 +5,15 @@ app-<i> with 2 replicas, two native sidecars (log-shipper, mesh-proxy),
 requests/limits on all three containers and a Localhost AppArmor profile on
 the app container.
 
-usage: gen-workloads.py N [--template] [-o FILE]
+usage: gen-workloads.py N [--template] [-o FILE | --files DIR]
 
   (default)   flat: one `deployment app_<i> { ... }` block per workload
   --template  one template and a `for i in 0..N-1` loop instantiating it as
               `deployment "app-${i}"`; needs templates and `for` in the
               compiler (not supported yet, see docs/language.md)
   -o FILE     write to FILE instead of stdout
+  --files DIR one file per workload in DIR (app_<i>.rig, zero-padded so that
+              name order is workload order): the layout of most projects
 
 Python 3 standard library only.
 """
@@ -67,6 +69,16 @@ def write_template(out, n: int) -> None:
         out.write("}\n")
 
 
+def write_files(directory: str, n: int) -> None:
+    import os
+    os.makedirs(directory, exist_ok=True)
+    width = len(str(max(n - 1, 0)))
+    for i in range(n):
+        name = "app_%0*d.rig" % (width, i)
+        with open(os.path.join(directory, name), "w", encoding="utf-8") as out:
+            out.write("deployment app_%d {\n" % i + BODY + "}\n")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(
         prog="gen-workloads.py",
@@ -75,9 +87,15 @@ def main() -> int:
     ap.add_argument("--template", action="store_true",
                     help="one template + a for loop instead of N flat blocks")
     ap.add_argument("-o", dest="output", default="-", help="output file (default: stdout)")
+    ap.add_argument("--files", metavar="DIR", help="one file per workload in DIR")
     args = ap.parse_args()
     if args.n < 0:
         ap.error("N must be >= 0")
+    if args.files:
+        if args.template or args.output != "-":
+            ap.error("--files takes neither --template nor -o")
+        write_files(args.files, args.n)
+        return 0
     write = write_template if args.template else write_flat
     if args.output == "-":
         write(sys.stdout, args.n)

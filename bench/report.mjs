@@ -84,9 +84,13 @@ if (existsSync(scJson)) {
     "| workloads | median s | mean ± sd s | min–max s | µs per workload | peak RSS MiB |",
     "| ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const r of runs) {
-    const n = Number(r.command.split(" ")[1]);
-    const m = mem.get(String(n));
-    out.push(`| ${n} | ${s(r.median)} | ${s(r.mean)} ± ${s(r.stddev)} | ${s(r.min)}–${s(r.max)} | ${(r.median / n * 1e6).toFixed(1)} | ${m === undefined ? "?" : m.toFixed(0)} |`);
+    // "rig N", or "rig N files" for the same workloads written a file each.
+    const [, count, files] = r.command.split(" ");
+    const n = Number(count);
+    const key = files ? `${n} files` : String(n);
+    const m = mem.get(key);
+    const label = files ? `${n} (a file each)` : `${n}`;
+    out.push(`| ${label} | ${s(r.median)} | ${s(r.mean)} ± ${s(r.stddev)} | ${s(r.min)}–${s(r.max)} | ${(r.median / n * 1e6).toFixed(1)} | ${m === undefined ? "?" : m.toFixed(0)} |`);
   }
   out.push("");
 }

