@@ -2,8 +2,10 @@
 
 #include "compiler/check/checker.h"
 #include "compiler/k8s/names.h"
+#include "llvm/ADT/DenseMap.h"
 
 #include <array>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -47,6 +49,8 @@ struct EarlyWorkloadCheck::FileState {
   std::optional<std::string> ns;
   std::vector<std::unique_ptr<ThreadState>> threads;
   std::vector<PartState> parts;
+  // A file checked whole (checkWholeFile): its workloads, in order.
+  std::optional<std::vector<model::Workload>> whole;
 };
 
 EarlyWorkloadCheck::EarlyWorkloadCheck(const SourceManager &sm, const CheckOptions &opts)
@@ -127,12 +131,14 @@ static const bool kHasAvx2 = [] {
 #endif
 
 bool EarlyWorkloadCheck::acceptsText(llvm::StringRef text) const {
+  // The file's one `namespace` line, checked in beginFile.
+  return isPlainText(text, opts_.target.has_value(), parsing_ && parsing_->ns.has_value());
+}
+
+bool EarlyWorkloadCheck::isPlainText(llvm::StringRef text, bool targetFixed, bool namespaceSet) {
   // This runs over the whole input of a large build, so it looks closely
   // only at word starts whose first letter is one of the refused words'
   // (i, l, f, t, n): 32 bytes at a time with AVX2, else 16 with SSE2.
-  bool targetFixed = opts_.target.has_value();
-  // The file's one `namespace` line, checked in beginFile.
-  bool namespaceSet = parsing_ && parsing_->ns.has_value();
   const unsigned char *begin = text.bytes_begin(), *end = text.bytes_end(), *p = begin;
   auto firstLetter = [](unsigned char c) { return c == 'i' || c == 'l' || c == 'f' || c == 't' || c == 'n'; };
 #if defined(__SSE2__)
@@ -233,17 +239,20 @@ void EarlyWorkloadCheck::beginPart(size_t thread, size_t part) {
 }
 
 void EarlyWorkloadCheck::item(size_t thread, size_t part, ast::Item &item) {
+  checkItem(*parsing_, *parsing_->threads[thread], parsing_->parts[part], item);
+}
+
+void EarlyWorkloadCheck::checkItem(FileState &file, ThreadState &ts, PartState &part, ast::Item &item) {
   auto *d = dyn_cast<ast::Declaration>(&item);
   if (!d) return;
   std::optional<model::WorkloadKind> kind = sema::workloadKind(d->keyword.name);
   if (!kind) return;
   static const std::string kDefaultNamespace;
-  ThreadState &ts = *parsing_->threads[thread];
   std::vector<model::Workload> &made = ts.checker.program_.workloads;
   size_t before = made.size();
-  const std::string &ns = parsing_->ns ? *parsing_->ns : kDefaultNamespace;
+  const std::string &ns = file.ns ? *file.ns : kDefaultNamespace;
   ts.checker.checkWorkload(*d, *kind, ns);
-  sema::Prechecked &p = parsing_->parts[part].items.emplace_back();
+  sema::Prechecked &p = part.items.emplace_back();
   p.decl = d;
   p.ns = ns;
   p.made = made.size() != before;
@@ -257,6 +266,32 @@ void EarlyWorkloadCheck::item(size_t thread, size_t part, ast::Item &item) {
 
 void EarlyWorkloadCheck::endPart(size_t thread, size_t part) {
   parsing_->parts[part].end = parsing_->threads[thread]->checker.program_.workloads.size();
+}
+
+void EarlyWorkloadCheck::beginWholeFiles(size_t threads) {
+  while (wholeThreads_.size() < threads) wholeThreads_.push_back(std::make_unique<ThreadState>(sm_, opts_, target_));
+}
+
+bool EarlyWorkloadCheck::checkWholeFile(size_t thread, ast::File &file) {
+  // A file of one part, checked by the thread's own checker (one per
+  // thread: a checker per file was slower than not checking early at all);
+  // its workloads then move to the file's own list.
+  llvm::StringRef text = sm_.text(file.id);
+  auto state = std::make_unique<FileState>();
+  state->id = file.id;
+  state->ns = plainFileNamespace(text);
+  if (!isPlainText(text, opts_.target.has_value(), state->ns.has_value())) return false;
+  ThreadState &ts = *wholeThreads_[thread];
+  std::vector<model::Workload> &made = ts.checker.program_.workloads;
+  size_t first = made.size();
+  PartState &part = state->parts.emplace_back();
+  for (ast::ItemPtr &it : file.items) checkItem(*state, ts, part, *it);
+  state->whole.emplace(std::make_move_iterator(made.begin() + static_cast<std::ptrdiff_t>(first)),
+                       std::make_move_iterator(made.end()));
+  made.resize(first);
+  std::lock_guard<std::mutex> lock(doneMutex_);
+  done_.push_back(std::move(state));
+  return true;
 }
 
 // Puts a file's workloads in file order in thread 0's list, which then
@@ -302,14 +337,21 @@ std::vector<FileId> EarlyWorkloadCheck::files() const {
 void EarlyWorkloadCheck::clear() { done_.clear(); }
 
 void EarlyWorkloadCheck::take(llvm::ArrayRef<const ast::File *> files, sema::PrecheckedWorkloads &out) {
-  for (const ast::File *f : files)
-    for (auto &state : done_) {
-      if (!state || state->id != f->id) continue;
-      for (PartState &part : state->parts)
-        for (sema::Prechecked &p : part.items) out.items.push_back(std::move(p));
-      out.parts.push_back(inFileOrder(*state));
-      state.reset();
-    }
+  // done_ is in the order files were finished (small ones on several
+  // threads at once); check() meets them in `files` order.
+  llvm::DenseMap<uint32_t, size_t> at;
+  for (size_t i = 0; i < done_.size(); ++i)
+    if (done_[i]) at[done_[i]->id.value] = i;
+  for (const ast::File *f : files) {
+    auto found = at.find(f->id.value);
+    if (found == at.end()) continue;
+    std::unique_ptr<FileState> &state = done_[found->second];
+    if (!state) continue;
+    for (PartState &part : state->parts)
+      for (sema::Prechecked &p : part.items) out.items.push_back(std::move(p));
+    out.parts.push_back(state->whole ? std::move(*state->whole) : inFileOrder(*state));
+    state.reset();
+  }
 }
 
 } // namespace rig

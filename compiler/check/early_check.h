@@ -22,6 +22,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "compiler/ast/item_sink.h"
@@ -46,6 +47,15 @@ public:
   void endPart(size_t thread, size_t part) override;
   void endFile(FileId file, bool kept) override;
 
+  // For files parsed whole, several at a time on different threads (the
+  // driver's small files): beginWholeFiles once, with the number of
+  // threads, then for each file, on thread `thread` in [0, threads),
+  // checkWholeFile checks the workloads of `file` (parsed without a syntax
+  // error) if its text is plain, freeing their bodies; it returns whether
+  // it did. The threads may call it at the same time, one file each.
+  void beginWholeFiles(size_t threads);
+  bool checkWholeFile(size_t thread, ast::File &file);
+
   // The files whose workloads were checked here, and their bodies freed.
   std::vector<FileId> files() const;
   // The version the workloads were checked for.
@@ -63,11 +73,17 @@ private:
   struct FileState;
   // The workloads of a parsed file, in file order (see the definition).
   static std::vector<model::Workload> inFileOrder(FileState &file);
+  // Whether `text` has none of the words that make a file more than plain.
+  static bool isPlainText(llvm::StringRef text, bool targetFixed, bool namespaceSet);
+  // Checks one top-level item of `file`, read by `ts` as part of `part`.
+  static void checkItem(FileState &file, ThreadState &ts, PartState &part, ast::Item &item);
   const SourceManager &sm_;
   const CheckOptions &opts_;
   k8s::Version target_;
   std::unique_ptr<FileState> parsing_;               // between beginFile and endFile
-  std::vector<std::unique_ptr<FileState>> done_;     // kept files, in parse order
+  std::vector<std::unique_ptr<FileState>> done_;     // kept files, in the order they were finished
+  std::mutex doneMutex_;                             // checkWholeFile runs on several threads
+  std::vector<std::unique_ptr<ThreadState>> wholeThreads_; // checkWholeFile's, one per thread
 };
 
 } // namespace rig

@@ -30,9 +30,11 @@ namespace {
 // parts of their own (most projects keep a workload or two per file) are
 // parsed several at a time, a file per thread, each into diagnostics of its
 // own that are then added in file order: the result is the one parsing
-// them one by one gives (tests/unit/driver). Larger files are parsed one
-// after another, each on every core.
-void parseInputs(Compilation &c, const std::vector<FileId> &ids, const ParseOptions &opts) {
+// them one by one gives (tests/unit/driver). With an early check, each
+// such file's workloads are checked right there, on its thread, as those
+// of a large file are while it is parsed. Larger files are parsed one after
+// another, each on every core.
+void parseInputs(Compilation &c, const std::vector<FileId> &ids, const ParseOptions &opts, EarlyWorkloadCheck *early) {
   // Below this much text in small files, threads cost more than they save.
   constexpr size_t kParallelBytes = 128 * 1024;
   auto small = [&](FileId id) { return c.sources.text(id).size() < opts.fastBytesPerThread; };
@@ -51,11 +53,13 @@ void parseInputs(Compilation &c, const std::vector<FileId> &ids, const ParseOpti
     one.fastThreads = 1;
     one.itemSink = nullptr; // only files cut into parts reach it
     std::atomic<size_t> next{0};
-    runParts(threads, [&](size_t) {
+    if (early) early->beginWholeFiles(threads);
+    runParts(threads, [&](size_t t) {
       for (size_t k; (k = next.fetch_add(1, std::memory_order_relaxed)) < smallFiles.size();) {
         size_t i = smallFiles[k];
         reports[i].setLimit(SIZE_MAX); // added to c.diags below, which applies its limit
         parsed[i] = parse(c.sources, ids[i], reports[i], one);
+        if (early && !reports[i].hasErrors()) early->checkWholeFile(t, *parsed[i]);
       }
     });
   }
@@ -91,7 +95,7 @@ std::unique_ptr<Compilation> compile(std::vector<SourceInput> inputs, const Comp
     parseOpts.itemSink = early.get();
     checkOpts.early = early.get();
   }
-  parseInputs(*c, ids, parseOpts);
+  parseInputs(*c, ids, parseOpts, early.get());
   // Imports are followed from the check phase on; a parse-only run (and
   // `--dump ast`) is about the inputs alone.
   if (opts.stopAfter != Phase::Parse) {

@@ -49,6 +49,7 @@ std::string plainWorkloads(int n, bool withErrors) {
 struct Result {
   std::string diags, model, stream;
   bool bodiesDropped = false;
+  size_t deploymentsWithoutBody = 0;
 };
 
 Result build(const std::vector<SourceInput> &inputs, bool drop, unsigned threads,
@@ -69,8 +70,10 @@ Result build(const std::vector<SourceInput> &inputs, bool drop, unsigned threads
   r.stream = c->outputs.stream();
   for (const ast::File &f : c->files)
     for (const ast::ItemPtr &it : f.items)
-      if (auto *d = llvm::dyn_cast<ast::Declaration>(it.get()); d && d->keyword.name == "deployment" && !d->body)
+      if (auto *d = llvm::dyn_cast<ast::Declaration>(it.get()); d && d->keyword.name == "deployment" && !d->body) {
         r.bodiesDropped = true;
+        ++r.deploymentsWithoutBody;
+      }
   return r;
 }
 
@@ -251,6 +254,48 @@ TEST(EarlyCheck, OtherNamespacesTakeTheUsualPath) {
     expectSame(usual, early, head + tail);
     if (head.find("Shop_1") != std::string::npos) {
       EXPECT_NE(usual.diags.find("E0301"), std::string::npos);
+    }
+  }
+}
+
+TEST(EarlyCheck, ManySmallFilesAreCheckedWhileParsed) {
+  // Files too small to be cut into parts, parsed several at a time: each
+  // plain one is checked on the thread that parsed it. Among them, files
+  // with a namespace line, a file with a `let` (checked the usual way,
+  // between the others) and a large file cut into parts; with mistakes in
+  // a third of the files (past the diagnostics limit in all), or none.
+  for (bool withErrors : {false, true}) {
+    std::vector<SourceInput> inputs;
+    for (int i = 0; i < 500; ++i) {
+      // Three workloads each (about 750 bytes; the files hold more than the
+      // 128 KiB that makes them worth several threads).
+      std::string text = plainWorkloads(3, false);
+      if (i > 0) text = text.substr(text.find('\n') + 1); // one `apparmor web` in the build
+      std::string n = std::to_string(i);
+      for (size_t at = 0; (at = text.find(" w_", at)) != std::string::npos; at += 3) text.replace(at, 3, " w" + n + "_");
+      if (withErrors) text += "deployment bad_" + n + " { container app {\n imgae = \"x\"\n limits { memory = 512MB } } }\n";
+      if (i % 40 == 9) text = "namespace \"team-" + n + "\"\n" + text;
+      if (i == 250) text += "let unused = 1\n";
+      inputs.push_back({"f" + std::to_string(1000 + i) + ".rig", text});
+    }
+    std::string large = plainWorkloads(2100, false);
+    large = large.substr(large.find('\n') + 1);
+    for (size_t at = 0; (at = large.find(" w_", at)) != std::string::npos; at += 4) large.replace(at, 3, " big_");
+    inputs.insert(inputs.begin() + 100, SourceInput{"large.rig", large});
+    for (unsigned threads : {2u, 3u}) {
+      Result usual = build(inputs, false, threads), early = build(inputs, true, threads);
+      std::string what = std::to_string(threads) + " threads" + (withErrors ? ", with errors" : "");
+      // The large file has 350 deployments; the 499 plain small ones one or two each.
+      EXPECT_EQ(early.deploymentsWithoutBody, 350u + 499u * (withErrors ? 2 : 1)) << "not all checked while parsing; " << what;
+      EXPECT_NE(usual.model.find("team-9"), std::string::npos) << what;
+      if (withErrors) {
+        EXPECT_EQ(usual.diags.find("\ndropped 0\n"), std::string::npos) << "under the diagnostics limit; " << what;
+      } else {
+        EXPECT_EQ(usual.diags.find("\"E0"), std::string::npos) << usual.diags.substr(0, 600);
+        EXPECT_NE(usual.stream.find("namespace: team-9"), std::string::npos) << what;
+        EXPECT_NE(usual.stream.find("name: w499-2"), std::string::npos) << what;
+      }
+      expectSame(usual, early, what);
     }
   }
 }
