@@ -1,6 +1,9 @@
 // Checking workloads while their file is still being parsed
 // (CompileOptions::dropCheckedSyntax, which `rig build`, `check` and
-// `explain` set: they need the model, not the syntax tree).
+// `explain` set: they need the model, not the syntax tree). A large file
+// hands its items over part by part as the parse threads make them (the
+// ast::ItemSink calls); a small one, parsed whole on one of several threads
+// (a folder of files), right after its parse (checkWholeFile).
 //
 // Why: in a large build the syntax tree was the biggest thing in memory
 // (about 6.6 KB per workload, twelve times the text), all of it alive until
