@@ -126,9 +126,15 @@ model::Program Checker::run(const ExpandedProgram &expanded) {
         if (auto kind = workloadKind(kw)) {
           ++declared;
           // A result is taken only for the declaration it is of, checked
-          // in the namespace the loop has got to (the early check reads a
-          // file's namespace from its text); any other is checked here,
-          // and so is every one after it.
+          // in the namespace the loop has got to; any other is checked here,
+          // and so is every one after it. (The early check reads a file's
+          // namespace from its text, and takes only the form whose value
+          // the text spells exactly: its declarations have no body left,
+          // so for them the two must agree, and they do by construction;
+          // tests/unit/check/early_check_test checks both paths agree.)
+          assert((nextPrechecked >= prechecked.size() || prechecked[nextPrechecked].decl != d ||
+                  prechecked[nextPrechecked].ns == ns.value_or("") || d->body) &&
+                 "an early result checked in another namespace, its body gone");
           if (nextPrechecked < prechecked.size() && prechecked[nextPrechecked].decl == d &&
               prechecked[nextPrechecked].ns == ns.value_or("")) {
             Prechecked &p = prechecked[nextPrechecked++];
