@@ -17,4 +17,10 @@ size_t threadCount(unsigned requested);
 // on a thread of its own; returns when every part is done.
 void runParts(size_t parts, const std::function<void(size_t)> &work);
 
+// Runs work(thread, task) for every task in [0, tasks) on `threads` threads
+// (runParts), each taking the next task as soon as it is free, so that a
+// thread that runs slower simply does fewer. For many small independent
+// tasks whose results the caller keeps in per-task slots.
+void runTasks(size_t threads, size_t tasks, const std::function<void(size_t thread, size_t task)> &work);
+
 } // namespace rig

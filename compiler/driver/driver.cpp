@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <optional>
 #include <filesystem>
 
@@ -52,15 +51,12 @@ void parseInputs(Compilation &c, const std::vector<FileId> &ids, const ParseOpti
     ParseOptions one = opts;
     one.fastThreads = 1;
     one.itemSink = nullptr; // only files cut into parts reach it
-    std::atomic<size_t> next{0};
     if (early) early->beginWholeFiles(threads);
-    runParts(threads, [&](size_t t) {
-      for (size_t k; (k = next.fetch_add(1, std::memory_order_relaxed)) < smallFiles.size();) {
-        size_t i = smallFiles[k];
-        reports[i].setLimit(SIZE_MAX); // added to c.diags below, which applies its limit
-        parsed[i] = parse(c.sources, ids[i], reports[i], one);
-        if (early && !reports[i].hasErrors()) early->checkWholeFile(t, *parsed[i]);
-      }
+    runTasks(threads, smallFiles.size(), [&](size_t t, size_t k) {
+      size_t i = smallFiles[k];
+      reports[i].setLimit(SIZE_MAX); // added to c.diags below, which applies its limit
+      parsed[i] = parse(c.sources, ids[i], reports[i], one);
+      if (early && !reports[i].hasErrors()) early->checkWholeFile(t, *parsed[i]);
     });
   }
   c.files.reserve(ids.size());
@@ -204,14 +200,7 @@ std::unique_ptr<Compilation> compileFiles(const std::vector<std::string> &paths,
   // read on every core.
   constexpr size_t kFilesPerThread = 64;
   size_t threads = std::min(threadCount(opts.parse.fastThreads), files.size() / kFilesPerThread);
-  if (threads >= 2) {
-    std::atomic<size_t> next{0};
-    runParts(threads, [&](size_t) {
-      for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < files.size();) read(i);
-    });
-  } else {
-    for (size_t i = 0; i < files.size(); ++i) read(i);
-  }
+  runTasks(std::max<size_t>(threads, 1), files.size(), [&](size_t, size_t i) { read(i); });
   std::vector<SourceInput> inputs;
   std::vector<std::pair<std::string, std::string>> unreadable;
   inputs.reserve(files.size());
