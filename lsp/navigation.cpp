@@ -113,7 +113,7 @@ void Server::forEachAnalysis(const Document &d, llvm::StringRef name,
   // Closed files that import the one declaring the name: they are compiled
   // from disk, and stand in as documents of their own URI.
   for (auto &[path, text] : closedFilesMentioning(name)) {
-    Analysis a = analyseClosed(path, std::move(text));
+    Analysis a = analyseText(path, std::move(text));
     Document closed;
     closed.uri = pathToUri(path);
     closed.path = path;

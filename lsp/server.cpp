@@ -225,10 +225,8 @@ Server::Analysis &Server::analyse(const Document &d) {
   // Free the previous analysis before building the next (a 10 MB file's AST
   // and model are large).
   a = Analysis{};
-  a.compilation = compile({SourceInput{d.path, docs_.text(d).str()}}, analysisOptions(d.path));
+  a = analyseText(d.path, docs_.text(d).str());
   a.version = d.version;
-  a.file = a.compilation->files.empty() ? FileId{1} : a.compilation->files.front().id;
-  ++compileCount_;
   return a;
 }
 
@@ -257,7 +255,7 @@ CompileOptions Server::analysisOptions(const std::string &path) {
   return opts;
 }
 
-Server::Analysis Server::analyseClosed(const std::string &path, std::string text) {
+Server::Analysis Server::analyseText(const std::string &path, std::string text) {
   Analysis a;
   a.compilation = compile({SourceInput{path, std::move(text)}}, analysisOptions(path));
   a.file = a.compilation->files.empty() ? FileId{1} : a.compilation->files.front().id;

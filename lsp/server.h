@@ -104,8 +104,9 @@ private:
   Analysis &analyse(const Document &d);
   // What analyse() compiles a file at `path` with.
   CompileOptions analysisOptions(const std::string &path);
-  // A file the editor has not opened: its analysis from `text` (not kept).
-  Analysis analyseClosed(const std::string &path, std::string text);
+  // The analysis of the file at `path` with text `text`, not kept: what
+  // analyse() keeps for a document, and what a closed file gets.
+  Analysis analyseText(const std::string &path, std::string text);
   // The workspace's closed .rig files whose text has `import` and `name`
   // (path, text): those a reference to, or rename of, a name declared in
   // another file can reach beyond the open documents (lsp/navigation.cpp).
