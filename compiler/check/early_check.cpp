@@ -54,7 +54,8 @@ struct EarlyWorkloadCheck::FileState {
 };
 
 EarlyWorkloadCheck::EarlyWorkloadCheck(const SourceManager &sm, const CheckOptions &opts)
-    : sm_(sm), opts_(opts), target_(opts.target ? *opts.target : k8s::kDefaultVersion) {}
+    : sm_(sm), opts_(opts), target_(opts.target ? *opts.target : k8s::kDefaultVersion),
+      targetKnown_(opts.target.has_value()) {}
 
 EarlyWorkloadCheck::~EarlyWorkloadCheck() = default;
 
@@ -132,7 +133,7 @@ static const bool kHasAvx2 = [] {
 
 bool EarlyWorkloadCheck::acceptsText(llvm::StringRef text) const {
   // The file's one `namespace` line, checked in beginFile.
-  return isPlainText(text, opts_.target.has_value(), parsing_ && parsing_->ns.has_value());
+  return isPlainText(text, targetKnown_, parsing_ && parsing_->ns.has_value());
 }
 
 bool EarlyWorkloadCheck::isPlainText(llvm::StringRef text, bool targetFixed, bool namespaceSet) {
@@ -176,10 +177,41 @@ bool EarlyWorkloadCheck::isPlainText(llvm::StringRef text, bool targetFixed, boo
   return true;
 }
 
-// Whether `text` has the word `namespace` at `at` (no word byte on either side).
-static bool namespaceWordAt(llvm::StringRef text, size_t at) {
+// Whether the `size` bytes of `text` at `at` are a whole word (no word
+// byte on either side).
+static bool wholeWordAt(llvm::StringRef text, size_t at, size_t size) {
   auto wordByte = [&](size_t i) { return kWordByte[static_cast<unsigned char>(text[i])]; };
-  return (at == 0 || !wordByte(at - 1)) && (at + 9 >= text.size() || !wordByte(at + 9));
+  return (at == 0 || !wordByte(at - 1)) && (at + size >= text.size() || !wordByte(at + size));
+}
+static bool namespaceWordAt(llvm::StringRef text, size_t at) { return wholeWordAt(text, at, 9); }
+
+// Whether the line of `text` that starts at `at` comes after nothing that
+// could make it other than a line of its own: it starts a line that the
+// line before does not continue (`\` at its end), and no block, block
+// comment or text block opens before it.
+static bool startsPlainLine(llvm::StringRef text, size_t at) {
+  if (at == 0) return true;
+  if (text[at - 1] != '\n') return false;
+  llvm::StringRef before = text.take_front(at - 1);
+  if (before.endswith("\r")) before = before.drop_back();
+  if (before.endswith("\\")) return false;
+  return !before.contains('{') && !before.contains("/*") && !before.contains("\"\"\"");
+}
+
+// The quoted text ending the line that starts at `from`, after at least
+// one space or tab: `"…"` with nothing else after it but spaces and tabs,
+// and nothing in it that a string would cook (escapes, interpolation,
+// control or non-ASCII bytes), so that the text is its value.
+static std::optional<llvm::StringRef> plainQuotedRest(llvm::StringRef text, size_t from) {
+  llvm::StringRef line = text.drop_front(from).take_until([](char c) { return c == '\n'; }).rtrim(" \t\r");
+  if (line.empty() || (line.front() != ' ' && line.front() != '\t')) return std::nullopt;
+  line = line.ltrim(" \t");
+  if (line.size() < 3 || line.front() != '"' || line.back() != '"') return std::nullopt;
+  llvm::StringRef value = line.drop_front().drop_back();
+  for (char c : value)
+    if (c == '"' || c == '\\' || c == '$' || static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f)
+      return std::nullopt;
+  return value;
 }
 
 // The namespace a file sets for all its workloads, when it does so in the
@@ -196,23 +228,38 @@ static std::optional<std::string> plainFileNamespace(llvm::StringRef text) {
   if (at == llvm::StringRef::npos) return std::nullopt;
   for (size_t again = text.find("namespace", at + 9); again != llvm::StringRef::npos; again = text.find("namespace", again + 1))
     if (namespaceWordAt(text, again)) return std::nullopt;
-  llvm::StringRef before = text.take_front(at);
-  if ((at > 0 && text[at - 1] != '\n') || before.contains('{') || before.contains("/*") || before.contains("\"\"\""))
-    return std::nullopt;
-  llvm::StringRef line = text.drop_front(at + 9);
-  line = line.take_until([](char c) { return c == '\n'; });
-  line = line.rtrim(" \t\r");
-  if (line.empty() || (line.front() != ' ' && line.front() != '\t')) return std::nullopt;
-  line = line.ltrim(" \t");
-  if (line.size() < 3 || line.front() != '"' || line.back() != '"') return std::nullopt;
-  llvm::StringRef name = line.drop_front().drop_back();
-  for (char c : name)
-    if (c == '"' || c == '\\' || c == '$' || static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f)
-      return std::nullopt;
+  if (!startsPlainLine(text, at)) return std::nullopt;
+  std::optional<llvm::StringRef> name = plainQuotedRest(text, at + 9);
   // An invalid name is reported by check(), which then leaves the workloads
   // in the default namespace: that is for the usual path to do.
-  if (!k8s::validateDns1123Label(name).empty()) return std::nullopt;
-  return name.str();
+  if (!name || !k8s::validateDns1123Label(*name).empty()) return std::nullopt;
+  return name->str();
+}
+
+bool EarlyWorkloadCheck::readTarget(llvm::ArrayRef<FileId> files) {
+  if (targetKnown_) return false;
+  std::optional<k8s::Version> found;
+  for (FileId id : files) {
+    llvm::StringRef text = sm_.text(id);
+    for (size_t at = text.find("target"); at != llvm::StringRef::npos; at = text.find("target", at + 1)) {
+      if (!wholeWordAt(text, at, 6)) continue;
+      if (found || !startsPlainLine(text, at)) return false; // a second `target`, or one not on a line of its own
+      size_t next = at + 6;
+      llvm::StringRef rest = text.drop_front(next);
+      size_t blank = rest.find_first_not_of(" \t");
+      if (blank == 0 || blank == llvm::StringRef::npos || !rest.drop_front(blank).startswith("kubernetes")) return false;
+      next += blank + 10;
+      std::optional<llvm::StringRef> version = plainQuotedRest(text, next);
+      std::optional<k8s::Version> v = version ? k8s::parseVersion(*version) : std::nullopt;
+      if (!v || !k8s::isSupported(*v)) return false; // check() reports it
+      found = v;
+    }
+  }
+  if (!found) return false;
+  target_ = *found;
+  targetKnown_ = true;
+  targetRead_ = true;
+  return true;
 }
 
 void EarlyWorkloadCheck::beginFile(FileId file, size_t parts, size_t threads, size_t bytes) {
@@ -280,7 +327,7 @@ bool EarlyWorkloadCheck::checkWholeFile(size_t thread, ast::File &file) {
   auto state = std::make_unique<FileState>();
   state->id = file.id;
   state->ns = plainFileNamespace(text);
-  if (!isPlainText(text, opts_.target.has_value(), state->ns.has_value())) return false;
+  if (!isPlainText(text, targetKnown_, state->ns.has_value())) return false;
   ThreadState &ts = *wholeThreads_[thread];
   std::vector<model::Workload> &made = ts.checker.program_.workloads;
   size_t first = made.size();

@@ -14,14 +14,17 @@
 // Why it is sound: a workload's check depends only on its declaration, its
 // namespace and the target version (check()'s own parallel pass relies on
 // this too). In a plain file, one that never says `import`, `let`,
-// `template`, `for` or `if` (nor `target`, unless the command line sets the
-// version), nothing is expanded and the target is known before parsing. The
-// words are looked for in the raw text, comments and strings included: a
-// file that merely mentions one takes the usual path, which gives the same
-// result. So does a file that says `namespace` in any way but one: a single
+// `template`, `for` or `if`, nothing is expanded. The words are looked for
+// in the raw text, comments and strings included: a file that merely
+// mentions one takes the usual path, which gives the same result. So does
+// a file that says `namespace` in any way but one: a single
 // `namespace "name"` line before any block, whose workloads are all in that
 // namespace, read from the text before parsing. (check() takes a result
-// only if it was checked in the namespace check() itself gets to.)
+// only if it was checked in the namespace check() itself gets to.) The
+// target must be known before parsing too: the command line's, or that of
+// the inputs' one plain `target kubernetes "X.Y"` line (readTarget), or the
+// default when no input says `target`. Any other `target`, in an input or
+// a module, and the driver parses the files again, the usual way.
 #pragma once
 
 #include <memory>
@@ -61,6 +64,17 @@ public:
 
   // The files whose workloads were checked here, and their bodies freed.
   std::vector<FileId> files() const;
+  // Before any file is parsed, when the command line sets no version:
+  // takes the version from the inputs' texts when they set it the one
+  // plain way, a single `target kubernetes "X.Y"` line (on a line of its
+  // own, before any block, comment or text block, a supported version, and
+  // the word nowhere else in any input). Returns whether it did; the
+  // inputs' `target` word then no longer sends them down the usual path.
+  // The driver still checks, once parsed, that the declaration is the one
+  // the text promised (targetDeclaredAsRead), and re-parses if not.
+  bool readTarget(llvm::ArrayRef<FileId> files);
+  // Whether the version came from a `target` line (readTarget).
+  bool targetRead() const { return targetRead_; }
   // The version the workloads were checked for.
   k8s::Version target() const { return target_; }
   // Forgets every result; the driver then parses those files again.
@@ -83,6 +97,8 @@ private:
   const SourceManager &sm_;
   const CheckOptions &opts_;
   k8s::Version target_;
+  bool targetKnown_;       // the command line set it, or readTarget read it
+  bool targetRead_ = false; // readTarget read it
   std::unique_ptr<FileState> parsing_;               // between beginFile and endFile
   std::vector<std::unique_ptr<FileState>> done_;     // kept files, in the order they were finished
   std::mutex doneMutex_;                             // checkWholeFile runs on several threads

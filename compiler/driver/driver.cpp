@@ -16,12 +16,24 @@
 
 namespace rig {
 
-// Whether any file has a top-level `target` declaration.
-static bool declaresTarget(const std::vector<ast::File> &files) {
+// Whether the files' top-level `target` declarations leave the version
+// what the early check took it to be: none at all when it took the
+// default, or else exactly one, `target kubernetes "X.Y"` of that version
+// (the line EarlyWorkloadCheck::readTarget read; a line the lexer joins
+// to the one before, say, parses as something else).
+static bool targetAsChecked(const std::vector<ast::File> &files, const EarlyWorkloadCheck &early) {
+  std::vector<const ast::Declaration *> targets;
   for (const ast::File &f : files)
     for (const ast::ItemPtr &it : f.items)
-      if (auto *d = llvm::dyn_cast<ast::Declaration>(it.get()); d && d->keyword.name == "target") return true;
-  return false;
+      if (auto *d = llvm::dyn_cast<ast::Declaration>(it.get()); d && d->keyword.name == "target") targets.push_back(d);
+  if (!early.targetRead()) return targets.empty();
+  if (targets.size() != 1) return false;
+  const ast::Declaration &d = *targets[0];
+  if (d.words.size() != 1 || d.words[0].size() != 2 || d.words[0][0].text != "kubernetes" ||
+      d.words[0][1].kind != ast::Word::Kind::String || d.body || d.value)
+    return false;
+  std::optional<k8s::Version> v = k8s::parseVersion(d.words[0][1].text);
+  return v && *v == early.target();
 }
 
 namespace {
@@ -91,6 +103,9 @@ std::unique_ptr<Compilation> compile(std::vector<SourceInput> inputs, const Comp
     parseOpts.itemSink = early.get();
     checkOpts.early = early.get();
   }
+  // A version set by a plain `target` line is read from the text, so that
+  // such files too are checked while parsed.
+  if (early && !opts.target) early->readTarget(ids);
   parseInputs(*c, ids, parseOpts, early.get());
   // Imports are followed from the check phase on; a parse-only run (and
   // `--dump ast`) is about the inputs alone.
@@ -101,10 +116,11 @@ std::unique_ptr<Compilation> compile(std::vector<SourceInput> inputs, const Comp
     loadOpts.readFile = opts.readFile;
     c->modules = loadModules(c->files, c->sources, c->diags, loadOpts);
   }
-  // Workloads checked during the parse assumed the default version when
-  // the command line set none; a `target` in another file (or a module)
-  // decides otherwise, so those files are parsed again, the usual way.
-  if (early && !opts.target && !early->files().empty() && declaresTarget(c->files)) {
+  // Workloads checked during the parse assumed the default version, or the
+  // one of a plain `target` line, when the command line set none; any
+  // other `target` (in another file, or a module) decides otherwise, so
+  // those files are parsed again, the usual way.
+  if (early && !opts.target && !early->files().empty() && !targetAsChecked(c->files, *early)) {
     for (FileId id : early->files())
       for (ast::File &f : c->files)
         if (f.id == id) f = parse(c->sources, id, c->diags, opts.parse);

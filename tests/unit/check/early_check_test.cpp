@@ -202,9 +202,10 @@ TEST(EarlyCheck, FilesThatAreMoreThanPlainTakeTheUsualPath) {
   EXPECT_NE(usual.diags.find("E0"), std::string::npos);
   expectSame(usual, early, "syntax error");
 
-  // Another file sets the target and the command line does not: the plain
-  // file was checked for the default version, so it is parsed again.
-  std::vector<SourceInput> twoFiles = {{"a.rig", plain}, {"b.rig", "target kubernetes \"1.29\"\n"}};
+  // Another file sets the target, in a way the text scan does not read
+  // (a comment after it), and the command line does not: the plain file
+  // was checked for the default version, so it is parsed again.
+  std::vector<SourceInput> twoFiles = {{"a.rig", plain}, {"b.rig", "target kubernetes \"1.29\" // old nodes\n"}};
   usual = build(twoFiles, false, 2, std::nullopt);
   early = build(twoFiles, true, 2, std::nullopt);
   EXPECT_FALSE(early.bodiesDropped);
@@ -230,6 +231,80 @@ TEST(EarlyCheck, ANamespaceLineIsReadFromTheText) {
     EXPECT_NE(usual.stream.find("namespace: shop"), std::string::npos) << usual.diags.substr(0, 400);
     expectSame(usual, early, head);
   }
+}
+
+TEST(EarlyCheck, ATargetLineIsReadFromTheText) {
+  // No version on the command line, and the inputs set it with one plain
+  // `target kubernetes "X.Y"` line, in this file or another: the file is
+  // still checked while it is parsed, for that version.
+  std::string plain = plainWorkloads(2100, false);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"target kubernetes \"1.29\"\n", ""},
+      {"// old nodes\ntarget  kubernetes\t\"1.29\" \r\n\n", ""},
+      {"target kubernetes \"1.29\"\nnamespace \"shop\"\n", ""},
+      {"", "target kubernetes \"1.29\"\n"}, // in a file of its own
+  };
+  for (const auto &[head, other] : cases) {
+    std::vector<SourceInput> inputs = {{"a.rig", head + plain}};
+    if (!other.empty()) inputs.push_back({"b.rig", other});
+    Result usual = build(inputs, false, 2, std::nullopt), early = build(inputs, true, 2, std::nullopt);
+    EXPECT_TRUE(early.bodiesDropped) << "not checked while parsing: " << head << other;
+    EXPECT_NE(usual.stream.find("container.apparmor.security.beta.kubernetes.io"), std::string::npos)
+        << "1.29 writes AppArmor as annotations: the target did not apply";
+    expectSame(usual, early, head + other);
+  }
+}
+
+TEST(EarlyCheck, OtherTargetsTakeTheUsualPath) {
+  // Every other way of setting the version, with none on the command
+  // line: parsed and checked the usual way (or parsed again), with the
+  // usual result.
+  std::string plain = plainWorkloads(2100, false);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"target kubernetes \"1.29\" // old nodes\n", ""},                 // a comment after it
+      {"target kubernetes \"1.2\\u{39}\"\n", ""},                        // an escape
+      {"target kubernetes \"1.40\"\n", ""},                              // unsupported (reported by check())
+      {"target kubernetes \"1.29\"\n", "target kubernetes \"1.29\"\n"}, // twice, in two files
+      {"target kubernetes \"1.29\"\n", "target kubernetes \"1.30\"\n"}, // two versions
+      {"target kubernetes \"1.29\"\n", "pod p { container c { image = \"target:1\" } }\n"}, // the word again
+      {"/* */\ntarget kubernetes \"1.29\"\n", ""},                        // after a block comment
+      {"target openshift \"1.29\"\n", ""},                               // not kubernetes
+  };
+  for (const auto &[head, other] : cases) {
+    std::vector<SourceInput> inputs = {{"a.rig", head + plain}};
+    if (!other.empty()) inputs.push_back({"b.rig", other});
+    Result usual = build(inputs, false, 2, std::nullopt), early = build(inputs, true, 2, std::nullopt);
+    EXPECT_FALSE(early.bodiesDropped) << "checked while parsing: " << head << other;
+    expectSame(usual, early, head + other);
+  }
+
+  // A module the inputs import sets the version too: the text scan saw
+  // the input's line only, so the files are parsed again once the parsed
+  // declarations show two.
+  auto withModule = [&](bool drop) {
+    CompileOptions opts;
+    opts.dropCheckedSyntax = drop;
+    opts.parse.fastThreads = 2;
+    opts.streamOnly = true;
+    opts.readFile = [](const std::string &path) -> std::optional<std::string> {
+      if (llvm::StringRef(path).endswith("m.rig")) return std::string("target kubernetes \"1.29\"\n");
+      return std::nullopt;
+    };
+    auto c = compile({{"a.rig", "target kubernetes \"1.29\"\n" + plain}, {"b.rig", "import \"./m.rig\"\n"}}, opts);
+    Result r;
+    r.diags = render(DiagnosticFormat::Json, c->sources, c->diags.all(), RenderOptions{});
+    r.model = model::dump(c->program);
+    r.stream = c->outputs.stream();
+    for (const ast::File &f : c->files)
+      for (const ast::ItemPtr &it : f.items)
+        if (auto *d = llvm::dyn_cast<ast::Declaration>(it.get()); d && d->keyword.name == "deployment" && !d->body)
+          r.bodiesDropped = true;
+    return r;
+  };
+  Result usual = withModule(false), early = withModule(true);
+  EXPECT_FALSE(early.bodiesDropped);
+  EXPECT_NE(usual.stream.find("container.apparmor.security.beta.kubernetes.io"), std::string::npos) << usual.diags;
+  expectSame(usual, early, "a module sets the target");
 }
 
 TEST(EarlyCheck, OtherNamespacesTakeTheUsualPath) {
