@@ -1,4 +1,5 @@
 #include "compiler/diagnostics/render.h"
+#include "llvm/Support/ConvertUTF.h"
 
 #include <set>
 
@@ -31,6 +32,68 @@ TEST(Diagnostics, TextRenderingHasLocationCaretAndFix) {
             "      ^~~~~\n"
             "      image\n"
             "  note: did you mean `image`?\n");
+}
+
+TEST(Diagnostics, TextRenderingLinesTheCaretUpWithWhatIsShown) {
+  // Each character before the range takes its own width: a two-byte `é`
+  // one column, a three-byte `日` two (a wide character), a tab one.
+  SourceManager sm;
+  std::string line = "x = \"caf\xC3\xA9 \xE6\x97\xA5\"\t imgae = 1";
+  FileId f = sm.addFile("a.rig", line + "\n");
+  uint32_t at = static_cast<uint32_t>(line.find("imgae"));
+  Diagnostics diags;
+  diags.report(DiagKind::UnknownField, SourceRange{f, at, at + 5}, "imgae", "a pod").fix(SourceRange{f, at, at + 5}, "image");
+  EXPECT_EQ(renderText(sm, diags.all()), "a.rig:1:18: error: unknown field `imgae` in a pod [E0102]\n"
+                                          "    x = \"caf\xC3\xA9 \xE6\x97\xA5\"  imgae = 1\n"
+                                          "                   ^~~~~\n"
+                                          "                   image\n");
+}
+
+TEST(Diagnostics, TextRenderingSpellsOutWhatATerminalWouldActOn) {
+  // Control characters (an escape sequence would recolour the terminal), a
+  // bidirectional override and bytes that are not UTF-8 are written out,
+  // in the line and in the message; the caret spans what stands for them.
+  SourceManager sm;
+  std::string line = "a\x1b[31m \xE2\x80\xAE \xB1 bad";
+  FileId f = sm.addFile("a.rig", line + "\n");
+  Diagnostics diags;
+  diags.report(DiagKind::InvalidImage, SourceRange{f, 1, 2}, "a\x1b[31m", "test");
+  diags.report(DiagKind::InvalidImage, SourceRange{f, 11, 12}, "x", "test");
+  diags.report(DiagKind::InvalidImage, SourceRange{f, 13, 16}, "bad", "test");
+  std::string text = renderText(sm, diags.all());
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+  EXPECT_EQ(text.find("\xE2\x80\xAE"), std::string::npos) << text;
+  EXPECT_EQ(text,
+            "a.rig:1:2: error: image `a<U+001B>[31m` is not a valid image reference: test [E0321]\n"
+            "    a<U+001B>[31m <U+202E> <B1> bad\n"
+            "     ^~~~~~~~\n"
+            "a.rig:1:12: error: image `x` is not a valid image reference: test [E0321]\n"
+            "    a<U+001B>[31m <U+202E> <B1> bad\n"
+            "                           ^~~~\n"
+            "a.rig:1:14: error: image `bad` is not a valid image reference: test [E0321]\n"
+            "    a<U+001B>[31m <U+202E> <B1> bad\n"
+            "                                ^~~\n");
+}
+
+TEST(Diagnostics, LongLinesAreCutBetweenCharacters) {
+  // The window around the caret starts and ends on character boundaries.
+  SourceManager sm;
+  std::string eAcutes;
+  for (int i = 0; i < 200; ++i) eAcutes += "\xC3\xA9"; // é, two bytes each
+  std::string line = eAcutes + " imgae " + eAcutes;
+  FileId f = sm.addFile("a.rig", line + "\n");
+  uint32_t at = static_cast<uint32_t>(line.find("imgae"));
+  // From the space before `imgae` the window's end falls inside an `é`;
+  // from the last byte of the `é` before it, its start does.
+  for (uint32_t begin : {at - 1, at - 2}) {
+    Diagnostics diags;
+    diags.report(DiagKind::UnknownField, SourceRange{f, begin, at + 5}, "imgae", "a pod");
+    std::string text = renderText(sm, diags.all());
+    const auto *bytes = reinterpret_cast<const llvm::UTF8 *>(text.data());
+    EXPECT_TRUE(llvm::isLegalUTF8String(&bytes, bytes + text.size())) << "a character was cut in two: " << text;
+    EXPECT_EQ(text.find('<'), std::string::npos) << text;
+    EXPECT_NE(text.find("\xC3\xA9 imgae \xC3\xA9"), std::string::npos) << text;
+  }
 }
 
 TEST(Diagnostics, JsonAndSarifCarryCodesAndRanges) {
