@@ -159,6 +159,9 @@ void Checker::checkContainer(const ast::Declaration &d, model::ContainerRole rol
         llvm::StringRef img(*s);
         if (img.empty() || img.trim() != img || img.contains(' '))
           diags_.report(DiagKind::InvalidImage, v.range, *s, "must be non-empty and contain no spaces");
+        else if (std::string why = k8s::imageReferenceError(img); !why.empty())
+          diags_.report(DiagKind::InvalidImage, v.range, *s, why)
+              .note("the API server stores it, but the kubelet refuses to pull it (InvalidImageName) and the pod never starts");
         else if (img.endswith(":latest") || (!img.contains('@') && !img.contains(':'))) // no tag, no digest
           diags_.report(DiagKind::LatestImageTag, v.range, *s);
         c.image = std::move(*s);

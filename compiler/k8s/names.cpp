@@ -255,4 +255,107 @@ bool validateHostPathType(llvm::StringRef s) { return llvm::is_contained(kHostPa
 
 llvm::ArrayRef<llvm::StringRef> hostPathTypes() { return kHostPathTypes; }
 
+namespace {
+
+bool isHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool isWordChar(char c) { return isAlnum(c) || c == '_'; }
+
+// [a-z0-9]+ ((?:[._]|__|[-]+) [a-z0-9]+)*
+bool isPathComponent(llvm::StringRef s) {
+  size_t i = 0, n = s.size();
+  auto run = [&] {
+    size_t from = i;
+    while (i < n && isLowerAlnum(s[i])) ++i;
+    return i > from;
+  };
+  if (!run()) return false;
+  while (i < n) {
+    if (s[i] == '.' || (s[i] == '_' && !(i + 1 < n && s[i + 1] == '_'))) ++i;
+    else if (s[i] == '_') i += 2;
+    else if (s[i] == '-') while (i < n && s[i] == '-') ++i;
+    else return false;
+    if (!run()) return false;
+  }
+  return true;
+}
+
+// host (':' [0-9]+)? ; host: DNS-ish components joined by '.', or [IPv6]
+bool isDomainAndPort(llvm::StringRef s) {
+  llvm::StringRef host = s;
+  if (s.startswith("[")) {
+    size_t close = s.find(']');
+    if (close == llvm::StringRef::npos || close == 1) return false;
+    for (char c : s.slice(1, close))
+      if (!isHex(c) && c != ':') return false;
+    host = s.take_front(close + 1);
+  } else {
+    host = s.take_until([](char c) { return c == ':'; });
+    llvm::SmallVector<llvm::StringRef, 4> parts;
+    host.split(parts, '.');
+    for (llvm::StringRef part : parts) {
+      if (part.empty() || !isAlnum(part.front()) || !isAlnum(part.back())) return false;
+      for (char c : part)
+        if (!isAlnum(c) && c != '-') return false;
+    }
+  }
+  llvm::StringRef port = s.drop_front(host.size());
+  if (port.empty()) return true;
+  if (port.size() < 2 || port.front() != ':') return false;
+  for (char c : port.drop_front())
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+// [A-Za-z][A-Za-z0-9]* ([-_+.][A-Za-z][A-Za-z0-9]*)* ':' [0-9a-fA-F]{32,}
+bool isDigest(llvm::StringRef s) {
+  auto [algorithm, hex] = s.split(':');
+  if (hex.size() < 32 || !llvm::all_of(hex, isHex)) return false;
+  size_t i = 0, n = algorithm.size();
+  for (;;) {
+    if (i >= n || !((algorithm[i] >= 'a' && algorithm[i] <= 'z') || (algorithm[i] >= 'A' && algorithm[i] <= 'Z'))) return false;
+    while (i < n && isAlnum(algorithm[i])) ++i;
+    if (i == n) return true;
+    if (algorithm[i] != '-' && algorithm[i] != '_' && algorithm[i] != '+' && algorithm[i] != '.') return false;
+    ++i;
+  }
+}
+
+} // namespace
+
+std::string imageReferenceError(llvm::StringRef ref) {
+  if (ref.empty()) return "repository name must have at least one component";
+  llvm::StringRef rest = ref, digest, tag;
+  if (size_t at = ref.find('@'); at != llvm::StringRef::npos) {
+    rest = ref.take_front(at);
+    digest = ref.drop_front(at + 1);
+    if (!isDigest(digest)) return "invalid reference format: the digest is not algorithm:hex (e.g. sha256: and 64 hex digits)";
+  }
+  // A ':' after the last '/' starts the tag; one before it is a port.
+  size_t slash = rest.rfind('/');
+  size_t colon = rest.find(':', slash == llvm::StringRef::npos ? 0 : slash + 1);
+  llvm::StringRef name = rest;
+  if (colon != llvm::StringRef::npos) {
+    name = rest.take_front(colon);
+    tag = rest.drop_front(colon + 1);
+    if (tag.empty() || tag.size() > 128 || !isWordChar(tag.front()) ||
+        !llvm::all_of(tag, [](char c) { return isWordChar(c) || c == '.' || c == '-'; }))
+      return "invalid reference format: a tag is up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'";
+  }
+  if (name.empty()) return "invalid reference format: no repository name";
+  if (name.size() > 255) return "repository name must not be more than 255 characters";
+  llvm::SmallVector<llvm::StringRef, 4> parts;
+  name.split(parts, '/');
+  bool pathOnly = llvm::all_of(parts, isPathComponent);
+  bool withDomain = parts.size() > 1 && isDomainAndPort(parts.front()) &&
+                    llvm::all_of(llvm::makeArrayRef(parts).drop_front(), isPathComponent);
+  if (!pathOnly && !withDomain) {
+    llvm::StringRef path = parts.size() > 1 && isDomainAndPort(parts.front()) ? name.drop_front(parts.front().size() + 1) : name;
+    if (llvm::any_of(path, [](char c) { return c >= 'A' && c <= 'Z'; })) return "repository name must be lowercase";
+    return "invalid reference format: path components are lowercase letters and digits, joined by '.', '_', '__' or '-'";
+  }
+  if (ref.size() == 64 && llvm::all_of(ref, [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }))
+    return "cannot specify 64-byte hexadecimal strings";
+  return "";
+}
+
 } // namespace rig::k8s

@@ -49,6 +49,18 @@ std::vector<std::string> validateEnvVarName(llvm::StringRef, int k8sMinor);
 // Whether 1.<k8sMinor> uses the relaxed env var rule by default.
 bool relaxedEnvVarNamesByDefault(int k8sMinor);
 
+// Container image references, as the kubelet parses them before pulling
+// (github.com/distribution/reference, ParseNormalizedNamed): an optional
+// registry host (DNS name or [IPv6], optional :port) and '/', then
+// '/'-separated path components of [a-z0-9] runs joined by '.', '_', '__'
+// or dashes; an optional :tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}) and
+// @digest (algorithm:hex, at least 32 hex digits); the name at most 255
+// characters, and not 64 hex digits alone. The API server does not check
+// this; the kubelet refuses such an image (InvalidImageName) and the pod
+// never starts. Returns why it is not one, in the reference library's
+// words, or an empty string.
+std::string imageReferenceError(llvm::StringRef);
+
 // IsConfigMapKey: keys of ConfigMap and Secret data; at most 253 of
 // [-._a-zA-Z0-9], and not ".", ".." or a ".." prefix.
 std::vector<std::string> validateConfigMapKey(llvm::StringRef);

@@ -259,5 +259,35 @@ TEST(NamesTest, HostPathType) {
   EXPECT_EQ(hostPathTypes().size(), size_t(8));
 }
 
+// Image references as the kubelet parses them (distribution/reference).
+TEST(NamesTest, ImageReferences) {
+  std::string digest = "@sha256:" + std::string(64, 'a');
+  for (const std::string &ok : std::vector<std::string>{"nginx", "nginx:1.27", "library/nginx:latest", "nvcr.io/nvidia/pytorch:24.09-py3",
+                         "localhost:5000/app:1", "registry.example.com:443/team/app_one.two__three--four:v1.0_rc-1",
+                         "MyRegistry.example.com/app:1", "[::1]:5000/app", "amazon/aws-cli:2.15", "app" + digest,
+                         "nginx:1.27" + digest, "ghcr.io/owner/repo:" + std::string(128, 'x'), "x/y/z/w:_tag"})
+    EXPECT_EQ(imageReferenceError(ok), "") << ok;
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"MyApp:v1", "repository name must be lowercase"},
+      {"myorg/MyApp", "repository name must be lowercase"},
+      {"nginx:", "invalid reference format: a tag"},
+      {"nginx:-1", "invalid reference format: a tag"},
+      {"nginx:" + std::string(129, 'x'), "invalid reference format: a tag"},
+      {"nginx:1.25-\xC3\xBC", "invalid reference format: a tag"},
+      {"app@sha256:abc", "invalid reference format: the digest"},
+      {"app@md5", "invalid reference format: the digest"},
+      {"-app", "invalid reference format: path components"},
+      {"app-", "invalid reference format: path components"},
+      {"a..b", "invalid reference format: path components"},
+      {"a___b", "invalid reference format: path components"},
+      {"team//app", "invalid reference format: path components"},
+      {"host:port/app", "invalid reference format: path components"},
+      {":1.0", "invalid reference format: no repository name"},
+      {std::string(256, 'a'), "repository name must not be more than 255 characters"},
+      {std::string(64, 'f'), "cannot specify 64-byte hexadecimal strings"},
+  };
+  for (const auto &[ref, why] : bad) EXPECT_EQ(imageReferenceError(ref).rfind(why, 0), 0u) << ref << ": " << imageReferenceError(ref);
+}
+
 } // namespace
 } // namespace rig::k8s
