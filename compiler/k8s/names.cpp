@@ -260,23 +260,33 @@ namespace {
 bool isHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 bool isWordChar(char c) { return isAlnum(c) || c == '_'; }
 
-// [a-z0-9]+ ((?:[._]|__|[-]+) [a-z0-9]+)*
+// [a-z0-9]+ ((?:[._]|__|[-]+) [a-z0-9]+)* , in one pass: this runs for
+// every container of a build.
 bool isPathComponent(llvm::StringRef s) {
-  size_t i = 0, n = s.size();
-  auto run = [&] {
-    size_t from = i;
-    while (i < n && isLowerAlnum(s[i])) ++i;
-    return i > from;
-  };
-  if (!run()) return false;
-  while (i < n) {
-    if (s[i] == '.' || (s[i] == '_' && !(i + 1 < n && s[i + 1] == '_'))) ++i;
-    else if (s[i] == '_') i += 2;
-    else if (s[i] == '-') while (i < n && s[i] == '-') ++i;
-    else return false;
-    if (!run()) return false;
+  // The separator run since the last letter or digit: 0 none, '.', '_'
+  // (one or two of them: `two`), or '-' (any number).
+  char run = 0;
+  bool two = false;
+  if (s.empty() || !isLowerAlnum(s.front())) return false;
+  for (char c : s) {
+    if (isLowerAlnum(c)) {
+      run = 0;
+      two = false;
+    } else if (c == '.') {
+      if (run) return false;
+      run = '.';
+    } else if (c == '_') {
+      if (run == '_' && !two) two = true;
+      else if (run) return false;
+      else run = '_';
+    } else if (c == '-') {
+      if (run && run != '-') return false;
+      run = '-';
+    } else {
+      return false;
+    }
   }
-  return true;
+  return run == 0;
 }
 
 // host (':' [0-9]+)? ; host: DNS-ish components joined by '.', or [IPv6]
@@ -322,7 +332,29 @@ bool isDigest(llvm::StringRef s) {
 
 } // namespace
 
+namespace {
+std::string imageReferenceErrorUncached(llvm::StringRef ref);
+}
+
 std::string imageReferenceError(llvm::StringRef ref) {
+  // A build names the same few images again and again (every workload has
+  // its sidecars): the last few found valid, per thread, are taken as they
+  // are. (A full check is some 500 instructions; a hit, a compare or two.)
+  constexpr size_t kRemembered = 4;
+  thread_local std::string valid[kRemembered];
+  thread_local size_t next = 0;
+  for (const std::string &v : valid)
+    if (v.size() == ref.size() && !v.empty() && llvm::StringRef(v) == ref) return "";
+  std::string why = imageReferenceErrorUncached(ref);
+  if (why.empty()) {
+    valid[next].assign(ref.data(), ref.size());
+    next = (next + 1) % kRemembered;
+  }
+  return why;
+}
+
+namespace {
+std::string imageReferenceErrorUncached(llvm::StringRef ref) {
   if (ref.empty()) return "repository name must have at least one component";
   llvm::StringRef rest = ref, digest, tag;
   if (size_t at = ref.find('@'); at != llvm::StringRef::npos) {
@@ -343,19 +375,29 @@ std::string imageReferenceError(llvm::StringRef ref) {
   }
   if (name.empty()) return "invalid reference format: no repository name";
   if (name.size() > 255) return "repository name must not be more than 255 characters";
-  llvm::SmallVector<llvm::StringRef, 4> parts;
-  name.split(parts, '/');
-  bool pathOnly = llvm::all_of(parts, isPathComponent);
-  bool withDomain = parts.size() > 1 && isDomainAndPort(parts.front()) &&
-                    llvm::all_of(llvm::makeArrayRef(parts).drop_front(), isPathComponent);
-  if (!pathOnly && !withDomain) {
-    llvm::StringRef path = parts.size() > 1 && isDomainAndPort(parts.front()) ? name.drop_front(parts.front().size() + 1) : name;
-    if (llvm::any_of(path, [](char c) { return c >= 'A' && c <= 'Z'; })) return "repository name must be lowercase";
+  // Path components all of them, or a registry host and then path
+  // components (a host may have capitals and dots; a path component not).
+  size_t firstSlash = name.find('/');
+  llvm::StringRef first = name.take_front(firstSlash), path = name.drop_front(first.size());
+  auto restArePath = [](llvm::StringRef rest) { // "/a/b…", each part a path component
+    while (!rest.empty()) {
+      rest = rest.drop_front(); // the '/'
+      size_t next = rest.find('/');
+      if (!isPathComponent(rest.take_front(next))) return false;
+      rest = rest.drop_front(next == llvm::StringRef::npos ? rest.size() : next);
+    }
+    return true;
+  };
+  bool pathRest = restArePath(path);
+  if (!(pathRest && (isPathComponent(first) || (!path.empty() && isDomainAndPort(first))))) {
+    llvm::StringRef repository = !path.empty() && isDomainAndPort(first) ? path.drop_front() : name;
+    if (llvm::any_of(repository, [](char c) { return c >= 'A' && c <= 'Z'; })) return "repository name must be lowercase";
     return "invalid reference format: path components are lowercase letters and digits, joined by '.', '_', '__' or '-'";
   }
   if (ref.size() == 64 && llvm::all_of(ref, [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }))
     return "cannot specify 64-byte hexadecimal strings";
   return "";
 }
+} // namespace
 
 } // namespace rig::k8s
