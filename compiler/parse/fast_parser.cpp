@@ -1135,37 +1135,43 @@ constexpr std::array<uint8_t, 256> kOperatorCharsOf = [] {
 
 bool nestsWithinLimits(const char *text, const std::vector<Token> &toks, unsigned limit, unsigned maxOperators,
                        unsigned &elses) {
-  unsigned depth = 0, operators = 0;
+  unsigned depth = 0;
+  OperatorChain chain;
   Tok previous = T_EOF;
   for (const Token &t : toks) {
     Tok before = previous;
     previous = t.type;
     switch (t.type) {
     case T_LBRACE:
-      operators = 0;
-      [[fallthrough]];
+      chain.openBrace();
+      if (++depth > limit) return false;
+      break;
     case T_LPAREN:
     case T_LBRACK:
       // A call or index applied to a bracketed expression (`f(x)(y)`,
       // `a[0][1]`) wraps the chain before it: an operator too.
-      if (t.type != T_LBRACE && (before == T_RPAREN || before == T_RBRACK) && ++operators > maxOperators) return false;
+      if ((before == T_RPAREN || before == T_RBRACK) && !chain.add(1, maxOperators)) return false;
+      chain.openBracket();
       if (++depth > limit) return false;
       break;
     case K_NOT:
     case K_AND:
     case K_OR:
-      if (++operators > maxOperators) return false;
+      if (!chain.add(1, maxOperators)) return false;
       break;
     case T_RBRACE:
-      operators = 0;
-      [[fallthrough]];
+      chain.closeBrace();
+      if (depth > 0) --depth;
+      break;
     case T_RPAREN:
     case T_RBRACK:
+      chain.closeBracket();
       if (depth > 0) --depth;
       break;
     case T_NL:
     case T_SEMI:
-      operators = 0;
+    case T_COMMA:
+      chain.separator();
       break;
     case K_ELSE:
       if (++elses > maxOperators) return false;
@@ -1174,7 +1180,7 @@ bool nestsWithinLimits(const char *text, const std::vector<Token> &toks, unsigne
     case T_TEXT_BLOCK: {
       llvm::StringRef literal(text + t.begin, t.end - t.begin);
       if (hasInterpolation(literal) &&
-          findDeepInterpolation(literal, depth, operators, limit, maxOperators) != llvm::StringRef::npos)
+          findDeepInterpolation(literal, depth, chain.count(), limit, maxOperators) != llvm::StringRef::npos)
         return false;
       break;
     }
@@ -1182,12 +1188,12 @@ bool nestsWithinLimits(const char *text, const std::vector<Token> &toks, unsigne
       // Numbers (`1.5`, `10Gi/s`) hold operator characters, one count per
       // character as in the byte scan.
       for (uint32_t i = t.begin; i < t.end; ++i)
-        if (isNestingOperatorChar(text[i]) && ++operators > maxOperators) return false;
+        if (isNestingOperatorChar(text[i]) && !chain.add(1, maxOperators)) return false;
       break;
     default:
       // Names and keywords hold no operator characters; every other token
       // is always the same text, whose count is in the table.
-      if ((operators += kOperatorCharsOf[t.type]) > maxOperators) return false;
+      if (!chain.add(kOperatorCharsOf[t.type], maxOperators)) return false;
     }
   }
   return true;

@@ -74,20 +74,22 @@ size_t findDeepNesting(llvm::StringRef text, unsigned limit, unsigned maxOperato
   // below: skip them by table, not by a chain of comparisons.
   static const auto interesting = [] {
     std::array<bool, 256> t{};
-    for (unsigned char c : llvm::StringRef("+-*/%!&|<>=.?\n;{}eano\"#([)]")) t[c] = true;
+    for (unsigned char c : llvm::StringRef("+-*/%!&|<>=.?\n;,{}eano\"#([)]")) t[c] = true;
     return t;
   }();
-  unsigned depth = 0, operators = 0, elses = 0;
+  unsigned depth = 0, elses = 0;
+  OperatorChain chain;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (!interesting[(unsigned char)c]) continue;
     // Comments first: their `/` is no operator, and the newline that ends
-    // a line comment must still reset the operator count (it did not, and
-    // a thousand comment lines in a row read as one long operator chain).
+    // a line comment is a separator (a thousand comment lines in a row once
+    // read as one long operator chain), even after a `\` in the comment.
     if (c == '#' || (c == '/' && i + 1 < text.size() && text[i + 1] == '/')) {
       size_t nl = text.find('\n', i);
       if (nl == llvm::StringRef::npos) return llvm::StringRef::npos;
-      i = nl - 1;
+      i = nl;
+      chain.separator();
       continue;
     }
     if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
@@ -98,20 +100,28 @@ size_t findDeepNesting(llvm::StringRef text, unsigned limit, unsigned maxOperato
     }
     if (c == '+' || c == '-' || c == '*' || c == '/' || c == '%' || c == '!' || c == '&' || c == '|' || c == '<' ||
         c == '>' || c == '=' || c == '.' || c == '?') {
-      // Commas do not reset the count: `[- - - [1, - - - [` nests both.
-      if (++operators > maxOperators) return i;
-    } else if (c == '\n' || c == ';' || c == '{' || c == '}') {
-      operators = 0;
+      if (!chain.add(1, maxOperators)) return i;
+    } else if (c == '\n' || c == ';' || c == ',') {
+      // A `\` ending the line joins the next to it (no newline token); a
+      // comma inside brackets does not end the chain: `[- - - [1, - - - [`
+      // nests both.
+      bool continued = c == '\n' && ((i > 0 && text[i - 1] == '\\') ||
+                                     (i > 1 && text[i - 1] == '\r' && text[i - 2] == '\\'));
+      if (!continued) chain.separator();
+    } else if (c == '{') {
+      chain.openBrace();
+    } else if (c == '}') {
+      chain.closeBrace();
     } else if (c == 'e' && text.substr(i, 4) == "else" && (i == 0 || !isalnum((unsigned char)text[i - 1])) &&
                (i + 4 >= text.size() || !isalnum((unsigned char)text[i + 4]))) {
       // Each `else if` nests one level deeper, across lines too.
       if (++elses > maxOperators) return i;
     } else if (size_t word = (c == 'n' || c == 'a' || c == 'o') ? wordOperatorAt(text, i) : 0) {
-      if (++operators > maxOperators) return i;
+      if (!chain.add(1, maxOperators)) return i;
       i += word - 1;
       continue;
     } else if ((c == '(' || c == '[') && isPostfixBracket(text, i)) {
-      if (++operators > maxOperators) return i;
+      if (!chain.add(1, maxOperators)) return i;
     }
     if (c == '"') {
       bool block = text.substr(i, 3) == "\"\"\"";
@@ -120,13 +130,15 @@ size_t findDeepNesting(llvm::StringRef text, unsigned limit, unsigned maxOperato
       if (!block)
         while (end < text.size() && text[end] != '"' && text[end] != '\n') end += text[end] == '\\' ? 2 : 1;
       if (end == llvm::StringRef::npos || end >= text.size()) return llvm::StringRef::npos;
-      size_t deepInside = findDeepInterpolation(text.slice(contentBegin, end), depth, operators, limit, maxOperators);
+      size_t deepInside = findDeepInterpolation(text.slice(contentBegin, end), depth, chain.count(), limit, maxOperators);
       if (deepInside != llvm::StringRef::npos) return contentBegin + deepInside;
       i = block ? end + 2 : end;
     } else if (c == '(' || c == '[' || c == '{') {
+      if (c != '{') chain.openBracket();
       if (++depth > limit) return i;
-    } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
-      --depth;
+    } else if (c == ')' || c == ']' || c == '}') {
+      if (c != '}') chain.closeBracket();
+      if (depth > 0) --depth;
     }
   }
   return llvm::StringRef::npos;

@@ -1721,6 +1721,13 @@ TEST(FastParser, NestingBoundsOnTokensMatchTheByteScan) {
     lines += " = 1 + 1 // a / comment\n";
   }
   EXPECT_TRUE(accepted(lines));
+  // Inside brackets a newline does not end the chain; between items on one
+  // line a comma does; a `}` takes up the chain from before its `{`.
+  EXPECT_TRUE(declined(std::string("x = 1") + repeat(" + (1\n)", 101) + "\n"));
+  EXPECT_TRUE(declined(std::string("x = [") + repeat("-1,\n", 101) + "1]\n"));
+  EXPECT_TRUE(declined(std::string("x = 1") + repeat(" + f({\n})", 101) + "\n"));
+  EXPECT_TRUE(accepted(std::string("a { ") + repeat("b = 1, ", 150) + "}\n"));
+  EXPECT_TRUE(accepted(std::string("x = f(1, {\n") + repeat("b = 1 + 1\n", 150) + "})\n"));
   // Blocks and interpolations nest on top of the brackets around them.
   EXPECT_TRUE(declined(std::string("a {\n") + repeat("b {\n", 20) + "x = 1\n" + std::string(21, '}') + "\n"));
   std::string inString = "x = ";

@@ -196,6 +196,33 @@ TEST(Parse, KeywordOperatorsAndPostfixChainsCountTowardsTheLimit) {
   EXPECT_EQ(q->file.items.size(), 4u);
 }
 
+// A newline ends an operator chain only between items. Inside brackets it
+// is part of the expression: `1 + (1\n) + (1\n) …` was read as many short
+// chains, and 60,000 of them parsed into a tree whose walk overflowed the
+// checker's stack (a crash on a 420 KB file). Braces inside a chain, and
+// lines joined by `\`, no longer end it either.
+TEST(Parse, ChainsContinuedOnNewLinesCountTowardsTheLimit) {
+  auto repeat = [](llvm::StringRef s, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += s.str();
+    return out;
+  };
+  for (std::string deep : {"let x = 1" + repeat(" + (1\n)", 60000) + "\n",
+                           "let x = 1" + repeat(" + [1,\n2][0]", 60000) + "\n",
+                           "let x = 1" + repeat(" + len({\n})", 60000) + "\n",
+                           "let x = 1" + repeat(" + 1 \\\n", 60000) + " + 1\n",
+                           "let x = 1" + repeat(" + 1 \\\r\n", 60000) + " + 1\n"}) {
+    auto p = parseText(deep);
+    ASSERT_FALSE(p->diags.all().empty()) << deep.substr(0, 30);
+    EXPECT_EQ(p->diags.all().front().kind, DiagKind::NestingTooDeep) << deep.substr(0, 30);
+  }
+  // Items a comma separates on one line are separate chains, as on lines
+  // of their own; so are the lines of a block inside brackets.
+  auto q = parseText("x { " + repeat("a.b = 1, ", 3000) + "}\nlet y = f(1, {\n" + repeat("b = 1 + 1\n", 3000) + "})\n");
+  EXPECT_TRUE(q->diags.all().empty()) << q->diags.all().front().message;
+  EXPECT_EQ(q->file.items.size(), 2u);
+}
+
 TEST(Parse, LongRunsOfCommentsAreNotAnOperatorChain) {
   // The nesting pre-scan once counted each comment's `/` as an operator and
   // never saw the newline ending it: 1,000 comment lines in a row were
