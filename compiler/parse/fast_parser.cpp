@@ -126,7 +126,12 @@ public:
     const char *s = s_;
     const uint32_t n = n_;
     for (;;) {
-      if (p < n && s[p] == ' ') p = skipSpaces(p);
+      // Mostly a single space between two tokens of a line: stepped over
+      // here; runs (indentation) go to skipSpaces.
+      if (p < n && s[p] == ' ') {
+        ++p;
+        if (p < n && s[p] == ' ') p = skipSpaces(p);
+      }
       if (p >= n) {
         p_ = p;
         out = {n, n, T_EOF};
@@ -383,12 +388,16 @@ void lexAll(const char *text, uint32_t begin, uint32_t end, FileId file, std::ve
             std::vector<Token> &out) {
   Lexer lex(text, begin, end, file, comments);
   out.reserve((end - begin) / 4 + 16);
+  // Each token into a local first: written straight into the list, every
+  // store to it might alias the lexer's own position (both uint32_t), which
+  // the compiler then reloads.
+  Token t;
   do {
-    out.emplace_back();
-    lex.next(out.back());
-  } while (out.back().type != T_EOF);
-  out.push_back(out.back());
-  out.push_back(out.back());
+    lex.next(t);
+    out.push_back(t);
+  } while (t.type != T_EOF);
+  out.push_back(t);
+  out.push_back(t);
 }
 
 class Parser {
