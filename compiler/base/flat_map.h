@@ -90,6 +90,7 @@ public:
     return 1;
   }
   iterator erase(const_iterator it) { return items_.erase(it); }
+  iterator erase(iterator it) { return items_.erase(it); }
 
   bool operator==(const FlatMap &o) const { return items_ == o.items_; }
   bool operator!=(const FlatMap &o) const { return items_ != o.items_; }

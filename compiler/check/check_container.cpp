@@ -271,8 +271,10 @@ void Checker::checkContainer(const ast::Declaration &d, model::ContainerRole rol
         llvm::StringRef key = a->dottedName(keyBuf);
         SourceRange keyRange = SourceRange::join(a->path.front().range, a->path.back().range);
         // Known names may be bare; extended resources are quoted
-        // ("nvidia.com/gpu") and must be qualified names.
-        if (!a->quotedKey && !findAttribute(blockSpec(BlockKind::ResourceMap), key)) {
+        // ("nvidia.com/gpu") and must be qualified names. (Nearly every
+        // entry is `cpu` or `memory`, known without a look at the schema.)
+        bool common = !a->quotedKey && (key == "cpu" || key == "memory");
+        if (!common && !a->quotedKey && !findAttribute(blockSpec(BlockKind::ResourceMap), key)) {
           Diagnostic &diag = diags_.report(DiagKind::UnknownResource, keyRange, key);
           std::string close = closestMatch(key, allNames(blockSpec(BlockKind::ResourceMap)));
           if (!close.empty() && !llvm::StringRef(key).contains_insensitive("gpu"))
@@ -281,7 +283,7 @@ void Checker::checkContainer(const ast::Declaration &d, model::ContainerRole rol
             diag.note("extended resources are written quoted, e.g. `\"nvidia.com/gpu\" = 1`");
           continue;
         }
-        std::string res = resourceName(key);
+        std::string res = common ? key.str() : resourceName(key);
         if (a->quotedKey && res != "cpu" && res != "memory" && res != "ephemeral-storage") {
           auto errs = k8s::validateQualifiedName(res);
           if (!errs.empty() || !llvm::StringRef(res).contains('/')) {
@@ -290,16 +292,23 @@ void Checker::checkContainer(const ast::Declaration &d, model::ContainerRole rol
             continue;
           }
         }
-        if (auto seen = target.find(res); seen != target.end()) {
-          diags_.report(DiagKind::DuplicateField, keyRange, key).label(seen->second.range, "first set here");
+        // One lookup for both the duplicate check and the insertion: the
+        // entry goes in now and comes out again if its amount is no
+        // quantity (as if it had never been set).
+        // (Nothing below touches `target`, so `entry` stays valid.)
+        auto [entry, fresh] = target.emplace(std::move(res), model::ResourceAmount{});
+        if (!fresh) {
+          diags_.report(DiagKind::DuplicateField, keyRange, key).label(entry->second.range, "first set here");
           continue;
         }
+        llvm::StringRef name = entry->first;
         // Nearly every amount is a literal (`500m`): its text is the quantity.
         const ast::Expr &amount = *a->value;
         std::optional<Quantity> q = amount.kind == ast::ExprKind::Number
-                                        ? ex_.quantityText(llvm::cast<ast::NumberExpr>(amount).text, amount.range, res)
-                                        : ex_.quantity(eval(amount), res);
-        if (q) target.emplace(std::move(res), model::ResourceAmount{*q, amount.range});
+                                        ? ex_.quantityText(llvm::cast<ast::NumberExpr>(amount).text, amount.range, name)
+                                        : ex_.quantity(eval(amount), name);
+        if (q) entry->second = model::ResourceAmount{*q, amount.range};
+        else target.erase(entry);
       }
     } else if (kw == "mount") {
       checkMount(x, c);
