@@ -1179,8 +1179,10 @@ bool nestsWithinLimits(const char *text, const std::vector<Token> &toks, unsigne
       break;
     case T_NL:
     case T_SEMI:
+      chain.lineEnd();
+      break;
     case T_COMMA:
-      chain.separator();
+      chain.comma();
       break;
     case K_ELSE:
       if (++elses > maxOperators) return false;

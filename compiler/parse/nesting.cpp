@@ -89,7 +89,7 @@ size_t findDeepNesting(llvm::StringRef text, unsigned limit, unsigned maxOperato
       size_t nl = text.find('\n', i);
       if (nl == llvm::StringRef::npos) return llvm::StringRef::npos;
       i = nl;
-      chain.separator();
+      chain.lineEnd();
       continue;
     }
     if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
@@ -101,13 +101,15 @@ size_t findDeepNesting(llvm::StringRef text, unsigned limit, unsigned maxOperato
     if (c == '+' || c == '-' || c == '*' || c == '/' || c == '%' || c == '!' || c == '&' || c == '|' || c == '<' ||
         c == '>' || c == '=' || c == '.' || c == '?') {
       if (!chain.add(1, maxOperators)) return i;
-    } else if (c == '\n' || c == ';' || c == ',') {
-      // A `\` ending the line joins the next to it (no newline token); a
-      // comma inside brackets does not end the chain: `[- - - [1, - - - [`
-      // nests both.
+    } else if (c == '\n' || c == ';') {
+      // A `\` ending the line joins the next to it (no newline token).
       bool continued = c == '\n' && ((i > 0 && text[i - 1] == '\\') ||
                                      (i > 1 && text[i - 1] == '\r' && text[i - 2] == '\\'));
-      if (!continued) chain.separator();
+      if (!continued) chain.lineEnd();
+    } else if (c == ',') {
+      // Inside brackets the next element nests on what is outside them:
+      // `[- - - [1, - - - [` nests both.
+      chain.comma();
     } else if (c == '{') {
       chain.openBrace();
     } else if (c == '}') {

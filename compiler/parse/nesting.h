@@ -26,12 +26,15 @@ size_t findDeepInterpolation(llvm::StringRef content, unsigned outerDepth, unsig
                              unsigned maxOperators);
 
 // The length of the operator chain being read, as both nesting scans count
-// it (the byte scan here and the fast parser's over its tokens). A newline,
-// `;` or `,` ends a chain only where it separates items: outside any `(`
-// or `[` opened within the innermost `{` (a newline inside brackets is
-// part of the expression, and a chain continued across such lines is one
-// tree, as deep as it is long). A `{` starts afresh (a block's items, a
-// map's entries) and its `}` takes up the chain that was before it.
+// it (the byte scan here and the fast parser's over its tokens): how deep
+// the expression tree at this point can be. A newline or `;` ends a chain
+// only where it separates items, outside any `(` or `[` opened within the
+// innermost `{` (inside brackets a newline is part of the expression: a
+// chain continued over such lines is one tree, as deep as it is long). A
+// `,` ends a chain between items too; inside brackets it starts the next
+// element or argument, which nests on top of what is outside the bracket
+// but not on top of its siblings. A `{` starts afresh (a block's items, a
+// map's entries) and its `}` takes up the chain from before it.
 class OperatorChain {
 public:
   // Adds `n` operators; false once the chain is longer than `max`.
@@ -40,31 +43,40 @@ public:
     return operators_ <= max;
   }
   unsigned count() const { return operators_; }
-  // A newline, `;` or `,`.
-  void separator() {
-    if (brackets_ == 0) operators_ = 0;
+  // A newline or `;`.
+  void lineEnd() {
+    if (open_.empty() || open_.back().brace) operators_ = 0;
   }
-  void openBracket() { ++brackets_; } // `(` or `[`
+  void comma() {
+    if (open_.empty() || open_.back().brace) operators_ = 0;
+    else operators_ = open_.back().before;
+  }
+  void openBracket() { open_.push_back({operators_, false}); } // `(` or `[`
   void closeBracket() {
-    if (brackets_ > 0) --brackets_;
+    if (!open_.empty() && !open_.back().brace) open_.pop_back();
   }
   void openBrace() {
-    outer_.push_back({operators_, brackets_});
-    operators_ = brackets_ = 0;
+    open_.push_back({operators_, true});
+    operators_ = 0;
   }
   void closeBrace() {
-    if (outer_.empty()) {
-      operators_ = brackets_ = 0;
+    // Brackets left open inside the block close with it.
+    while (!open_.empty() && !open_.back().brace) open_.pop_back();
+    if (open_.empty()) {
+      operators_ = 0;
       return;
     }
-    operators_ = outer_.back().first;
-    brackets_ = outer_.back().second;
-    outer_.pop_back();
+    operators_ = open_.back().before;
+    open_.pop_back();
   }
 
 private:
-  unsigned operators_ = 0, brackets_ = 0;
-  llvm::SmallVector<std::pair<unsigned, unsigned>, 16> outer_; // per open `{`: the chain and brackets before it
+  struct Open {
+    unsigned before; // the chain where it opened
+    bool brace;      // `{`, else `(` or `[`
+  };
+  unsigned operators_ = 0;
+  llvm::SmallVector<Open, 16> open_;
 };
 
 // The byte scan's operator characters, for scans over tokens that must

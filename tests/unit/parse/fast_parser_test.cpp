@@ -1712,7 +1712,7 @@ TEST(FastParser, NestingBoundsOnTokensMatchTheByteScan) {
   EXPECT_TRUE(accepted("x = " + brackets.substr(1) + "1" + closing.substr(0, 20) + "\n"));
   // Operators: `==` counts two, a number's `.` one, as bytes do.
   EXPECT_TRUE(declined(std::string("x = 1") + repeat(" == 1", 50) + "\n"));
-  EXPECT_TRUE(declined(std::string("x = [") + repeat("1.5, ", 101) + "1]\n"));
+  EXPECT_TRUE(declined(std::string("x = [") + repeat("1.5 + ", 51) + "1]\n"));
   // A newline ends a chain; a comment's slashes are no operators.
   std::string lines;
   for (int i = 0; i < 60; ++i) {
@@ -1724,7 +1724,11 @@ TEST(FastParser, NestingBoundsOnTokensMatchTheByteScan) {
   // Inside brackets a newline does not end the chain; between items on one
   // line a comma does; a `}` takes up the chain from before its `{`.
   EXPECT_TRUE(declined(std::string("x = 1") + repeat(" + (1\n)", 101) + "\n"));
-  EXPECT_TRUE(declined(std::string("x = [") + repeat("-1,\n", 101) + "1]\n"));
+  // An element or argument nests on what is outside its brackets, not on
+  // its siblings.
+  EXPECT_TRUE(declined(std::string("x = 1") + repeat(" + f(1,\n2)", 101) + "\n"));
+  EXPECT_TRUE(accepted(std::string("x = [") + repeat("1.5, ", 150) + "1]\n"));
+  EXPECT_TRUE(accepted(std::string("x = [") + repeat("-1,\n", 150) + "1]\n"));
   EXPECT_TRUE(declined(std::string("x = 1") + repeat(" + f({\n})", 101) + "\n"));
   EXPECT_TRUE(accepted(std::string("a { ") + repeat("b = 1, ", 150) + "}\n"));
   EXPECT_TRUE(accepted(std::string("x = f(1, {\n") + repeat("b = 1 + 1\n", 150) + "})\n"));

@@ -217,10 +217,12 @@ TEST(Parse, ChainsContinuedOnNewLinesCountTowardsTheLimit) {
     EXPECT_EQ(p->diags.all().front().kind, DiagKind::NestingTooDeep) << deep.substr(0, 30);
   }
   // Items a comma separates on one line are separate chains, as on lines
-  // of their own; so are the lines of a block inside brackets.
-  auto q = parseText("x { " + repeat("a.b = 1, ", 3000) + "}\nlet y = f(1, {\n" + repeat("b = 1 + 1\n", 3000) + "})\n");
+  // of their own; so are the lines of a block inside brackets, and the
+  // elements of a list, on one line or many.
+  auto q = parseText("x { " + repeat("a.b = 1, ", 3000) + "}\nlet y = f(1, {\n" + repeat("b = 1 + 1\n", 3000) +
+                     "})\nlet z = [" + repeat("1.5, ", 3000) + "1]\nlet w = [\n" + repeat("-1.5,\n", 3000) + "]\n");
   EXPECT_TRUE(q->diags.all().empty()) << q->diags.all().front().message;
-  EXPECT_EQ(q->file.items.size(), 2u);
+  EXPECT_EQ(q->file.items.size(), 4u);
 }
 
 TEST(Parse, LongRunsOfCommentsAreNotAnOperatorChain) {
