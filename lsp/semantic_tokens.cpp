@@ -331,8 +331,10 @@ std::vector<uint32_t> semanticTokens(const Compilation &c, FileId file, const Sy
     // One token per line: clients need not support multiline tokens.
     uint32_t b = t.begin;
     while (b < t.end) {
-      size_t nl = text.find('\n', b);
-      uint32_t e = nl == llvm::StringRef::npos || nl >= t.end ? t.end : static_cast<uint32_t>(nl);
+      // Looked for within the token only: to the end of the text, a file
+      // of one long line made this quadratic.
+      size_t nl = text.slice(b, t.end).find('\n');
+      uint32_t e = nl == llvm::StringRef::npos ? t.end : b + static_cast<uint32_t>(nl);
       uint32_t trimmed = e;
       if (trimmed > b && text[trimmed - 1] == '\r') --trimmed;
       emit(b, trimmed, t);

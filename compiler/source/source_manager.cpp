@@ -34,7 +34,22 @@ void SourceManager::replaceText(FileId id, std::string text) {
   f.text = f.ownText;
   f.buffer.reset();
   f.lineStarts.clear();
+  f.utf16At.clear();
+  f.ascii = true;
   f.linesFound.store(false, std::memory_order_release);
+}
+
+// UTF-16 length of the UTF-8 sequence starting with lead byte `c`.
+static unsigned utf16Units(unsigned char c) { return c >= 0xF0 ? 2 : 1; }
+static bool isContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+uint32_t SourceManager::utf16Units(llvm::StringRef text, uint32_t from, uint32_t to) {
+  uint32_t units = 0;
+  for (uint32_t i = from; i < to; ++i) {
+    unsigned char c = text[i];
+    if (!isContinuation(c)) units += rig::utf16Units(c);
+  }
+  return units;
 }
 
 const std::vector<uint32_t> &SourceManager::lines(const File &f) const {
@@ -42,6 +57,19 @@ const std::vector<uint32_t> &SourceManager::lines(const File &f) const {
     std::lock_guard<std::mutex> lock(f.linesMutex);
     if (!f.linesFound.load(std::memory_order_relaxed)) {
       f.lineStarts = computeLineStarts(f.text);
+      f.ascii = std::none_of(f.text.begin(), f.text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+      if (!f.ascii) {
+        // Checkpoint k is at byte k * kUtf16Step; each counts on from the
+        // one before, or from its line's start.
+        f.utf16At.assign(f.text.size() / kUtf16Step + 1, 0);
+        size_t line = 0;
+        for (size_t k = 1; k < f.utf16At.size(); ++k) {
+          uint32_t at = static_cast<uint32_t>(k * kUtf16Step), before = at - kUtf16Step;
+          while (line + 1 < f.lineStarts.size() && f.lineStarts[line + 1] <= at) ++line;
+          uint32_t from = std::max(before, f.lineStarts[line]);
+          f.utf16At[k] = (from == before ? f.utf16At[k - 1] : 0) + utf16Units(f.text, from, at);
+        }
+      }
       f.linesFound.store(true, std::memory_order_release);
     }
   }
@@ -101,20 +129,17 @@ llvm::StringRef SourceManager::lineText(FileId id, uint32_t line) const {
   return s.rtrim("\r\n");
 }
 
-// UTF-16 length of the UTF-8 sequence starting with lead byte `c`.
-static unsigned utf16Units(unsigned char c) { return c >= 0xF0 ? 2 : 1; }
-static bool isContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
-
 SourceManager::Utf16Position SourceManager::toUtf16(FileId id, uint32_t offset) const {
+  const File &f = file(id);
   LineColumn lc = lineColumn(id, offset);
   llvm::StringRef line = lineText(id, lc.line);
   uint32_t bytes = std::min<uint32_t>(lc.column - 1, line.size());
-  uint32_t units = 0;
-  for (uint32_t i = 0; i < bytes; ++i) {
-    unsigned char c = line[i];
-    if (!isContinuation(c)) units += utf16Units(c);
-  }
-  return {lc.line - 1, units};
+  if (f.ascii) return {lc.line - 1, bytes};
+  uint32_t begin = lineStart(id, lc.line), end = begin + bytes;
+  // From the last checkpoint in the line before `end`, if there is one.
+  uint32_t k = end / kUtf16Step;
+  if (k * kUtf16Step > begin) return {lc.line - 1, f.utf16At[k] + utf16Units(f.text, k * kUtf16Step, end)};
+  return {lc.line - 1, utf16Units(f.text, begin, end)};
 }
 
 uint32_t SourceManager::fromUtf16(FileId id, Utf16Position pos) const {
@@ -122,14 +147,32 @@ uint32_t SourceManager::fromUtf16(FileId id, Utf16Position pos) const {
   const std::vector<uint32_t> &starts = lines(f);
   if (pos.line >= starts.size()) return static_cast<uint32_t>(f.text.size());
   llvm::StringRef line = lineText(id, pos.line + 1);
+  uint32_t begin = starts[pos.line];
+  if (f.ascii) return begin + std::min<uint32_t>(pos.character, line.size());
   uint32_t units = 0, i = 0;
+  // Start from the last checkpoint in the line not past the position: the
+  // checkpoints of a line count up, so a binary search finds it. One in the
+  // middle of a character counted that character already.
+  uint32_t firstK = (begin + kUtf16Step - 1) / kUtf16Step, endK = (begin + line.size()) / kUtf16Step + 1;
+  if (firstK < endK && firstK * kUtf16Step < begin + line.size()) {
+    auto from = f.utf16At.begin() + firstK, to = f.utf16At.begin() + std::min<size_t>(endK, f.utf16At.size());
+    auto after = std::upper_bound(from, to, pos.character);
+    if (after != from) {
+      uint32_t k = static_cast<uint32_t>(after - f.utf16At.begin()) - 1;
+      if (k * kUtf16Step < begin + line.size()) {
+        units = f.utf16At[k];
+        i = k * kUtf16Step - begin;
+        while (i < line.size() && isContinuation(line[i])) ++i;
+      }
+    }
+  }
   while (i < line.size() && units < pos.character) {
     unsigned char c = line[i];
-    units += utf16Units(c);
+    units += rig::utf16Units(c);
     ++i;
     while (i < line.size() && isContinuation(line[i])) ++i;
   }
-  return starts[pos.line] + i;
+  return begin + i;
 }
 
 } // namespace rig

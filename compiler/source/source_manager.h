@@ -84,7 +84,19 @@ private:
     mutable std::atomic<bool> linesFound{false};
     mutable std::mutex linesMutex;
     mutable std::vector<uint32_t> lineStarts;
+    // For UTF-16 positions (found with the lines): whether the text is all
+    // ASCII, where a position's UTF-16 column is its byte column; else, at
+    // every kUtf16Step bytes of the text, the UTF-16 units from the start
+    // of that offset's line up to it, so that no conversion counts more
+    // than kUtf16Step bytes (counting from the line start was quadratic
+    // in a file of one long line, the language server's semantic tokens).
+    mutable bool ascii = true;
+    mutable std::vector<uint32_t> utf16At;
   };
+  static constexpr uint32_t kUtf16Step = 256;
+  // UTF-16 units in the bytes [from, to) of a line, counting from a
+  // character start or a checkpoint.
+  static uint32_t utf16Units(llvm::StringRef text, uint32_t from, uint32_t to);
   const File &file(FileId id) const;
   const std::vector<uint32_t> &lines(const File &f) const;
   static std::vector<uint32_t> computeLineStarts(llvm::StringRef text);

@@ -1,6 +1,7 @@
 #include "compiler/source/source_manager.h"
 
 #include <gtest/gtest.h>
+#include <random>
 #include <thread>
 #include <vector>
 
@@ -77,4 +78,47 @@ TEST(SourceManager, LinesAreFoundOnceWhenThreadsAskTogether) {
     threads.emplace_back([&, t] { seen[t] = sm.lineColumn(f, static_cast<uint32_t>(text.size() - 3)).line; });
   for (std::thread &t : threads) t.join();
   for (uint32_t line : seen) EXPECT_EQ(line, 20000u);
+}
+
+// UTF-16 positions on long lines come from checkpoints every few hundred
+// bytes (counting from the line start each time was quadratic); they must
+// be the positions a count from the line start gives, everywhere, and
+// fromUtf16 must invert them. Random text: ASCII, two-, three- and
+// four-byte characters, lines from empty to several thousand bytes, LF
+// and CRLF.
+TEST(SourceManager, Utf16PositionsOnLongLinesMatchACountFromTheLineStart) {
+  std::mt19937 rng(20261130);
+  const char *pieces[] = {"a", "b ", "\xC3\xA9", "\xE6\x97\xA5", "\xF0\x9F\x98\x80", "\n", "\r\n", "xyz"};
+  for (int round = 0; round < 20; ++round) {
+    std::string text;
+    int length = std::uniform_int_distribution<int>(0, 6000)(rng);
+    bool longLines = round % 2 == 0; // few newlines: lines far longer than a checkpoint step
+    while (static_cast<int>(text.size()) < length) {
+      size_t k = std::uniform_int_distribution<size_t>(0, 7)(rng);
+      if ((k == 5 || k == 6) && longLines && rng() % 40 != 0) k = 0;
+      text += pieces[k];
+    }
+    SourceManager sm;
+    FileId f = sm.addFile("t.rig", text);
+    // The reference: count from the line start.
+    uint32_t line = 0, units = 0;
+    for (uint32_t offset = 0; offset <= text.size(); ++offset) {
+      bool atLineEnd = offset < text.size() && (text[offset] == '\n' || (text[offset] == '\r' && offset + 1 < text.size() && text[offset + 1] == '\n'));
+      SourceManager::Utf16Position p = sm.toUtf16(f, offset);
+      EXPECT_EQ(p.line, line) << "round " << round << " offset " << offset;
+      EXPECT_EQ(p.character, units) << "round " << round << " offset " << offset;
+      bool charStart = offset == text.size() || (static_cast<unsigned char>(text[offset]) & 0xC0) != 0x80;
+      if (charStart && !(offset > 0 && text[offset - 1] == '\r' && offset < text.size() && text[offset] == '\n')) {
+        EXPECT_EQ(sm.fromUtf16(f, p), offset) << "round " << round << " offset " << offset;
+      }
+      if (offset == text.size()) break;
+      unsigned char c = static_cast<unsigned char>(text[offset]);
+      if (text[offset] == '\n') {
+        ++line;
+        units = 0;
+      } else if (!atLineEnd && (c & 0xC0) != 0x80) {
+        units += c >= 0xF0 ? 2 : 1;
+      }
+    }
+  }
 }
