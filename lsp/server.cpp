@@ -309,7 +309,9 @@ void Server::publish(const Document &d) {
 }
 
 void Server::publishSolverFindings() {
-  for (VerifyWorker::Result &r : worker_.take()) {
+  std::vector<VerifyWorker::Result> results = worker_.take();
+  if (shutdown_) return; // as in flushDiagnostics
+  for (VerifyWorker::Result &r : results) {
     const Document *d = docs_.find(r.uri);
     auto it = analyses_.find(r.uri);
     if (!d || d->version != r.version || it == analyses_.end() || it->second.compilation != r.compilation.lock()) {
@@ -362,6 +364,10 @@ void Server::sendDiagnostics(const Document &d, const Analysis &a) {
 void Server::flushDiagnostics() {
   std::set<std::string> uris = std::move(pending_);
   pending_.clear();
+  // After `shutdown` nothing more is published: the client is about to
+  // send `exit` and may no longer read, and a large publication it does
+  // not read would block the server from seeing that `exit`.
+  if (shutdown_) return;
   for (const std::string &uri : uris)
     if (const Document *d = docs_.find(uri)) publish(*d);
 }

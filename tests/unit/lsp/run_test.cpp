@@ -91,3 +91,31 @@ TEST(LspRun, CancelQueuedBehindItsRequest) {
   EXPECT_EQ(codes[3], 0);
   EXPECT_EQ(codes[4], 0);
 }
+
+// After `shutdown` nothing is published: edits read in the same batch as
+// the shutdown leave no publication behind it. (A large one the client no
+// longer reads used to block the server before it could see `exit`.)
+TEST(LspRun, NothingIsPublishedAfterShutdown) {
+  std::string input = frame(Object{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "initialize"}, {"params", Object{}}});
+  input += frame(Object{{"jsonrpc", "2.0"},
+                        {"method", "textDocument/didOpen"},
+                        {"params", Object{{"textDocument", Object{{"uri", "file:///tmp/r.rig"}, {"version", 1},
+                                                                  {"text", "pod p {\n  container c { imagee = \"nginx:1.25\" }\n}\n"}}}}}});
+  input += frame(change(2, "pod p {\n  container c { imag = \"nginx:1.25\" }\n}\n"));
+  // The input then ends (no `exit`): the loop, finding nothing waiting,
+  // flushes what is pending, as it does while a client that waits for the
+  // shutdown reply has not yet sent `exit`.
+  input += frame(Object{{"jsonrpc", "2.0"}, {"id", 2}, {"method", "shutdown"}});
+  std::istringstream in(input);
+  std::ostringstream out, log;
+  EXPECT_EQ(runServer(in, out, log), 0); // the input ended after a shutdown
+  bool shutDown = false;
+  for (const llvm::json::Value &v : readAll(out.str())) {
+    const Object *o = v.getAsObject();
+    if (o->getInteger("id").getValueOr(0) == 2) shutDown = true;
+    if (o->getString("method").getValueOr("") == "textDocument/publishDiagnostics") {
+      EXPECT_FALSE(shutDown) << "published after the shutdown reply";
+    }
+  }
+  EXPECT_TRUE(shutDown);
+}
