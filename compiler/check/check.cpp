@@ -27,6 +27,14 @@ model::Program check(llvm::ArrayRef<const ast::File *> files, const SourceManage
   return sema::Checker(sm, diags, opts).run(expanded);
 }
 
+const ast::Word *targetVersionWord(const ast::Declaration &d) {
+  // target kubernetes "1.31"
+  if (d.words.size() != 1 || d.words[0].size() != 2 || d.words[0][0].text != "kubernetes" ||
+      d.words[0][1].kind != ast::Word::Kind::String || d.body || d.value)
+    return nullptr;
+  return &d.words[0][1];
+}
+
 namespace sema {
 
 using llvm::dyn_cast;
@@ -42,13 +50,12 @@ std::optional<model::WorkloadKind> workloadKind(llvm::StringRef kw) {
 }
 
 void Checker::checkTargetDecl(const ast::Declaration &d, bool &sawTarget) {
-  // target kubernetes "1.31"
-  if (d.words.size() != 1 || d.words[0].size() != 2 || d.words[0][0].text != "kubernetes" ||
-      d.words[0][1].kind != ast::Word::Kind::String || d.body || d.value) {
+  const ast::Word *word = targetVersionWord(d);
+  if (!word) {
     diags_.report(DiagKind::SyntaxError, d.range, "expected `target kubernetes \"X.Y\"`");
     return;
   }
-  const ast::Word &w = d.words[0][1];
+  const ast::Word &w = *word;
   std::optional<k8s::Version> v = k8s::parseVersion(w.text);
   if (!v || !k8s::isSupported(*v)) {
     diags_.report(DiagKind::UnsupportedVersion, w.range, w.text, k8s::kOldestVersion.str(), k8s::kNewestVersion.str());

@@ -53,4 +53,10 @@ struct CheckOptions {
 model::Program check(llvm::ArrayRef<const ast::File *> files, const SourceManager &sm, Diagnostics &diags,
                      const CheckOptions &opts = {});
 
+// The version word of a `target` declaration of the one accepted shape,
+// `target kubernetes "X.Y"` (no body, no value), or null. check() reports
+// any other shape; the driver compares the declared version with the one
+// the early check assumed.
+const ast::Word *targetVersionWord(const ast::Declaration &d);
+
 } // namespace rig

@@ -28,11 +28,8 @@ static bool targetAsChecked(const std::vector<ast::File> &files, const EarlyWork
       if (auto *d = llvm::dyn_cast<ast::Declaration>(it.get()); d && d->keyword.name == "target") targets.push_back(d);
   if (!early.targetRead()) return targets.empty();
   if (targets.size() != 1) return false;
-  const ast::Declaration &d = *targets[0];
-  if (d.words.size() != 1 || d.words[0].size() != 2 || d.words[0][0].text != "kubernetes" ||
-      d.words[0][1].kind != ast::Word::Kind::String || d.body || d.value)
-    return false;
-  std::optional<k8s::Version> v = k8s::parseVersion(d.words[0][1].text);
+  const ast::Word *word = targetVersionWord(*targets[0]);
+  std::optional<k8s::Version> v = word ? k8s::parseVersion(word->text) : std::nullopt;
   return v && *v == early.target();
 }
 
