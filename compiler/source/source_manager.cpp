@@ -40,14 +40,14 @@ void SourceManager::replaceText(FileId id, std::string text) {
 }
 
 // UTF-16 length of the UTF-8 sequence starting with lead byte `c`.
-static unsigned utf16Units(unsigned char c) { return c >= 0xF0 ? 2 : 1; }
+static unsigned utf16UnitsOfLead(unsigned char c) { return c >= 0xF0 ? 2 : 1; }
 static bool isContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
 uint32_t SourceManager::utf16Units(llvm::StringRef text, uint32_t from, uint32_t to) {
   uint32_t units = 0;
   for (uint32_t i = from; i < to; ++i) {
     unsigned char c = text[i];
-    if (!isContinuation(c)) units += rig::utf16Units(c);
+    if (!isContinuation(c)) units += utf16UnitsOfLead(c);
   }
   return units;
 }
@@ -168,7 +168,7 @@ uint32_t SourceManager::fromUtf16(FileId id, Utf16Position pos) const {
   }
   while (i < line.size() && units < pos.character) {
     unsigned char c = line[i];
-    units += rig::utf16Units(c);
+    units += utf16UnitsOfLead(c);
     ++i;
     while (i < line.size() && isContinuation(line[i])) ++i;
   }

@@ -171,12 +171,15 @@ TEST(Parse, InterpolationsCountTowardsTheNestingLimit) {
 // bracket although its brackets never get deep. The pre-scan counted
 // neither: 200,000 `not`s overflowed the parser's stack, and 200,000
 // `and`s or `[0]`s parsed into a tree that overflowed the checker's.
+namespace {
+std::string repeat(llvm::StringRef s, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += s.str();
+  return out;
+}
+} // namespace
+
 TEST(Parse, KeywordOperatorsAndPostfixChainsCountTowardsTheLimit) {
-  auto repeat = [](llvm::StringRef s, int n) {
-    std::string out;
-    for (int i = 0; i < n; ++i) out += s.str();
-    return out;
-  };
   for (std::string deep : {"let x = " + repeat("not ", 200000) + "true\n",
                            "let x = true" + repeat(" and true", 200000) + "\n",
                            "let x = true" + repeat(" or true", 200000) + "\n",
@@ -202,11 +205,6 @@ TEST(Parse, KeywordOperatorsAndPostfixChainsCountTowardsTheLimit) {
 // checker's stack (a crash on a 420 KB file). Braces inside a chain, and
 // lines joined by `\`, no longer end it either.
 TEST(Parse, ChainsContinuedOnNewLinesCountTowardsTheLimit) {
-  auto repeat = [](llvm::StringRef s, int n) {
-    std::string out;
-    for (int i = 0; i < n; ++i) out += s.str();
-    return out;
-  };
   for (std::string deep : {"let x = 1" + repeat(" + (1\n)", 60000) + "\n",
                            "let x = 1" + repeat(" + [1,\n2][0]", 60000) + "\n",
                            "let x = 1" + repeat(" + len({\n})", 60000) + "\n",
