@@ -1,5 +1,6 @@
 #include "compiler/check/early_check.h"
 
+#include "compiler/base/text_search.h"
 #include "compiler/check/checker.h"
 #include "compiler/k8s/names.h"
 #include "llvm/ADT/DenseMap.h"
@@ -223,10 +224,10 @@ static std::optional<llvm::StringRef> plainQuotedRest(llvm::StringRef text, size
 // identifier or `namespace = "…"` forms, the word in a comment or string):
 // acceptsText then refuses the file, which takes the usual path.
 static std::optional<std::string> plainFileNamespace(llvm::StringRef text) {
-  size_t at = text.find("namespace");
-  while (at != llvm::StringRef::npos && !namespaceWordAt(text, at)) at = text.find("namespace", at + 1);
+  size_t at = findInText(text, "namespace");
+  while (at != llvm::StringRef::npos && !namespaceWordAt(text, at)) at = findInText(text, "namespace", at + 1);
   if (at == llvm::StringRef::npos) return std::nullopt;
-  for (size_t again = text.find("namespace", at + 9); again != llvm::StringRef::npos; again = text.find("namespace", again + 1))
+  for (size_t again = findInText(text, "namespace", at + 9); again != llvm::StringRef::npos; again = findInText(text, "namespace", again + 1))
     if (namespaceWordAt(text, again)) return std::nullopt;
   if (!startsPlainLine(text, at)) return std::nullopt;
   std::optional<llvm::StringRef> name = plainQuotedRest(text, at + 9);
@@ -241,7 +242,7 @@ bool EarlyWorkloadCheck::readTarget(llvm::ArrayRef<FileId> files) {
   std::optional<k8s::Version> found;
   for (FileId id : files) {
     llvm::StringRef text = sm_.text(id);
-    for (size_t at = text.find("target"); at != llvm::StringRef::npos; at = text.find("target", at + 1)) {
+    for (size_t at = findInText(text, "target"); at != llvm::StringRef::npos; at = findInText(text, "target", at + 1)) {
       if (!wholeWordAt(text, at, 6)) continue;
       if (found || !startsPlainLine(text, at)) return false; // a second `target`, or one not on a line of its own
       size_t next = at + 6;

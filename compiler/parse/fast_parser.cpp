@@ -13,6 +13,7 @@
 #include "compiler/parse/fast_parser.h"
 
 #include "compiler/base/parallel.h"
+#include "compiler/base/text_search.h"
 
 #include <algorithm>
 #include <array>
@@ -1361,9 +1362,9 @@ std::optional<ast::File> parseInTextParts(llvm::StringRef text, uint32_t begin, 
 } // namespace
 
 size_t nextItemBoundary(llvm::StringRef text, size_t from) {
-  size_t at = text.find("\n}\n", from);
+  size_t at = findInText(text, "\n}\n", from);
   while (at != llvm::StringRef::npos && !(at + 3 < text.size() && isLetterOrUnderscore(text[at + 3])))
-    at = text.find("\n}\n", at + 1);
+    at = findInText(text, "\n}\n", at + 1);
   return at == llvm::StringRef::npos ? at : at + 3;
 }
 
