@@ -31,7 +31,7 @@ struct ParseOptions {
   // how it cuts one (FastParseOptions; tests make the parts small).
   unsigned fastThreads = 0;
   size_t fastBytesPerThread = 256 * 1024;
-  size_t fastBytesPerPart = 64 * 1024;
+  size_t fastBytesPerPart = 32 * 1024;
   // Gets the top-level items of a file the fast parser splits into parts
   // (a large one), as they are made (see ast::ItemSink). Null: none.
   ast::ItemSink *itemSink = nullptr;
