@@ -90,8 +90,10 @@ private:
   struct FileState;
   // The workloads of a parsed file, in file order (see the definition).
   static std::vector<model::Workload> inFileOrder(FileState &file);
-  // Whether `text` has none of the words that make a file more than plain.
-  static bool isPlainText(llvm::StringRef text, bool targetFixed, bool namespaceSet);
+  // Whether `text` has none of the words that make a file more than plain;
+  // `nsWord` is where the file's plain namespace line has its `namespace`
+  // (plainFileNamespace), null when it has none.
+  static bool isPlainText(llvm::StringRef text, bool targetFixed, const char *nsWord);
   // Checks one top-level item of `file`, read by `ts` as part of `part`.
   static void checkItem(FileState &file, ThreadState &ts, PartState &part, ast::Item &item);
   const SourceManager &sm_;

@@ -320,6 +320,8 @@ TEST(EarlyCheck, OtherNamespacesTakeTheUsualPath) {
       {"/* namespace \"shop\" */\n", ""},                         // in a comment
       {"", "namespace \"late\"\n"},                              // after the workloads
       {"namespace \"shop\"\n", "pod p { container c { image = \"namespace:1\" } }\n"}, // the word again
+      {"namespace \"shop\"\npod q { container c { image = \"namespace:2\" } }\n", ""}, // again, in the first part
+      {"namespace \"shop\" namespace\n", ""},                  // again, on the line
       {"namespace \"Shop_1\"\n", ""}, // a name the API refuses (reported by check())
   };
   for (const auto &[head, tail] : cases) {
