@@ -139,7 +139,7 @@ header=$WORK/header.md
   esac
   echo "- rig: \`$("$RIG" version)\`, $built"
   echo "- Pkl $("$PKL" --version | awk '{print $2}'), $(jsonnet --version 2>/dev/null | head -1 || echo 'jsonnet ?'), Node $(node --version), hyperfine $(hyperfine --version | awk '{print $2}')"
-  echo "- hyperfine: $RUNS runs after 1 warm-up in section 1 (the peers' own script), 3 in sections 2 and 3; median reported; wall time includes process start."
+  echo "- hyperfine: $RUNS runs per command, after 1 warm-up in section 1 (the peers' own script) and 3 in sections 2 and 3; median reported; wall time includes process start."
   echo "- rig is run as \`rig build --k8s 1.31 -o - workloads-N.rig\` on the flat input of \`bench/gen-workloads.py N\`."
 } > "$header"
 
