@@ -63,19 +63,26 @@ void *runStart(void *arg) {
   return nullptr;
 }
 
-// Starts work(part) on a new thread placed as `where` says; false if no
-// thread could be started.
+// Starts work(part) on a new thread placed as `where` says (or where the
+// scheduler likes, if the placement is refused); false if no thread could
+// be started.
 bool startPart(const Placement &where, const std::function<void(size_t)> &work, size_t part, pthread_t &thread) {
-  auto start = std::make_unique<Start>(Start{&work, part, where.allowed, where.place});
-  pthread_attr_t attr;
-  if (pthread_attr_init(&attr) != 0) return false;
-  // glibc applies the set before the thread first runs.
-  if (where.place) (void)pthread_attr_setaffinity_np(&attr, sizeof where.elsewhere, &where.elsewhere);
-  int rc = pthread_create(&thread, &attr, runStart, start.get());
-  pthread_attr_destroy(&attr);
-  if (rc != 0) return false;
-  (void)start.release(); // the thread's now
-  return true;
+  for (bool place : {where.place, false}) {
+    auto start = std::make_unique<Start>(Start{&work, part, where.allowed, place});
+    pthread_attr_t attr;
+    if (pthread_attr_init(&attr) != 0) return false;
+    // glibc applies the set before the thread first runs, and fails the
+    // creation if the kernel refuses it (a sandbox may).
+    if (place) (void)pthread_attr_setaffinity_np(&attr, sizeof where.elsewhere, &where.elsewhere);
+    int rc = pthread_create(&thread, &attr, runStart, start.get());
+    pthread_attr_destroy(&attr);
+    if (rc == 0) {
+      (void)start.release(); // the thread's now
+      return true;
+    }
+    if (!place) return false;
+  }
+  return false;
 }
 
 } // namespace
