@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+# Profile-guided (scripts/pgo-build.sh: a training build and run first,
+# about two minutes more; RIG_NO_PGO=1 skips them).
+bash scripts/pgo-build.sh build
 cmake --build build --target rig
 rm -rf out.rig-*
 for dir in examples/*/; do

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (.ci/run calls exactly this):
 #   1. install what is missing;
-#   2. release build: unit, golden, CLI tests (ctest);
+#   2. release build, profile-guided as scripts/setup.sh builds it: unit,
+#      golden, CLI tests (ctest);
 #   3. every example compiled and its output checked by the external
 #      validators (k8s-validate; apparmor-check for profiles; kustomize);
 #   4. the same tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
@@ -13,8 +14,8 @@ JOBS=${JOBS:-$(nproc)}
 echo "== dependencies"
 bash scripts/install-deps.sh
 
-echo "== release build and tests"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+echo "== release build (profile-guided: scripts/pgo-build.sh) and tests"
+bash scripts/pgo-build.sh build
 cmake --build build -j "$JOBS"
 ctest --test-dir build --output-on-failure -j "$JOBS"
 
