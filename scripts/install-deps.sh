@@ -10,6 +10,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 packages=(
   cmake g++ ninja-build pkg-config                   # build
+  python3                                            # the PGO training input (scripts/pgo-corpus.py)
   antlr4 libantlr4-runtime-dev                       # parser generator and its C++ runtime
   llvm-14-dev libyaml-cpp-dev libfmt-dev libz3-dev   # libraries
   libncurses-dev                                     # libtinfo.a, for LLVM Support
