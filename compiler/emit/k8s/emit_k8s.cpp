@@ -580,7 +580,8 @@ YamlChunk workloadYaml(const model::Program &program, size_t begin, size_t end, 
 // Fewer workloads per thread than this cost more in threads than they save
 // (a thread costs about 0.1 ms to start). At 1,000 workloads (about 1 ms of
 // output) two threads were 1-4% faster than one (four interleaved runs of
-// 150-400, medians).
+// 150-400, medians), and that was before runParts placed its threads on
+// another CPU (base/parallel.cpp), when the second often started late.
 constexpr size_t kParallelWorkloads = 500;
 
 // Workload documents are independent of each other: large builds write
