@@ -10,7 +10,9 @@ namespace rig {
 
 size_t findInText(llvm::StringRef text, llvm::StringRef needle, size_t from) {
   const size_t n = needle.size();
-  if (n == 0 || from > text.size() || text.size() - from < n) return n == 0 && from <= text.size() ? from : llvm::StringRef::npos;
+  if (from > text.size()) return llvm::StringRef::npos;
+  if (n == 0) return from; // as StringRef::find: an empty needle is found where the search starts
+  if (text.size() - from < n) return llvm::StringRef::npos;
   const char *base = text.data(), *p = base + from;
   // The last position a match can start at.
   const char *last = base + text.size() - n;
