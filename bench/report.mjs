@@ -3,9 +3,11 @@
 //
 // usage: node report.mjs RESULTS_DIR HEADER_FILE
 //   RESULTS_DIR holds peers-1k.json + peers-1k-memory.tsv (section 1, optional),
-//   rig-vs-pkl.json (section 2, optional), rig-scaling.json + rig-memory.tsv
-//   (section 3). HEADER_FILE: Markdown printed first (machine, versions).
-// Ratios are taken only between commands of one hyperfine invocation.
+//   rig-pkl-interleaved.json (section 1b, optional), rig-vs-pkl.json (section 2,
+//   optional), rig-scaling.json + rig-memory.tsv (section 3). HEADER_FILE:
+//   Markdown printed first (machine, versions).
+// Ratios are taken only between commands of one hyperfine invocation, or of one
+// interleaved round (1b).
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -52,6 +54,29 @@ if (existsSync(peersJson)) {
     out.push(`| ${r.command} | ${ms(r.median)} | ${ms(r.mean)} ± ${ms(r.stddev)} | ${ms(r.min)}–${ms(r.max)} | ${(r.median / base.median).toFixed(3)} | ${(base.median / r.median).toFixed(2)} | ${m === undefined ? "?" : m.toFixed(0)} |`);
   }
   out.push("");
+}
+
+// 1b. rig and Pkl through the same run.sh scripts, interleaved run by run.
+const ilJson = join(dir, "rig-pkl-interleaved.json");
+if (existsSync(ilJson)) {
+  const il = JSON.parse(readFileSync(ilJson, "utf8"));
+  const by = Object.fromEntries(il.commands.map((c) => [c.name, c.times_s]));
+  const rig = by.rig, pkl = by.pkl;
+  if (rig && pkl && rig.length === pkl.length && rig.length > 0) {
+    // The ratio of each round: Pkl's run over rig's run of that round.
+    const perRound = rig.map((t, i) => pkl[i] / t).sort((a, b) => a - b);
+    const q = (p) => perRound[Math.min(perRound.length - 1, Math.floor(p * perRound.length))];
+    out.push("## 1b. rig and Pkl interleaved: 1,000 Deployments",
+      "",
+      `The same \`rig/run.sh\` and \`pkl/run.sh\` as in section 1, in ${il.rounds} rounds of one run each`,
+      "(`bench/interleave.py`, after 2 warm-up rounds; the order alternates), so that both run",
+      "under the same host conditions. Times are wall clock around spawn and wait.",
+      "",
+      "| rig median ms | pkl median ms | pkl / rig (medians) | pkl / rig per round: 10th pct · median · 90th pct |",
+      "| ---: | ---: | ---: | ---: |",
+      `| ${ms(median(rig))} | ${ms(median(pkl))} | ${(median(pkl) / median(rig)).toFixed(2)} | ${q(0.1).toFixed(2)} · ${median(perRound).toFixed(2)} · ${q(0.9).toFixed(2)} |`,
+      "");
+  }
 }
 
 // 2. rig and Pkl at two sizes, one hyperfine invocation.

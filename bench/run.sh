@@ -9,6 +9,8 @@
 #      bench/gen-workloads.py, and rig/run.sh added to the copy;
 #   1. the copy's own bench.sh with $PEERS: outputs checked equal to the
 #      reference (node-yaml), one hyperfine invocation, GNU time peak RSS;
+#  1b. rig's and Pkl's run.sh of that copy in $ROUNDS interleaved rounds
+#      (bench/interleave.py): both under the same host conditions;
 #   2. rig and Pkl at $PKL_SIZES workloads in one hyperfine invocation
 #      (outputs first checked equal to node-yaml's at each size);
 #   3. rig alone at $SIZES workloads, and at $FILE_SIZES workloads written as
@@ -22,6 +24,7 @@
 #        SIZES        step 3 sizes (default "1000 10000 100000")
 #        FILE_SIZES   step 3 sizes as a file per workload (default "1000"; empty: none)
 #        PKL_SIZES    step 2 sizes (default "1000 10000"; empty skips step 2)
+#        ROUNDS       step 1b rounds (default 100; 0 skips step 1b)
 #        RSS_RUNS     GNU time runs per size in step 3 (default 3)
 #        BENCH_DIR    work folder (default build/bench)
 #        BENCH_RESULTS results folder (default bench/results)
@@ -34,6 +37,7 @@ SIZES=${SIZES:-"1000 10000 100000"}
 FILE_SIZES=${FILE_SIZES-"1000"}
 PKL_SIZES=${PKL_SIZES-"1000 10000"}
 RSS_RUNS=${RSS_RUNS:-3}
+ROUNDS=${ROUNDS:-100}
 SHARED=${RIG_SHARED:-$REPO/../shared}
 unset BENCH_N   # the peers' programs are fixed at 1,000; only some honour it
 
@@ -41,6 +45,7 @@ die() { echo "bench: $*" >&2; exit 2; }
 case "$RUNS" in ''|*[!0-9]*) die "usage: bench/run.sh [RUNS]   (RUNS: a number, got '$RUNS')" ;; esac
 # One run has no standard deviation, which the peers' summarize.mjs needs.
 [ "$RUNS" -ge 2 ] || die "RUNS must be at least 2 (got $RUNS)"
+case "$ROUNDS" in ''|*[!0-9]*) die "ROUNDS must be a number (got '$ROUNDS')" ;; esac
 
 # --- prerequisites, before anything slow --------------------------------------
 if [ -n "${RIG:-}" ]; then
@@ -149,6 +154,14 @@ echo "== 1. peers on 1,000 Deployments: $PEERS"
 cp "$PEERDIR/results/hyperfine.json" "$OUT/peers-1k.json"
 cp "$PEERDIR/results/hyperfine.md" "$OUT/peers-1k-hyperfine.md"
 cp "$PEERDIR/results/memory.tsv" "$OUT/peers-1k-memory.tsv"
+
+# --- 1b. rig and Pkl interleaved ----------------------------------------------------
+rm -f "$OUT/rig-pkl-interleaved.json"
+if [ "$ROUNDS" -gt 0 ]; then
+  echo "== 1b. rig and Pkl on 1,000 Deployments, $ROUNDS interleaved rounds of their run.sh"
+  python3 "$REPO/bench/interleave.py" --rounds "$ROUNDS" --warmup 2 --cwd "$PEERDIR" \
+    --json "$OUT/rig-pkl-interleaved.json" rig=./rig/run.sh pkl=./pkl/run.sh
+fi
 
 # --- 2. rig and Pkl at growing sizes ---------------------------------------------
 rm -f "$OUT/rig-vs-pkl.json" "$OUT/rig-vs-pkl.md"

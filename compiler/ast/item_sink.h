@@ -36,6 +36,15 @@ public:
   // A top-level item of the thread's current part, just parsed. The sink
   // may release what it no longer needs of the item (a body).
   virtual void item(size_t thread, size_t part, Item &item) = 0;
+  // Whether item() will drop this top-level declaration's value and body
+  // (asked once its keyword and words are parsed, before its value and
+  // body are). When it will, the parser builds them in scratch memory
+  // (base/scratch.h), and item() must release them, not destroy them, when
+  // scratch::owns them; the parser reuses that memory for the next item.
+  virtual bool dropsBody(const Declaration &header) const {
+    (void)header;
+    return false;
+  }
   // The part parsed to its end (not called for a part that failed: the
   // whole file is then abandoned, see endFile).
   virtual void endPart(size_t thread, size_t part) = 0;

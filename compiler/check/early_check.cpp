@@ -1,5 +1,6 @@
 #include "compiler/check/early_check.h"
 
+#include "compiler/base/scratch.h"
 #include "compiler/base/text_search.h"
 #include "compiler/check/checker.h"
 #include "compiler/k8s/names.h"
@@ -302,11 +303,16 @@ void EarlyWorkloadCheck::item(size_t thread, size_t part, ast::Item &item) {
   checkItem(*parsing_, *parsing_->threads[thread], parsing_->parts[part], item);
 }
 
+// A workload's: checkItem drops it.
+bool EarlyWorkloadCheck::dropsBody(const ast::Declaration &header) const {
+  return sema::workloadKind(header.keyword.name).has_value();
+}
+
 void EarlyWorkloadCheck::checkItem(FileState &file, ThreadState &ts, PartState &part, ast::Item &item) {
   auto *d = dyn_cast<ast::Declaration>(&item);
   if (!d) return;
   std::optional<model::WorkloadKind> kind = sema::workloadKind(d->keyword.name);
-  if (!kind) return;
+  if (!kind) return; // keep in step with dropsBody
   static const std::string kDefaultNamespace;
   std::vector<model::Workload> &made = ts.checker.program_.workloads;
   size_t before = made.size();
@@ -319,7 +325,10 @@ void EarlyWorkloadCheck::checkItem(FileState &file, ThreadState &ts, PartState &
   p.diags = std::move(ts.diags.all());
   ts.diags.all().clear();
   // Everything check() will read of it is now in the model; the loop in
-  // check() only matches the declaration itself.
+  // check() only matches the declaration itself. Built in scratch memory
+  // (dropsBody), it is let go of whole: the parser reuses that memory.
+  if (scratch::owns(d->body.get())) (void)d->body.release();
+  if (scratch::owns(d->value.get())) (void)d->value.release();
   d->body.reset();
   d->value.reset();
 }

@@ -50,6 +50,7 @@ public:
   void beginFile(FileId file, size_t parts, size_t threads, size_t bytes) override;
   void beginPart(size_t thread, size_t part) override;
   void item(size_t thread, size_t part, ast::Item &item) override;
+  bool dropsBody(const ast::Declaration &header) const override;
   void endPart(size_t thread, size_t part) override;
   void endFile(FileId file, bool kept) override;
 

@@ -13,6 +13,7 @@
 #include "compiler/parse/fast_parser.h"
 
 #include "compiler/base/parallel.h"
+#include "compiler/base/scratch.h"
 #include "compiler/base/text_search.h"
 
 #include <algorithm>
@@ -416,8 +417,15 @@ public:
       : s_(text), file_(file), t_(tokens), prevEnd_(prevEnd), sh_(shared) {}
 
   void file(std::vector<ast::ItemPtr> &out) { items(out, T_EOF); }
-  // The same, handing each item to `each` as soon as it is made.
-  void file(std::vector<ast::ItemPtr> &out, llvm::function_ref<void(ast::Item &)> each) { items(out, T_EOF, each); }
+  // The same, handing each item to `each` as soon as it is made. The value
+  // and body of a top-level declaration that `dropper` says each() drops
+  // are built in scratch memory (when there is any), which is reused once
+  // each() has released them.
+  void file(std::vector<ast::ItemPtr> &out, llvm::function_ref<void(ast::Item &)> each,
+            const ast::ItemSink *dropper = nullptr) {
+    dropper_ = dropper && scratch::available() ? dropper : nullptr;
+    items(out, T_EOF, each);
+  }
 
   // interpolation : nl* expr nl* EOF ;  (the code of a `${…}`)
   ast::ExprPtr interpolation() {
@@ -485,8 +493,23 @@ private:
   void items(std::vector<ast::ItemPtr> &out, Tok close, llvm::function_ref<void(ast::Item &)> each = nullptr) {
     while (isSep(cur())) advance();
     while (cur() != close) {
-      out.push_back(item());
-      if (each) each(*out.back());
+      ast::ItemPtr it = item();
+      // `out` outlives any scratch item (the stack of open bodies, the
+      // file's list): it grows in ordinary memory.
+      if (out.size() == out.capacity() && scratchItem_) {
+        scratch::Scope ordinary(false);
+        out.reserve(std::max<size_t>(16, out.capacity() * 2));
+      }
+      out.push_back(std::move(it));
+      if (each) {
+        each(*out.back());
+        if (scratchItem_) {
+          scratchItem_ = false;
+          // Reused only once each() has let go of both (as it promised).
+          auto &d = static_cast<ast::Declaration &>(*out.back());
+          if (!d.body && !d.value) scratch::reset();
+        }
+      }
       if (cur() == close) break;
       if (!isSep(cur())) fail();
       do advance();
@@ -504,7 +527,9 @@ private:
     // move into a list of exactly their number: grown one item at a time,
     // each block's list cost several allocations and moves.
     size_t mark = pending_.size();
+    ++bodyDepth_;
     items(pending_, T_RBRACE);
+    --bodyDepth_;
     b->items.reserve(pending_.size() - mark);
     for (size_t i = mark; i < pending_.size(); ++i) b->items.push_back(std::move(pending_[i]));
     pending_.resize(mark);
@@ -738,6 +763,14 @@ private:
     if (isWordStart(cur())) words(d->words);
     else if (cur() != K_AFTER && cur() != T_LBRACE) fail();
     if (cur() == K_AFTER) afterClause(d->after);
+    // A top-level item the sink drops once it has it: value and body in
+    // scratch memory. (On a failure the whole parse is dropped; the
+    // scratch memory is reused from the next reset on.)
+    std::optional<scratch::Scope> inScratch;
+    if (dropper_ && bodyDepth_ == 0 && dropper_->dropsBody(*d)) {
+      inScratch.emplace(true);
+      scratchItem_ = true;
+    }
     if (cur() == T_EQ) {
       advance();
       d->value = expr(0);
@@ -1047,6 +1080,9 @@ private:
   uint32_t prevEnd_;
   Shared &sh_;
   std::vector<ast::ItemPtr> pending_; // items of the open bodies (body())
+  unsigned bodyDepth_ = 0;             // bodies open: 0 at the top level
+  const ast::ItemSink *dropper_ = nullptr; // see file()
+  bool scratchItem_ = false;           // the item being made is in scratch memory
 };
 
 // Splits a string literal into text and ${…} interpolations exactly as
@@ -1274,7 +1310,7 @@ std::optional<ast::File> parseInTextParts(llvm::StringRef text, uint32_t begin, 
       Parser parser(text.data(), toks.data(), cuts[k], file, shared);
       if (handOver) {
         sink->beginPart(t, k);
-        parser.file(items[k], [&](ast::Item &it) { sink->item(t, k, it); });
+        parser.file(items[k], [&](ast::Item &it) { sink->item(t, k, it); }, sink);
         sink->endPart(t, k);
       } else {
         parser.file(items[k]);

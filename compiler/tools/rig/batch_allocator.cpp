@@ -29,7 +29,13 @@
 // - Blocks over kMaxBig bytes, over-aligned requests, and everything once
 //   the region is exhausted or could not be reserved, go to malloc.
 // - Sanitizer builds keep the runtime's allocator (it is how they find bugs).
+// - It provides scratch memory (base/scratch.h): while a thread has it on,
+//   its blocks come from chunks of spans of its own, handed out by a bump
+//   pointer that a reset moves back to the first chunk; freeing one does
+//   nothing.
 #include "compiler/tools/rig/batch_allocator.h"
+
+#include "compiler/base/scratch.h"
 
 #include <malloc.h>
 #include <sys/mman.h>
@@ -77,6 +83,14 @@ constexpr size_t kHugePage = size_t(2) << 20;
 constexpr size_t kMaxBig = size_t(1) << kBigMaxLog;
 constexpr unsigned kBigClassBase = 128;
 static_assert(kClasses < kBigClassBase && kBigClassBase + kBigClasses <= 256, "span classes fit a byte");
+// Every span of a scratch chunk is marked with this class.
+constexpr unsigned kScratchClass = kBigClassBase - 1;
+static_assert(kClasses < kScratchClass, "the scratch class is no size class");
+// Scratch chunks: at least 64 KiB (a workload's syntax tree is a few KiB),
+// and at most this many per thread; past that, scratch requests are
+// ordinary blocks (which a reset does not reclaim).
+constexpr size_t kScratchChunkSpans = 4;
+constexpr size_t kMaxScratchChunks = 32;
 
 // The big class of a request of kMaxSmall < size <= kMaxBig bytes, and the
 // size of that class's blocks: (5..8) × 2^(log - 3) for the doubling
@@ -122,13 +136,26 @@ struct FreeBlock {
   FreeBlock *next;
 };
 
+struct ScratchChunk {
+  char *begin;
+  size_t size;
+};
+
 struct ThreadCache {
   FreeBlock *free[kClasses] = {};
   char *bump[kClasses] = {};
   char *end[kClasses] = {};
   bool started = false; // adopted a finished thread's cache, or found none
+  // Scratch memory: the chunks in the order they were claimed, the one in
+  // use and the free room in it. (Handed over with the rest when the
+  // thread ends; whether scratch is on is the thread's own, below.)
+  ScratchChunk chunks[kMaxScratchChunks] = {};
+  size_t chunkCount = 0, chunk = 0;
+  char *scratchBump = nullptr, *scratchEnd = nullptr;
 };
 thread_local ThreadCache cache;
+thread_local bool scratchOn = false;
+std::atomic<size_t> resets{0}; // for the tests
 
 // Caches of finished threads, waiting for a new thread to adopt them.
 constexpr size_t kMaxParked = 64;
@@ -154,6 +181,14 @@ struct CacheParker {
 // and arrange for this thread's own to be parked when it ends. (Blocks the
 // thread freed before this point were blocks of other threads; dropping
 // them from its empty lists only leaks them.)
+// Scratch memory is handed out again from the first chunk.
+void rewindScratch(ThreadCache &tc) {
+  if (tc.chunkCount == 0) return;
+  tc.chunk = 0;
+  tc.scratchBump = tc.chunks[0].begin;
+  tc.scratchEnd = tc.chunks[0].begin + tc.chunks[0].size;
+}
+
 void startThreadCache(ThreadCache &tc) {
   tc.started = true;
   {
@@ -161,6 +196,8 @@ void startThreadCache(ThreadCache &tc) {
     if (parkedCount > 0) tc = parked[--parkedCount];
     tc.started = true;
   }
+  // Nothing of a finished thread's scratch memory is in use.
+  rewindScratch(tc);
   static thread_local CacheParker parker;
   (void)&parker;
 }
@@ -259,8 +296,49 @@ void *allocateBig(size_t size) {
   return regionBase + span * kSpanSize;
 }
 
-// Everything but a small block: a big one, or malloc's.
+// The next chunk for a scratch request of `need` bytes: the next one the
+// thread has that is large enough, else a new one (null when the thread
+// has its most).
+char *nextScratchChunk(ThreadCache &tc, size_t need) {
+  for (size_t c = tc.chunk + (tc.scratchBump ? 1 : 0); c < tc.chunkCount; ++c)
+    if (tc.chunks[c].size >= need) {
+      tc.chunk = c;
+      return tc.chunks[c].begin;
+    }
+  if (tc.chunkCount == kMaxScratchChunks) return nullptr;
+  size_t spans = std::max(kScratchChunkSpans, (need + kSpanSize - 1) >> kSpanShift);
+  size_t span = nextSpan.fetch_add(spans, std::memory_order_relaxed);
+  if (span + spans > kSpans) return nullptr;
+  for (size_t i = 0; i < spans; ++i) spanClass[span + i] = static_cast<uint8_t>(kScratchClass);
+  tc.chunk = tc.chunkCount;
+  tc.chunks[tc.chunkCount++] = {regionBase + span * kSpanSize, spans * kSpanSize};
+  return tc.chunks[tc.chunk].begin;
+}
+
+void *allocateScratch(size_t size) {
+  ThreadCache &tc = cache;
+  // A thread's first blocks may be scratch: adopt a finished thread's
+  // cache (and its chunks) first, as refillSmall would.
+  if (!tc.started) startThreadCache(tc);
+  size_t need = size ? (size + kGranule - 1) & ~(kGranule - 1) : kGranule;
+  if (tc.scratchBump && need <= static_cast<size_t>(tc.scratchEnd - tc.scratchBump)) {
+    void *p = tc.scratchBump;
+    tc.scratchBump += need;
+    return p;
+  }
+  char *chunk = nextScratchChunk(tc, need);
+  if (!chunk) return nullptr;
+  tc.scratchBump = chunk + need;
+  tc.scratchEnd = chunk + tc.chunks[tc.chunk].size;
+  return chunk;
+}
+
+// Everything but a small block: a scratch block, a big one, or malloc's.
 [[gnu::noinline]] void *allocateOther(size_t size) {
+  if (scratchOn && size <= kMaxBig && enabled.load(std::memory_order_relaxed))
+    if (void *p = allocateScratch(size)) return p;
+  if (size <= kMaxSmall && enabled.load(std::memory_order_relaxed))
+    if (void *p = allocateSmall(size)) return p; // scratch on, but out of chunks
   if (size > kMaxSmall && size <= kMaxBig && enabled.load(std::memory_order_relaxed))
     if (void *p = allocateBig(size)) return p;
   if (void *p = std::malloc(size ? size : 1)) return p;
@@ -268,8 +346,20 @@ void *allocateBig(size_t size) {
 }
 
 inline void *allocate(size_t size) {
-  if (size <= kMaxSmall && enabled.load(std::memory_order_relaxed))
-    if (void *p = allocateSmall(size)) return p;
+  if (size <= kMaxSmall && enabled.load(std::memory_order_relaxed)) {
+    if (!scratchOn) {
+      if (void *p = allocateSmall(size)) return p;
+    } else {
+      // Scratch: a bump in the current chunk, else allocateOther.
+      ThreadCache &tc = cache;
+      size_t need = size ? (size + kGranule - 1) & ~(kGranule - 1) : kGranule;
+      if (tc.scratchBump && need <= static_cast<size_t>(tc.scratchEnd - tc.scratchBump)) {
+        void *p = tc.scratchBump;
+        tc.scratchBump += need;
+        return p;
+      }
+    }
+  }
   return allocateOther(size);
 }
 
@@ -293,6 +383,7 @@ inline void release(void *p) {
     releaseBig(b, cls);
     return;
   }
+  if (cls == kScratchClass) return; // back at the next reset
   ThreadCache &tc = cache;
   b->next = tc.free[cls];
   tc.free[cls] = b;
@@ -305,6 +396,25 @@ inline void *allocateAligned(size_t size, std::align_val_t align) {
   if (void *p = std::aligned_alloc(a, rounded ? rounded : a)) return p;
   throw std::bad_alloc();
 }
+
+bool setScratchActive(bool on) {
+  bool was = scratchOn;
+  scratchOn = on;
+  return was;
+}
+
+bool ownsScratch(const void *p) {
+  if (!ours(p)) return false;
+  size_t span = static_cast<size_t>(static_cast<const char *>(p) - regionBase) >> kSpanShift;
+  return spanClass[span] == kScratchClass;
+}
+
+void resetScratch() {
+  rewindScratch(cache);
+  resets.fetch_add(1, std::memory_order_relaxed);
+}
+
+const rig::scratch::Provider scratchProvider{setScratchActive, ownsScratch, resetScratch};
 
 } // namespace
 
@@ -329,6 +439,7 @@ bool enableBatchAllocator() {
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
   mallopt(M_TOP_PAD, 16 << 20);
   enabled.store(true);
+  rig::scratch::install(&scratchProvider);
   return true;
 #else
   return false;
@@ -336,6 +447,8 @@ bool enableBatchAllocator() {
 }
 
 bool isBatchAllocated(const void *p) { return ours(p); }
+
+size_t scratchResets() { return resets.load(); }
 
 } // namespace rig
 
