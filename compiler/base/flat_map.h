@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <tuple>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -66,14 +67,18 @@ public:
 
   // Inserts when the key is absent; like std::map, never overwrites.
   template <class KK, class VV> std::pair<iterator, bool> emplace(KK &&key, VV &&value) {
+    // Keys mostly come in order (`cpu` then `memory`, a sorted source):
+    // one compare with the last key, and the pair made in place at the end.
+    if (items_.empty() || less(items_.back().first, key)) {
+      // The model's maps mostly hold two entries (cpu and memory, or two
+      // labels): room for two at once saves a regrowth for most of them.
+      if (items_.empty()) items_.reserve(2);
+      items_.emplace_back(std::piecewise_construct, std::forward_as_tuple(std::forward<KK>(key)),
+                          std::forward_as_tuple(std::forward<VV>(value)));
+      return {items_.end() - 1, true};
+    }
     iterator it = lowerBound(key);
     if (it != items_.end() && !less(key, it->first)) return {it, false};
-    // The model's maps mostly hold two entries (cpu and memory, or two
-    // labels): room for two at once saves a regrowth for most of them.
-    if (items_.empty()) {
-      items_.reserve(2);
-      it = items_.begin();
-    }
     it = items_.emplace(it, K(std::forward<KK>(key)), V(std::forward<VV>(value)));
     return {it, true};
   }

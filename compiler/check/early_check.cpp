@@ -7,6 +7,7 @@
 #include "llvm/ADT/DenseMap.h"
 
 #include <array>
+#include <cstring>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -74,16 +75,20 @@ static constexpr std::array<bool, 256> kWordByte = [] {
 // The words that make a file more than plain (see the header), for the
 // word of text starting at `at`; `namespace` is one everywhere but at
 // `nsWord`, the file's plain namespace line.
+// (Most words looked at are not refused, `image` or `limits`: each refused
+// word is compared where it would stand, with no scan to the word's end.)
 static bool isRefusedWord(const unsigned char *at, const unsigned char *end, bool targetFixed, const char *nsWord) {
-  const unsigned char *p = at;
-  while (p < end && kWordByte[*p]) ++p;
-  llvm::StringRef w(reinterpret_cast<const char *>(at), static_cast<size_t>(p - at));
-  switch (w.size()) {
-  case 2: return w == "if";
-  case 3: return w == "let" || w == "for";
-  case 6: return w == "import" || (!targetFixed && w == "target");
-  case 8: return w == "template";
-  case 9: return w == "namespace" && w.data() != nsWord;
+  size_t room = static_cast<size_t>(end - at);
+  // `word` is at `at`, and the word ends there.
+  auto is = [&](const char *word, size_t n) {
+    return room >= n && std::memcmp(at, word, n) == 0 && (room == n || !kWordByte[at[n]]);
+  };
+  switch (at[0]) {
+  case 'i': return is("if", 2) || is("import", 6);
+  case 'l': return is("let", 3);
+  case 'f': return is("for", 3);
+  case 't': return is("template", 8) || (!targetFixed && is("target", 6));
+  case 'n': return reinterpret_cast<const char *>(at) != nsWord && is("namespace", 9);
   default: return false;
   }
 }

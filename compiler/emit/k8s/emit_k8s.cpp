@@ -351,8 +351,15 @@ private:
 
   void quantities(Key key, const FlatMap<std::string, model::ResourceAmount> &m, Out &out) {
     out.beginMap(key, true);
-    for (const auto &[k, v] : m) writeQuantity(out, Key::text(k), v);
+    for (const auto &[k, v] : m) writeQuantity(out, resourceKey(k), v);
     out.end();
+  }
+  // Nearly every resource is cpu or memory: keys checked when rig is
+  // compiled, where any other name is looked at when written.
+  static Key resourceKey(llvm::StringRef name) {
+    if (name == "cpu") return Key("cpu");
+    if (name == "memory") return Key("memory");
+    return Key::text(name);
   }
 
   void container(const Container &c, Out &out) {
