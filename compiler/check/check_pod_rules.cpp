@@ -8,6 +8,7 @@
 
 #include "compiler/check/checker.h"
 #include "compiler/k8s/names.h"
+#include "llvm/ADT/DenseMap.h"
 
 namespace rig::sema {
 
@@ -124,8 +125,11 @@ void Checker::checkPodRules(model::Workload &w) {
     if (!inserted) diags_.report(DiagKind::DuplicateVolume, v.range, v.name).label(it->second->range, "first declared here");
   }
 
-  // Containers: valid names, unique across init and main containers.
-  std::map<std::string, const model::Container *> names;
+  // Containers: valid names, unique across init and main containers. (A
+  // pod has a few: the names hash into inline buckets, where a tree took an
+  // allocation and a copy of the name per container. The containers do not
+  // move while it is in use.)
+  llvm::SmallDenseMap<llvm::StringRef, const model::Container *, 16> names;
   std::set<std::string> mounted;
   auto visit = [&](model::Container &c) {
     for (const std::string &e : k8s::validateDns1123Label(c.name)) {
@@ -134,19 +138,20 @@ void Checker::checkPodRules(model::Workload &w) {
       if (!fixed.empty() && fixed != c.name) d.note(fmt::format("did you mean `{}`?", fixed));
       break;
     }
-    auto [it, inserted] = names.emplace(c.name, &c);
+    auto [it, inserted] = names.try_emplace(c.name, &c);
     if (!inserted)
       diags_.report(DiagKind::DuplicateContainer, c.nameRange, c.name, w.name).label(it->second->nameRange, "first declared here");
 
     // Ports: names unique within the container; named probe ports exist.
     std::map<std::string, SourceRange> portNames;
-    std::map<std::pair<int64_t, std::string>, SourceRange> portNumbers;
+    std::map<std::pair<int64_t, llvm::StringRef>, SourceRange> portNumbers;
     for (const model::Port &p : c.ports) {
       if (!p.name.empty()) {
         auto [pit, fresh] = portNames.emplace(p.name, p.range);
         if (!fresh) diags_.report(DiagKind::DuplicatePort, p.range, "port name", p.name, fmt::format("container `{}`", c.name)).label(pit->second, "first used here");
       }
-      auto [nit, fresh] = portNumbers.emplace(std::make_pair(p.number, p.protocol.empty() ? "TCP" : p.protocol), p.range);
+      auto [nit, fresh] =
+          portNumbers.emplace(std::make_pair(p.number, p.protocol.empty() ? llvm::StringRef("TCP") : llvm::StringRef(p.protocol)), p.range);
       if (!fresh) diags_.report(DiagKind::DuplicatePort, p.range, "port", std::to_string(p.number), fmt::format("container `{}`", c.name)).label(nit->second, "first used here");
     }
     auto checkNamedPort = [&](const model::Action &a) {
@@ -181,10 +186,13 @@ void Checker::checkPodRules(model::Workload &w) {
       if (!fresh) diags_.report(DiagKind::DuplicateMountPath, m.range, m.path, c.name).label(pit->second, "first mounted here");
     }
 
-    // Requests may not exceed limits.
+    // Requests may not exceed limits. Both maps are sorted by name: one
+    // walk over the two finds every resource in both.
+    auto lim = c.resources.limits.begin(), limEnd = c.resources.limits.end();
     for (const auto &[res, req] : c.resources.requests) {
-      auto lim = c.resources.limits.find(res);
-      if (lim != c.resources.limits.end() && req.compare(lim->second) > 0)
+      while (lim != limEnd && llvm::StringRef(lim->first) < llvm::StringRef(res)) ++lim;
+      if (lim == limEnd) break;
+      if (lim->first == res && req.compare(lim->second) > 0)
         diags_.report(DiagKind::RequestExceedsLimit, req.range, res, req.canonical(), lim->second.canonical())
             .label(lim->second.range, "the limit");
     }
@@ -224,10 +232,10 @@ void Checker::checkPodRules(model::Workload &w) {
     if (!cycle.empty()) {
       std::string text;
       for (size_t i = 0; i < cycle.size(); ++i) text += (i ? " -> " : "") + ("`" + cycle[i] + "`");
-      const model::Container *first = names[cycle.front()];
+      const model::Container *first = names.lookup(cycle.front());
       Diagnostic &d = diags_.report(DiagKind::SidecarCycle, first->nameRange, text);
       for (size_t i = 0; i + 1 < cycle.size(); ++i) {
-        const model::Container *c = names[cycle[i]];
+        const model::Container *c = names.lookup(cycle[i]);
         for (size_t k = 0; k < c->after.size(); ++k)
           if (c->after[k] == cycle[i + 1]) d.label(c->afterRanges[k], fmt::format("`{}` starts after `{}`", c->name, cycle[i + 1]));
       }

@@ -136,6 +136,35 @@ TEST(Values, QuantitiesAreValidated) {
   EXPECT_TRUE(hasKind(*over, DiagKind::RequestExceedsLimit));
 }
 
+// Requests are compared with the limits of the same resources only, whatever
+// the two maps hold besides (they are walked together, sorted by name).
+TEST(Values, EachRequestIsComparedWithItsOwnLimit) {
+  struct Case {
+    const char *requests, *limits;
+    std::vector<std::string> over; // the resources reported, in order
+  } cases[] = {
+      {"cpu = 2, memory = 1Gi", "cpu = 1, memory = 512Mi", {"cpu", "memory"}},
+      {"cpu = 2, memory = 1Gi", "memory = 512Mi", {"memory"}},
+      {"memory = 1Gi", "cpu = 1, memory = 512Mi", {"memory"}},
+      {"cpu = 2", "memory = 512Mi", {}},
+      {"cpu = 2, ephemeral_storage = 2Gi, memory = 1Gi", "ephemeral_storage = 1Gi", {"ephemeral-storage"}},
+      {"\"nvidia.com/gpu\" = 2, cpu = 1", "\"nvidia.com/gpu\" = 1, cpu = 1, memory = 1Gi", {"nvidia.com/gpu"}},
+      {"cpu = 1, memory = 1Gi", "cpu = 2, memory = 2Gi", {}},
+  };
+  for (const Case &k : cases) {
+    std::string text = std::string("pod p { container a { image = \"x:1\"\n requests { ") + k.requests +
+                       " }\n limits { " + k.limits + " } } }";
+    auto c = checkText(text);
+    std::vector<std::string> over;
+    for (const Diagnostic &d : c->diags.all()) {
+      if (d.kind != DiagKind::RequestExceedsLimit) continue;
+      llvm::StringRef m(d.message);
+      over.push_back(m.substr(0, m.find(" request")).str());
+    }
+    EXPECT_EQ(over, k.over) << text;
+  }
+}
+
 // Resource amounts written as literals take a shorter path than computed
 // ones (no value is built): both must give the same amounts and say the
 // same things about them.
