@@ -10,8 +10,8 @@
 
 #include <algorithm>
 #include <stdexcept>
-#include <tuple>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>

@@ -5,8 +5,9 @@
 // Why: `rig build` checks each top-level workload of a large file on the
 // parsing thread as soon as it is parsed, and then drops its body
 // (check/early_check.h). Destroying a body node by node (about 80 blocks
-// per workload) was 5% of a 1,000-workload build; dropped from scratch
-// memory it costs nothing, and the next body is built in the same memory.
+// per workload) was about 4% of a 1,000-workload build's instructions;
+// dropped from scratch memory it costs nothing, and the next body is built
+// in the same memory.
 //
 // The allocator of the one-shot commands provides it (tools/rig/
 // batch_allocator.cpp installs itself); without it — the language server,

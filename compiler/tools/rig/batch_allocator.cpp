@@ -177,10 +177,6 @@ struct CacheParker {
   }
 };
 
-// The first time a thread runs out of blocks: take a parked cache if any,
-// and arrange for this thread's own to be parked when it ends. (Blocks the
-// thread freed before this point were blocks of other threads; dropping
-// them from its empty lists only leaks them.)
 // Scratch memory is handed out again from the first chunk.
 void rewindScratch(ThreadCache &tc) {
   if (tc.chunkCount == 0) return;
@@ -189,6 +185,10 @@ void rewindScratch(ThreadCache &tc) {
   tc.scratchEnd = tc.chunks[0].begin + tc.chunks[0].size;
 }
 
+// The first time a thread runs out of blocks: take a parked cache if any,
+// and arrange for this thread's own to be parked when it ends. (Blocks the
+// thread freed before this point were blocks of other threads; dropping
+// them from its empty lists only leaks them.)
 void startThreadCache(ThreadCache &tc) {
   tc.started = true;
   {
