@@ -10,14 +10,18 @@ less. Alternating the commands run by run puts both under the same
 conditions, and a ratio per round shows how much the comparison itself
 varies.
 
-usage: interleave.py --rounds N [--warmup W] [--cwd DIR] --json OUT NAME=PATH [NAME=PATH ...]
+usage: interleave.py --rounds N [--warmup W] [--settle S] [--cwd DIR] --json OUT NAME=PATH ...
 
 Each PATH is an executable run without a shell and without arguments (the
 peers' run.sh scripts), with stdout to /dev/null; a run that exits non-zero
 stops everything. The order within a round rotates, so no command always
-runs first. Wall time is taken around spawn and wait (time.perf_counter_ns),
+runs first. In a round, each command runs S times untimed (default 1) right
+before its timed run: a run that follows the other command's came out
+slower (rig after Pkl, whose 150 MB the kernel was still taking back: 8.2
+against 7.6 ms), so every timed run follows a run of its own command, as in
+hyperfine. Wall time is taken around spawn and wait (time.perf_counter_ns),
 so it includes process start, as hyperfine's does. OUT gets
-{"rounds": N, "commands": [{"name", "command", "times_s": [...]}, ...]}.
+{"rounds": N, "settle": S, "commands": [{"name", "command", "times_s": [...]}, ...]}.
 """
 import argparse
 import json
@@ -44,12 +48,13 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rounds", type=int, required=True)
     ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--settle", type=int, default=1)
     ap.add_argument("--cwd", default=".")
     ap.add_argument("--json", required=True)
     ap.add_argument("commands", nargs="+", metavar="NAME=PATH")
     args = ap.parse_args()
-    if args.rounds < 1 or args.warmup < 0:
-        ap.error("--rounds must be at least 1 and --warmup at least 0")
+    if args.rounds < 1 or args.warmup < 0 or args.settle < 0:
+        ap.error("--rounds must be at least 1, --warmup and --settle at least 0")
     cmds = []
     for c in args.commands:
         name, sep, path = c.partition("=")
@@ -65,11 +70,13 @@ def main():
     for r in range(args.warmup + args.rounds):
         for k in range(len(cmds)):
             i = (r + k) % len(cmds)
+            for _ in range(args.settle):
+                run_once(cmds[i][1], devnull)
             t = run_once(cmds[i][1], devnull)
             if r >= args.warmup:
                 times[i].append(t)
     with open(args.json, "w") as f:
-        json.dump({"rounds": args.rounds,
+        json.dump({"rounds": args.rounds, "settle": args.settle,
                    "commands": [{"name": n, "command": p, "times_s": ts} for (n, p), ts in zip(cmds, times)]},
                   f, indent=1)
 

@@ -68,9 +68,10 @@ if (existsSync(ilJson)) {
     const q = (p) => perRound[Math.min(perRound.length - 1, Math.floor(p * perRound.length))];
     out.push("## 1b. rig and Pkl interleaved: 1,000 Deployments",
       "",
-      `The same \`rig/run.sh\` and \`pkl/run.sh\` as in section 1, in ${il.rounds} rounds of one run each`,
-      "(`bench/interleave.py`, after 2 warm-up rounds; the order alternates), so that both run",
-      "under the same host conditions. Times are wall clock around spawn and wait.",
+      `The same \`rig/run.sh\` and \`pkl/run.sh\` as in section 1, in ${il.rounds} rounds of one timed run each`,
+      `(\`bench/interleave.py\`, after 2 warm-up rounds; the order alternates), so that both run under the`,
+      `same host conditions. Each timed run comes right after ${il.settle ?? 0} untimed run(s) of the same command, not`,
+      "after the other command's. Times are wall clock around spawn and wait.",
       "",
       "| rig median ms | pkl median ms | pkl / rig (medians) | pkl / rig per round: 10th pct · median · 90th pct |",
       "| ---: | ---: | ---: | ---: |",
