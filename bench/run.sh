@@ -139,7 +139,7 @@ header=$WORK/header.md
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   case "$RIG" in
-    "$REPO"/*) built="built from this repo at $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$REPO" diff --quiet HEAD 2>/dev/null || echo ' + uncommitted changes')" ;;
+    "$REPO"/*) built="built from this repo at $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$REPO" diff --quiet HEAD -- . ':(exclude)bench/results' 2>/dev/null || echo ' + uncommitted changes')" ;;
     *) built="binary $RIG" ;;
   esac
   echo "- rig: \`$("$RIG" version)\`, $built"
