@@ -1323,8 +1323,14 @@ std::optional<ast::File> parseInTextParts(llvm::StringRef text, uint32_t begin, 
     }
   };
   if (sink) sink->beginFile(file, used, threads, bytes);
+  // Each thread's token buffer, sized once for the largest part (lexAll
+  // reserves a quarter of the text): sized for its first part, a larger
+  // later part took a second buffer of fresh memory.
+  uint32_t largestPart = 0;
+  for (size_t k = 0; k < used; ++k) largestPart = std::max(largestPart, cuts[k + 1] - cuts[k]);
   runParts(threads, [&](size_t t) {
     std::vector<Token> toks;
+    toks.reserve(largestPart / 4 + 16);
     for (size_t k; !anyFailed.load(std::memory_order_relaxed) &&
                    (k = nextPart.fetch_add(1, std::memory_order_relaxed)) < used;) {
       bool handOver = false;

@@ -634,6 +634,10 @@ void streamWorkloadYaml(const model::Program &program, unsigned maxThreads, bool
       for (size_t i = b * kBatchWorkloads, end = std::min(n, i + kBatchWorkloads); i < end; ++i) {
         if (i != 0 || separatorFirst) out += "---\n";
         writeWorkloadYaml(builder, program.workloads[i], out);
+        // A thread's first batch: sized from its first document rather
+        // than grown through every doubling (each step a block of another
+        // size class, in spans of its own).
+        if (lastSize == 0 && i == b * kBatchWorkloads) out.reserve(out.size() * (end - i) * 9 / 8);
       }
       lastSize = out.size();
       done[b].store(true, std::memory_order_release);
