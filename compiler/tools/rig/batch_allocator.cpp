@@ -315,17 +315,24 @@ char *nextScratchChunk(ThreadCache &tc, size_t need) {
   return tc.chunks[tc.chunk].begin;
 }
 
+// A scratch block's size: the request rounded up to the granule.
+inline size_t scratchNeed(size_t size) { return size ? (size + kGranule - 1) & ~(kGranule - 1) : kGranule; }
+
+// A scratch block from the room left in the current chunk, or null.
+inline void *bumpScratch(ThreadCache &tc, size_t need) {
+  if (!tc.scratchBump || need > static_cast<size_t>(tc.scratchEnd - tc.scratchBump)) return nullptr;
+  void *p = tc.scratchBump;
+  tc.scratchBump += need;
+  return p;
+}
+
 void *allocateScratch(size_t size) {
   ThreadCache &tc = cache;
   // A thread's first blocks may be scratch: adopt a finished thread's
   // cache (and its chunks) first, as refillSmall would.
   if (!tc.started) startThreadCache(tc);
-  size_t need = size ? (size + kGranule - 1) & ~(kGranule - 1) : kGranule;
-  if (tc.scratchBump && need <= static_cast<size_t>(tc.scratchEnd - tc.scratchBump)) {
-    void *p = tc.scratchBump;
-    tc.scratchBump += need;
-    return p;
-  }
+  size_t need = scratchNeed(size);
+  if (void *p = bumpScratch(tc, need)) return p;
   char *chunk = nextScratchChunk(tc, need);
   if (!chunk) return nullptr;
   tc.scratchBump = chunk + need;
@@ -349,15 +356,8 @@ inline void *allocate(size_t size) {
   if (size <= kMaxSmall && enabled.load(std::memory_order_relaxed)) {
     if (!scratchOn) {
       if (void *p = allocateSmall(size)) return p;
-    } else {
-      // Scratch: a bump in the current chunk, else allocateOther.
-      ThreadCache &tc = cache;
-      size_t need = size ? (size + kGranule - 1) & ~(kGranule - 1) : kGranule;
-      if (tc.scratchBump && need <= static_cast<size_t>(tc.scratchEnd - tc.scratchBump)) {
-        void *p = tc.scratchBump;
-        tc.scratchBump += need;
-        return p;
-      }
+    } else if (void *p = bumpScratch(cache, scratchNeed(size))) {
+      return p; // scratch: else a new chunk in allocateOther
     }
   }
   return allocateOther(size);
