@@ -25,3 +25,7 @@ rm -rf "$PROFILE"
 bash scripts/pgo-train.sh "$TRAIN/rig"
 [ -d "$PROFILE" ] || { echo "pgo-build: the training run wrote no profile to $PROFILE" >&2; exit 1; }
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DRIG_PGO=use -DRIG_PGO_PROFILE_DIR="$PROFILE" >/dev/null
+# Ninja does not know that objects depend on the profile: without this, a
+# build folder used before keeps every object whose source did not change
+# optimised for the old profile (or for none).
+cmake --build "$BUILD" --target clean >/dev/null

@@ -7,9 +7,10 @@ daemonsets, jobs and cronjobs with init containers, native sidecars (some
 started `after` another), env from literals, secrets, config maps and
 fields, named ports, readiness probes (HTTP and exec), empty_dir,
 config_map and secret volumes and their mounts, security settings,
-AppArmor profiles, labels and annotations, commands, requests and limits. It is not the benchmark's input (bench/gen-workloads.py,
-one Deployment shape repeated): the profile is meant to describe the
-compiler on the programs people write, the large-file path included.
+AppArmor profiles, labels and annotations, commands, requests and limits.
+It is not the benchmark's input (bench/gen-workloads.py, one Deployment
+shape repeated): the profile is meant to describe the compiler on the
+programs people write, the large-file path included.
 
 usage: pgo-corpus.py N [-o FILE | --files DIR]
 """
