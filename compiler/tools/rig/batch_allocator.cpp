@@ -155,7 +155,11 @@ struct ThreadCache {
 };
 thread_local ThreadCache cache;
 thread_local bool scratchOn = false;
-std::atomic<size_t> resets{0}; // for the tests
+// Resets counted for the tests: per thread (a shared counter would be a
+// cache line the parse threads pass back and forth at every workload),
+// added to the total when the thread ends.
+thread_local size_t threadResets = 0;
+std::atomic<size_t> finishedResets{0};
 
 // Caches of finished threads, waiting for a new thread to adopt them.
 constexpr size_t kMaxParked = 64;
@@ -169,6 +173,8 @@ size_t parkedCount = 0;
 // adopter.
 struct CacheParker {
   ~CacheParker() {
+    finishedResets.fetch_add(threadResets, std::memory_order_relaxed);
+    threadResets = 0;
     std::lock_guard<std::mutex> lock(parkedMutex);
     if (parkedCount == kMaxParked) return;
     parked[parkedCount++] = cache;
@@ -411,7 +417,7 @@ bool ownsScratch(const void *p) {
 
 void resetScratch() {
   rewindScratch(cache);
-  resets.fetch_add(1, std::memory_order_relaxed);
+  ++threadResets;
 }
 
 const rig::scratch::Provider scratchProvider{setScratchActive, ownsScratch, resetScratch};
@@ -448,7 +454,7 @@ bool enableBatchAllocator() {
 
 bool isBatchAllocated(const void *p) { return ours(p); }
 
-size_t scratchResets() { return resets.load(); }
+size_t scratchResets() { return finishedResets.load() + threadResets; }
 
 } // namespace rig
 

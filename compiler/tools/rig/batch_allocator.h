@@ -13,8 +13,8 @@ bool enableBatchAllocator();
 // Whether `p` was handed out by the batch allocator (for its tests).
 bool isBatchAllocated(const void *p);
 
-// How many times threads have reset their scratch memory (base/scratch.h)
-// so far (for its tests).
+// How many times the calling thread and the threads that have ended reset
+// their scratch memory (base/scratch.h) so far (for its tests).
 size_t scratchResets();
 
 } // namespace rig
